@@ -1,0 +1,53 @@
+// Text handling: charset detection and conversion to UTF-8, Unicode normalisation for indexing,
+// and the small string helpers every module needs (HTML escaping, whitespace).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "baton/result.h"
+
+namespace baton {
+
+/// Text converted to UTF-8 and the charset it was read as ("UTF-8", "GB18030", "UTF-16LE", ...).
+struct Decoded {
+  std::string text;
+  std::string charset;
+};
+
+/// Converts raw bytes to UTF-8. A byte-order mark wins; then valid UTF-8 is kept as is; then a
+/// `declared` charset (from a mail header or an HTML meta tag) is tried; then uchardet guesses; GB18030
+/// is the last resort because it is what undeclared non-UTF-8 text usually is here.
+/// Fails only for data that looks binary (NUL bytes outside UTF-16).
+Result<Decoded> to_utf8(std::string_view bytes, std::string_view declared = {});
+
+/// Converts from a named charset with ICU. Fails for an unknown charset name; invalid sequences
+/// become U+FFFD.
+Result<std::string> convert_to_utf8(std::string_view bytes, std::string_view charset);
+
+/// True if `s` is well-formed UTF-8.
+bool is_utf8(std::string_view s);
+
+/// Replaces every ill-formed UTF-8 sequence with U+FFFD, so JSON and Xapian never see broken text.
+std::string sanitize_utf8(std::string_view s);
+
+/// NFKC (folds full-width/half-width forms) and lower case: applied to indexed text and to queries alike.
+std::string normalize_for_index(std::string_view s);
+
+/// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(std::string_view s);
+
+/// Joins `<mark>a</mark><mark>b</mark>` into `<mark>ab</mark>`: Xapian highlights CJK per character.
+std::string merge_adjacent_marks(std::string_view html, std::string_view open = "<mark>",
+                                 std::string_view close = "</mark>");
+
+/// Collapses runs of spaces and tabs, trims each line and keeps at most one blank line between paragraphs.
+std::string tidy_whitespace(std::string_view s);
+
+/// Trims ASCII whitespace at both ends.
+std::string_view trim(std::string_view s);
+
+/// 16 lower-case hex digits of a 64-bit hash of `bytes` (XXH3): ids and change detection.
+std::string hash_hex(std::string_view bytes);
+
+}  // namespace baton

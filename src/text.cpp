@@ -1,0 +1,213 @@
+#include "baton/text.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+#include <uchardet.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <memory>
+
+namespace baton {
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 if it is ill-formed (RFC 3629).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+bool looks_binary(std::string_view bytes) {
+  const std::size_t probe = std::min<std::size_t>(bytes.size(), 8192);
+  return std::find(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(probe), '\0') !=
+         bytes.begin() + static_cast<std::ptrdiff_t>(probe);
+}
+
+std::string detect_charset(std::string_view bytes) {
+  std::unique_ptr<std::remove_pointer_t<uchardet_t>, decltype(&uchardet_delete)> ud(uchardet_new(),
+                                                                                   &uchardet_delete);
+  // uchardet only needs a sample; a few hundred KB decide as well as the whole file.
+  const std::size_t sample = std::min<std::size_t>(bytes.size(), 256 * 1024);
+  if (uchardet_handle_data(ud.get(), bytes.data(), sample) != 0) return {};
+  uchardet_data_end(ud.get());
+  return uchardet_get_charset(ud.get());
+}
+
+}  // namespace
+
+bool is_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string sanitize_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+Result<std::string> convert_to_utf8(std::string_view bytes, std::string_view charset) {
+  const std::string name(charset);
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open(name.c_str(), &status);
+  if (U_FAILURE(status)) return make_error("unknown charset '" + name + "'");
+  // GB2312 and GBK labels are routinely used for text that only GB18030 covers.
+  const icu::UnicodeString u(bytes.data(), static_cast<int32_t>(bytes.size()), conv, status);
+  ucnv_close(conv);
+  if (U_FAILURE(status)) return make_error("cannot convert from '" + name + "': " + u_errorName(status));
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+Result<Decoded> to_utf8(std::string_view bytes, std::string_view declared) {
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF")
+    return Decoded{sanitize_utf8(bytes.substr(3)), "UTF-8"};
+  if (bytes.size() >= 2 && (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")) {
+    const char* name = bytes[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
+    auto text = convert_to_utf8(bytes.substr(2), name);
+    if (!text) return text.error();
+    return Decoded{std::move(text.value()), name};
+  }
+  if (looks_binary(bytes)) return make_error("binary data, not text");
+  if (is_utf8(bytes)) return Decoded{std::string(bytes), "UTF-8"};
+
+  std::string charset(declared);
+  std::transform(charset.begin(), charset.end(), charset.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (charset.empty() || charset == "UTF-8" || charset == "US-ASCII" || charset == "ASCII") {
+    charset = detect_charset(bytes);
+  }
+  // The GB family is a chain of supersets: decoding as GB18030 never loses what GBK/GB2312 meant.
+  if (charset.empty() || charset == "GB2312" || charset == "GBK" || charset == "EUC-CN" ||
+      charset == "HZ-GB-2312")
+    charset = "GB18030";
+  auto text = convert_to_utf8(bytes, charset);
+  if (!text) text = convert_to_utf8(bytes, "GB18030");
+  if (!text) return text.error();
+  return Decoded{sanitize_utf8(text.value()), charset};
+}
+
+std::string normalize_for_index(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return std::string(s);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  icu::UnicodeString folded = nfkc->normalize(u, status);
+  if (U_FAILURE(status)) return std::string(s);
+  std::string out;
+  folded.toUTF8String(out);
+  return out;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string merge_adjacent_marks(std::string_view html, std::string_view open, std::string_view close) {
+  const std::string seam = std::string(close) + std::string(open);
+  std::string out;
+  out.reserve(html.size());
+  std::size_t pos = 0;
+  for (std::size_t hit; (hit = html.find(seam, pos)) != std::string_view::npos; pos = hit + seam.size())
+    out.append(html.substr(pos, hit - pos));
+  out.append(html.substr(pos));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string tidy_whitespace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  int blank_run = 0;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find('\n', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view line = trim(s.substr(start, end - start));
+    if (line.empty()) {
+      ++blank_run;
+    } else {
+      if (!out.empty()) out += blank_run > 0 ? "\n\n" : "\n";
+      blank_run = 0;
+      bool in_space = false;
+      for (char c : line) {
+        const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+        if (space) {
+          if (!in_space) out += ' ';
+        } else {
+          out += c;
+        }
+        in_space = space;
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string hash_hex(std::string_view bytes) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+  return buf;
+}
+
+}  // namespace baton

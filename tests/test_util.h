@@ -1,0 +1,59 @@
+// Helpers for tests: temporary folders and files.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace baton::test {
+
+/// A fresh folder under the system temp dir, removed with everything in it when this goes out of scope.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("baton-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(std::string_view rel) const { return path_ / std::filesystem::path(std::string(rel)); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Writes `bytes` to `path`, creating folders on the way.
+inline void write_file(const std::filesystem::path& path, std::string_view bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// "客户资料" encoded as GBK: the bytes a Windows editor in China writes.
+inline const std::string gbk_customer_info = "\xBF\xCD\xBB\xA7\xD7\xCA\xC1\xCF";
+
+}  // namespace baton::test
+
+namespace baton::test {
+
+/// "交接文档：客户资料和退款流程都在共享盘，值班安排见附件。" encoded as GBK.
+inline const std::string gbk_sentence =
+    "\xbd\xbb\xbd\xd3\xce\xc4\xb5\xb5\xa3\xba\xbf\xcd\xbb\xa7\xd7\xca\xc1\xcf\xba\xcd\xcd\xcb\xbf\xee\xc1\xf7\xb3\xcc"
+    "\xb6\xbc\xd4\xda\xb9\xb2\xcf\xed\xc5\xcc\xa3\xac\xd6\xb5\xb0\xe0\xb0\xb2\xc5\xc5\xbc\xfb\xb8\xbd\xbc\xfe\xa1\xa3";
+
+/// "網路設定與資料備份" encoded as Big5.
+inline const std::string big5_phrase = "\xba\xf4\xb8\xf4\xb3\x5d\xa9\x77\xbb\x50\xb8\xea\xae\xc6\xb3\xc6\xa5\xf7";
+
+}  // namespace baton::test
