@@ -1,0 +1,15 @@
+// Classification: what kind of document this is, from where it lives and what it says.
+#pragma once
+
+#include <string_view>
+
+#include "baton/document.h"
+#include "baton/extract.h"
+
+namespace baton {
+
+/// Infers the kind from folder names (Chinese and English: 交接/handover, 手册/SOP/manual,
+/// 邮件/聊天/mail/chat, 记录/records ...), then the format (mail is communication), then the title.
+Kind infer_kind(std::string_view rel_path, Format format, const Document& doc);
+
+}  // namespace baton

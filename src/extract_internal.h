@@ -1,0 +1,47 @@
+// Shared by the extractors; not part of the public API.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "baton/document.h"
+#include "baton/result.h"
+
+namespace baton::detail {
+
+/// Builds a Document's sections from a stream of headings and text, as a parser walks a tree.
+class SectionBuilder {
+ public:
+  /// A heading of `level` (1..6) starts; text goes to the heading until end_heading().
+  void begin_heading(int level);
+  void end_heading();
+  /// Appends text to the current heading or section body.
+  void text(std::string_view s);
+  /// Ends a block (paragraph, list item, row): the next text starts on a new line or paragraph.
+  void line_break();
+  void paragraph_break();
+  /// The first level-1 heading seen (a natural title), else the first heading of any level.
+  const std::string& first_heading() const { return first_heading_; }
+  std::vector<Section> finish();
+
+ private:
+  void flush();
+  std::vector<Section> sections_;
+  std::vector<std::string> path_;  // heading texts, index = level - 1 (empty for skipped levels)
+  Section current_;
+  std::string heading_;
+  int heading_level_ = 0;
+  bool in_heading_ = false;
+  std::string first_heading_;
+  int first_heading_level_ = 99;
+};
+
+Result<Document> extract_markdown(std::string_view utf8);
+Result<Document> extract_html(std::string_view bytes);
+Result<Document> extract_mail(std::string_view bytes);
+
+/// Visible text of an HTML fragment (used for HTML mail bodies too).
+std::string html_to_text(std::string_view utf8);
+
+}  // namespace baton::detail

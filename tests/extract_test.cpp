@@ -1,0 +1,125 @@
+#include "baton/extract.h"
+
+#include <catch2/catch.hpp>
+
+#include "test_util.h"
+
+using namespace baton;
+
+namespace {
+Document only(const Result<std::vector<Document>>& r) {
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  return r->front();
+}
+}  // namespace
+
+TEST_CASE("format_of chooses by extension, case-insensitively", "[extract]") {
+  CHECK(format_of("a/退款.md") == Format::markdown);
+  CHECK(format_of("NOTES.TXT") == Format::text);
+  CHECK(format_of("x.htm") == Format::html);
+  CHECK(format_of("x.eml") == Format::mail);
+  CHECK(format_of("x.exe") == Format::unsupported);
+  CHECK(format_of("Makefile") == Format::unsupported);
+}
+
+TEST_CASE("Markdown: headings become sections with their path", "[extract]") {
+  const char* md =
+      "# 退款处理流程\n\n适用于天猫和京东。\n\n## 审批\n\n- 200 元以下客服处理\n- 以上找主管\n\n"
+      "### 例外\n\n| 客户 | 方式 |\n|---|---|\n| Northwind | credit note |\n\n## 附录\n\n```\ncode &amp; more\n```\n";
+  const Document doc = only(extract("sop/退款.md", md));
+  CHECK(doc.title == "退款处理流程");
+  REQUIRE(doc.sections.size() == 4);
+  CHECK(doc.sections[0].heading_path == std::vector<std::string>{"退款处理流程"});
+  CHECK(doc.sections[0].text == "适用于天猫和京东。");
+  CHECK(doc.sections[1].heading_path == std::vector<std::string>{"退款处理流程", "审批"});
+  CHECK(doc.sections[1].text == "200 元以下客服处理\n以上找主管");
+  CHECK(doc.sections[2].heading_path == std::vector<std::string>{"退款处理流程", "审批", "例外"});
+  CHECK(doc.sections[2].level == 3);
+  CHECK_THAT(doc.sections[2].text, Catch::Contains("Northwind | credit note"));
+  CHECK(doc.sections[3].heading_path == std::vector<std::string>{"退款处理流程", "附录"});
+  CHECK_THAT(doc.sections[3].text, Catch::Contains("code &amp; more"));  // code is verbatim
+}
+
+TEST_CASE("Markdown without headings takes its title from the file name", "[extract]") {
+  const Document doc = only(extract("notes/值班安排.md", "只有正文。"));
+  CHECK(doc.title == "值班安排");
+  REQUIRE(doc.sections.size() == 1);
+  CHECK(doc.sections[0].heading_path.empty());
+}
+
+TEST_CASE("Plain text in GBK is converted", "[extract]") {
+  const Document doc = only(extract("交接.txt", test::gbk_sentence));
+  CHECK(doc.charset == "GB18030");
+  REQUIRE(doc.sections.size() == 1);
+  CHECK_THAT(doc.sections[0].text, Catch::Contains("值班安排"));
+}
+
+TEST_CASE("Binary junk with a text extension is an error, not a crash", "[extract]") {
+  auto r = extract("junk.txt", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0", 12));
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("binary"));
+}
+
+TEST_CASE("HTML: title, headings, visible text only", "[extract]") {
+  const char* html =
+      "<html><head><meta charset=utf-8><title>ERP 升级公告</title><style>p{color:red}</style>"
+      "<script>var secret = 1;</script></head><body><h1>维护通知</h1><p>11 月 17 日 22:00 停机。</p>"
+      "<h2>影响</h2><ul><li>订单同步暂停</li><li>库存不更新</li></ul></body></html>";
+  const Document doc = only(extract("系统/公告.html", html));
+  CHECK(doc.title == "ERP 升级公告");
+  REQUIRE(doc.sections.size() == 2);
+  CHECK(doc.sections[0].heading_path == std::vector<std::string>{"维护通知"});
+  CHECK(doc.sections[0].text == "11 月 17 日 22:00 停机。");
+  CHECK(doc.sections[1].heading_path == std::vector<std::string>{"维护通知", "影响"});
+  CHECK(doc.sections[1].text == "订单同步暂停\n库存不更新");
+  for (const auto& s : doc.sections) CHECK_THAT(s.text, !Catch::Contains("secret") && !Catch::Contains("color"));
+}
+
+TEST_CASE("HTML declared as GBK is converted", "[extract]") {
+  const std::string html = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\"></head><body><p>" +
+                           test::gbk_sentence + "</p></body></html>";
+  const Document doc = only(extract("旧/page.htm", html));
+  REQUIRE(doc.sections.size() == 1);
+  CHECK(doc.sections[0].text == "交接文档：客户资料和退款流程都在共享盘，值班安排见附件。");
+}
+
+TEST_CASE("Mail: RFC 2047 subject, base64 UTF-8 body, people and date", "[extract]") {
+  // Subject "年货团购询价" in GB2312 B-encoding; body "请报价 500 套礼盒。" in UTF-8 base64.
+  const std::string eml =
+      "From: =?UTF-8?B?6ZmI5pix?= <chen@ruifeng-trade.com>\r\n"
+      "To: Lin Xiaowen <lin@qinghe.example>\r\n"
+      "Cc: boss@qinghe.example\r\n"
+      "Subject: =?GB2312?B?xOq79c3FubrRr7zb?=\r\n"
+      "Date: Wed, 15 Oct 2025 09:30:00 +0800\r\n"
+      "Message-ID: <a1@ruifeng-trade.com>\r\n"
+      "MIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=UTF-8\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\n"
+      "6K+35oql5Lu3IDUwMCDlpZfnpLznm5LjgII=\r\n";
+  const Document doc = only(extract("mail/询价.eml", eml));
+  CHECK(doc.title == "年货团购询价");
+  CHECK(doc.date == "2025-10-15");
+  CHECK_THAT(doc.author, Catch::Contains("chen@ruifeng-trade.com"));
+  CHECK(doc.participants.size() == 3);
+  REQUIRE(doc.sections.size() == 1);
+  CHECK_THAT(doc.sections[0].text, Catch::Contains("请报价 500 套礼盒。"));
+}
+
+TEST_CASE("Mail: a GBK body declared as gb2312 and an HTML-only body", "[extract]") {
+  const std::string gbk =
+      "From: a@b.cn\r\nSubject: test\r\nContent-Type: text/plain; charset=gb2312\r\n"
+      "Content-Transfer-Encoding: 8bit\r\n\r\n" + test::gbk_sentence + "\r\n";
+  CHECK_THAT(only(extract("a.eml", gbk)).sections[0].text, Catch::Contains("客户资料和退款流程"));
+
+  const std::string html =
+      "From: a@b.cn\r\nSubject: html\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+      "<p>发货<b>延迟</b></p><script>x()</script>\r\n";
+  const Document doc = only(extract("b.eml", html));
+  CHECK_THAT(doc.sections[0].text, Catch::Contains("发货延迟"));
+  CHECK_THAT(doc.sections[0].text, !Catch::Contains("x()"));
+}
+
+TEST_CASE("Unsupported formats are an error", "[extract]") {
+  CHECK_FALSE(extract("a.bin", "x").ok());
+}
