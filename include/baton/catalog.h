@@ -1,0 +1,108 @@
+// The catalog: SQLite (WAL) metadata beside the Xapian index: the sources that were read (so a
+// re-index reads only what changed), their documents, and settings. Versioned schema.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "baton/result.h"
+
+struct sqlite3;
+
+namespace baton {
+
+/// One file under an indexed root, as last seen.
+struct SourceRecord {
+  std::string id;        ///< hash of root + path
+  std::string root;      ///< absolute root folder
+  std::string path;      ///< relative to root, '/' separated
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string hash;      ///< content hash of the version in the index (empty if none)
+  std::string format;
+  std::string charset;
+  bool failed = false;   ///< the last attempt failed; not retried until size or mtime changes
+  std::string error;     ///< why it failed
+  int units = 0;         ///< Xapian documents (sections) it produced
+};
+
+/// Metadata of one indexed document (its text lives in the index).
+struct DocumentRecord {
+  std::string id;
+  std::string source_id;
+  std::string root;
+  std::string path;
+  std::string title;
+  std::string kind;
+  std::string date;
+  std::string author;
+  int units = 0;
+};
+
+/// Totals for /api/health and summaries.
+struct CatalogCounts {
+  std::int64_t sources = 0;
+  std::int64_t failed = 0;
+  std::int64_t documents = 0;
+  std::int64_t units = 0;
+};
+
+/// Thrown when SQLite itself fails (disk full, corruption): not a user error.
+struct CatalogError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// A connection to the catalog. Not thread-safe: one per thread (WAL lets readers and a writer mix).
+class Catalog {
+ public:
+  /// Opens (creating and migrating if needed) the catalog at `file`. Errors: unwritable or corrupt file.
+  static Result<Catalog> open(const std::filesystem::path& file);
+  Catalog(Catalog&&) noexcept;
+  Catalog& operator=(Catalog&&) noexcept;
+  ~Catalog();
+
+  /// Every source recorded under `root`, keyed by relative path.
+  std::unordered_map<std::string, SourceRecord> sources_under(const std::string& root);
+  /// Inserts or replaces a source record.
+  void put_source(const SourceRecord& source);
+  /// Forgets a source and its documents.
+  void remove_source(const std::string& source_id);
+  /// Replaces the documents of a source.
+  void put_documents(const std::string& source_id, const std::vector<DocumentRecord>& docs);
+  /// A document by id, or nullopt.
+  std::optional<DocumentRecord> document(const std::string& id);
+  /// Failed sources (for reports), newest first.
+  std::vector<SourceRecord> failed_sources();
+  CatalogCounts counts();
+
+  void set_meta(const std::string& key, const std::string& value);
+  std::optional<std::string> meta(const std::string& key);
+
+  /// Runs `fn` in one transaction (rolled back if it throws).
+  template <typename Fn>
+  void transaction(Fn&& fn) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      fn();
+      exec("COMMIT");
+    } catch (...) {
+      exec("ROLLBACK");
+      throw;
+    }
+  }
+
+  /// Runs SQL without results; throws CatalogError on failure.
+  void exec(const char* sql);
+
+ private:
+  explicit Catalog(sqlite3* db);
+  void migrate();
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace baton

@@ -1,0 +1,234 @@
+#include "baton/catalog.h"
+
+#include <sqlite3.h>
+
+#include <system_error>
+
+namespace baton {
+
+namespace {
+
+// One prepared statement; finalized on scope exit. Binds and reads by 1-based / 0-based index.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      throw CatalogError(std::string("catalog: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  /// Steps once: true if a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw CatalogError(std::string("catalog: ") + sqlite3_errmsg(db_));
+  }
+  void run() {
+    while (step()) {
+    }
+  }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Each entry moves the schema one version up; never edit a released one, add a new one.
+constexpr const char* migrations[] = {
+    R"sql(
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sources (
+      id TEXT PRIMARY KEY,
+      root TEXT NOT NULL,
+      path TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      mtime_ns INTEGER NOT NULL,
+      hash TEXT NOT NULL DEFAULT '',
+      format TEXT NOT NULL DEFAULT '',
+      charset TEXT NOT NULL DEFAULT '',
+      failed INTEGER NOT NULL DEFAULT 0,
+      error TEXT NOT NULL DEFAULT '',
+      units INTEGER NOT NULL DEFAULT 0,
+      seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+      UNIQUE (root, path));
+    CREATE TABLE documents (
+      id TEXT PRIMARY KEY,
+      source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+      title TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      date TEXT NOT NULL DEFAULT '',
+      author TEXT NOT NULL DEFAULT '',
+      units INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX documents_source ON documents(source_id);
+    )sql",
+};
+
+SourceRecord read_source(const Stmt& s) {
+  SourceRecord r;
+  r.id = s.text(0);
+  r.root = s.text(1);
+  r.path = s.text(2);
+  r.size = s.integer(3);
+  r.mtime_ns = s.integer(4);
+  r.hash = s.text(5);
+  r.format = s.text(6);
+  r.charset = s.text(7);
+  r.failed = s.integer(8) != 0;
+  r.error = s.text(9);
+  r.units = static_cast<int>(s.integer(10));
+  return r;
+}
+
+constexpr const char* source_columns = "id, root, path, size, mtime_ns, hash, format, charset, failed, error, units";
+
+}  // namespace
+
+Result<Catalog> Catalog::open(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return make_error("cannot open catalog " + file.string() + ": " + msg);
+  }
+  Catalog catalog(db);
+  try {
+    sqlite3_busy_timeout(db, 10000);
+    catalog.exec("PRAGMA journal_mode=WAL");
+    catalog.exec("PRAGMA synchronous=NORMAL");
+    catalog.exec("PRAGMA foreign_keys=ON");
+    catalog.migrate();
+  } catch (const CatalogError& e) {
+    return make_error(std::string(e.what()) + " (" + file.string() + ")");
+  }
+  return catalog;
+}
+
+Catalog::Catalog(sqlite3* db) : db_(db) {}
+Catalog::Catalog(Catalog&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Catalog& Catalog::operator=(Catalog&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+Catalog::~Catalog() { sqlite3_close(db_); }
+
+void Catalog::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw CatalogError("catalog: " + msg);
+  }
+}
+
+void Catalog::migrate() {
+  Stmt version(db_, "PRAGMA user_version");
+  version.step();
+  const auto current = static_cast<std::size_t>(version.integer(0));
+  const std::size_t latest = std::size(migrations);
+  if (current > latest)
+    throw CatalogError("catalog was written by a newer Baton (schema " + std::to_string(current) + ")");
+  for (std::size_t v = current; v < latest; ++v) {
+    transaction([&] {
+      exec(migrations[v]);
+      exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+    });
+  }
+}
+
+std::unordered_map<std::string, SourceRecord> Catalog::sources_under(const std::string& root) {
+  Stmt s(db_, (std::string("SELECT ") + source_columns + " FROM sources WHERE root = ?").c_str());
+  s.bind(1, root);
+  std::unordered_map<std::string, SourceRecord> out;
+  while (s.step()) {
+    SourceRecord r = read_source(s);
+    out.emplace(r.path, std::move(r));
+  }
+  return out;
+}
+
+void Catalog::put_source(const SourceRecord& r) {
+  Stmt s(db_,
+         "INSERT INTO sources (id, root, path, size, mtime_ns, hash, format, charset, failed, error, units) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET size=excluded.size, "
+         "mtime_ns=excluded.mtime_ns, hash=excluded.hash, format=excluded.format, charset=excluded.charset, "
+         "failed=excluded.failed, error=excluded.error, units=excluded.units, "
+         "seen_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')");
+  s.bind(1, r.id).bind(2, r.root).bind(3, r.path).bind(4, r.size).bind(5, r.mtime_ns).bind(6, r.hash);
+  s.bind(7, r.format).bind(8, r.charset).bind(9, std::int64_t{r.failed}).bind(10, r.error).bind(11, std::int64_t{r.units});
+  s.run();
+}
+
+void Catalog::remove_source(const std::string& source_id) {
+  Stmt s(db_, "DELETE FROM sources WHERE id = ?");
+  s.bind(1, source_id).run();
+}
+
+void Catalog::put_documents(const std::string& source_id, const std::vector<DocumentRecord>& docs) {
+  Stmt del(db_, "DELETE FROM documents WHERE source_id = ?");
+  del.bind(1, source_id).run();
+  for (const auto& d : docs) {
+    Stmt s(db_, "INSERT OR REPLACE INTO documents (id, source_id, title, kind, date, author, units) VALUES (?,?,?,?,?,?,?)");
+    s.bind(1, d.id).bind(2, source_id).bind(3, d.title).bind(4, d.kind).bind(5, d.date).bind(6, d.author);
+    s.bind(7, std::int64_t{d.units}).run();
+  }
+}
+
+std::optional<DocumentRecord> Catalog::document(const std::string& id) {
+  Stmt s(db_,
+         "SELECT d.id, d.source_id, s.root, s.path, d.title, d.kind, d.date, d.author, d.units "
+         "FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return DocumentRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
+                        s.text(5), s.text(6), s.text(7), static_cast<int>(s.integer(8))};
+}
+
+std::vector<SourceRecord> Catalog::failed_sources() {
+  Stmt s(db_, (std::string("SELECT ") + source_columns + " FROM sources WHERE failed != 0 ORDER BY seen_at DESC").c_str());
+  std::vector<SourceRecord> out;
+  while (s.step()) out.push_back(read_source(s));
+  return out;
+}
+
+CatalogCounts Catalog::counts() {
+  Stmt s(db_,
+         "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM sources WHERE failed != 0), "
+         "(SELECT count(*) FROM documents), (SELECT coalesce(sum(units), 0) FROM documents)");
+  s.step();
+  return {s.integer(0), s.integer(1), s.integer(2), s.integer(3)};
+}
+
+void Catalog::set_meta(const std::string& key, const std::string& value) {
+  Stmt s(db_, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  s.bind(1, key).bind(2, value).run();
+}
+
+std::optional<std::string> Catalog::meta(const std::string& key) {
+  Stmt s(db_, "SELECT value FROM meta WHERE key = ?");
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+}  // namespace baton
