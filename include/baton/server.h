@@ -1,0 +1,45 @@
+// The HTTP server: translates HTTP <-> module calls and JSON, serves the embedded UI. Nothing else.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "baton/result.h"
+
+namespace baton {
+
+class Searcher;
+
+/// A file of static/, compiled into the binary (see cmake/embed_assets.cmake).
+struct Asset {
+  std::string_view name;
+  std::string_view bytes;
+};
+const std::vector<Asset>& embedded_assets();
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  ///< 0 = any free port
+  unsigned threads = 8;
+};
+
+class Server {
+ public:
+  Server(Searcher& searcher, ServerOptions options);
+  ~Server();
+
+  /// Binds the socket. Errors: port in use, address not available. Returns the bound port.
+  Result<int> bind();
+  /// Serves until stop() is called (from another thread or a signal handler thread).
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace baton

@@ -1,0 +1,217 @@
+// The `baton` command line: index, serve, search. Each subcommand has --help; errors are one line.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "baton/index.h"
+#include "baton/search.h"
+#include "baton/server.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int fail(const std::string& message) {
+  std::cerr << "baton: " << message << "\n";
+  return 1;
+}
+
+std::string default_data_dir() {
+  const char* env = std::getenv("BATON_DATA_DIR");
+  return env && *env ? env : "baton-data";
+}
+
+// A one-line progress bar on stderr, redrawn at most every 1%.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+  void operator()(const baton::SyncProgress& p) {
+    if (!enabled_ || p.total == 0) return;
+    const std::size_t pct = p.done * 100 / p.total;
+    if (pct == last_ && p.done != p.total) return;
+    last_ = pct;
+    const int width = 30;
+    const int filled = static_cast<int>(pct * width / 100);
+    std::fprintf(stderr, "\r[%.*s%*s] %3zu%% %zu/%zu", filled, "##############################", width - filled, "",
+                 pct, p.done, p.total);
+    if (p.done == p.total) std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  std::size_t last_ = 101;
+};
+
+void print_summary(const baton::SyncSummary& s) {
+  std::printf("indexed in %.2f s: %zu added, %zu updated, %zu removed, %zu unchanged, %zu failed", s.seconds, s.added,
+              s.updated, s.removed, s.unchanged, s.failed);
+  if (s.skipped) std::printf(", %zu skipped (failed before, unchanged since)", s.skipped);
+  std::printf(" (%zu sections written)\n", s.units);
+  if (!s.by_format.empty()) {
+    std::printf("read by format:");
+    for (const auto& [format, n] : s.by_format) std::printf(" %s %zu", format.c_str(), n);
+    std::printf("\n");
+  }
+  for (const auto& f : s.failures) std::printf("  failed: %s: %s\n", f.path.c_str(), f.reason.c_str());
+}
+
+baton::Result<baton::SyncSummary> run_sync(const std::string& data_dir, const std::vector<std::string>& roots,
+                                           unsigned threads) {
+  ProgressBar bar(::isatty(STDERR_FILENO));
+  baton::SyncOptions options;
+  options.threads = threads;
+  options.on_progress = [&bar](const baton::SyncProgress& p) { bar(p); };
+  return baton::sync(data_dir, std::vector<fs::path>(roots.begin(), roots.end()), options);
+}
+
+// Turns a snippet's HTML into terminal text: marks in bold yellow on a terminal, [brackets] otherwise.
+std::string terminal_snippet(const std::string& html, bool color) {
+  std::string out;
+  for (std::size_t i = 0; i < html.size();) {
+    const auto starts = [&](std::string_view s) { return html.compare(i, s.size(), s) == 0; };
+    struct Rule {
+      std::string_view from, to;
+    };
+    const Rule rules[] = {{"<mark>", color ? "\033[1;33m" : "["}, {"</mark>", color ? "\033[0m" : "]"},
+                          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+    bool replaced = false;
+    for (const Rule& r : rules) {
+      if (starts(r.from)) {
+        out += r.to;
+        i += r.from.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (replaced) continue;
+    out += html[i] == '\n' ? ' ' : html[i];
+    ++i;
+  }
+  return out;
+}
+
+int cmd_index(const std::string& data_dir, const std::vector<std::string>& roots, unsigned threads) {
+  auto summary = run_sync(data_dir, roots, threads);
+  if (!summary) return fail(summary.error().message);
+  print_summary(*summary);
+  return 0;
+}
+
+int cmd_search(const std::string& data_dir, const std::vector<std::string>& words, int limit, int offset, bool as_json) {
+  std::string q;
+  for (const auto& w : words) q += (q.empty() ? "" : " ") + w;
+  auto searcher = baton::Searcher::open(data_dir);
+  if (!searcher) return fail(searcher.error().message);
+  auto result = searcher->search({q, limit, offset});
+  if (!result) return fail(result.error().message);
+  if (as_json) {
+    nlohmann::json hits = nlohmann::json::array();
+    for (const auto& h : result->hits)
+      hits.push_back({{"id", h.id}, {"doc", h.doc}, {"path", h.path}, {"title", h.title}, {"section", h.section},
+                      {"kind", h.kind}, {"date", h.date}, {"snippet", h.snippet}, {"score", h.score}});
+    std::cout << nlohmann::json{{"total", result->total}, {"took_ms", result->took_ms}, {"hits", hits}}.dump(
+                     2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+    return 0;
+  }
+  const bool color = ::isatty(STDOUT_FILENO);
+  if (result->hits.empty()) {
+    std::cout << "no results for \"" << q << "\"\n";
+    return 0;
+  }
+  int n = offset;
+  for (const auto& h : result->hits) {
+    std::cout << ++n << ". " << (color ? "\033[1m" : "") << h.title << (color ? "\033[0m" : "");
+    if (!h.section.empty()) std::cout << "  › " << h.section;
+    std::cout << "  [" << h.kind << "]\n   " << h.path << (h.date.empty() ? "" : "  " + h.date) << "\n   "
+              << terminal_snippet(h.snippet, color) << "\n\n";
+  }
+  std::cout << result->total << " sections matched, " << result->took_ms << " ms\n";
+  return 0;
+}
+
+int cmd_serve(const std::string& data_dir, const std::vector<std::string>& roots, const std::string& host, int port,
+              unsigned threads) {
+  if (!roots.empty()) {
+    auto summary = run_sync(data_dir, roots, threads);
+    if (!summary) return fail(summary.error().message);
+    print_summary(*summary);
+  }
+  auto searcher = baton::Searcher::open(data_dir);
+  if (!searcher) return fail(searcher.error().message);
+  baton::Server server(*searcher, {host, port, 8});
+  auto bound = server.bind();
+  if (!bound) return fail(bound.error().message);
+
+  // Stop cleanly on Ctrl-C or SIGTERM: a thread waits for the signal and stops the server.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    server.stop();
+  });
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::cout << "Baton serving http://" << shown_host << ":" << *bound << "/  (" << searcher->stats().units
+            << " sections; Ctrl-C stops)" << std::endl;
+  server.run();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // no-op if the waiter already returned
+  waiter.join();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Baton: a search server for job handovers (交接知识库)", "baton"};
+  app.set_version_flag("--version", std::string("baton ") + BATON_VERSION);
+  app.require_subcommand(1);
+  std::string data_dir = default_data_dir();
+  unsigned threads = 0;
+
+  auto* index = app.add_subcommand("index", "Index (or re-index) folders: reads only what changed");
+  std::vector<std::string> index_roots;
+  index->add_option("ROOT", index_roots, "Folders to index")->required();
+  index->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
+  index->add_option("--threads", threads, "Extraction threads (default: one per core)");
+
+  auto* serve = app.add_subcommand("serve", "Serve the search UI and JSON API; index ROOTs first if given");
+  std::vector<std::string> serve_roots;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  serve->add_option("ROOT", serve_roots, "Folders to index before serving");
+  serve->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
+  serve->add_option("--host", host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  serve->add_option("--threads", threads, "Extraction threads (default: one per core)");
+
+  auto* search = app.add_subcommand("search", "Search the index from the terminal");
+  std::vector<std::string> words;
+  int limit = 10, offset = 0;
+  bool as_json = false;
+  search->add_option("QUERY", words, "What to look for (Chinese or English)")->required();
+  search->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
+  search->add_option("-n,--limit", limit, "Results per page")->capture_default_str();
+  search->add_option("--offset", offset, "Results to skip")->capture_default_str();
+  search->add_flag("--json", as_json, "Print the API's JSON");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*index) return cmd_index(data_dir, index_roots, threads);
+    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads);
+    if (*search) return cmd_search(data_dir, words, limit, offset, as_json);
+  } catch (const std::exception& e) {
+    return fail(std::string("internal error: ") + e.what());
+  }
+  return 0;
+}

@@ -1,0 +1,213 @@
+// Starts the real `baton serve` on a free port over the demo knowledge base and talks HTTP to it.
+#include <httplib.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "http/process.h"
+#include "test_util.h"
+
+using nlohmann::json;
+using namespace baton;
+
+namespace {
+
+// One server for the whole test binary: indexing the demo once keeps the suite fast.
+class DemoServer {
+ public:
+  static DemoServer& get() {
+    static DemoServer server;
+    return server;
+  }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  int port() const { return port_; }
+  std::string data_dir() const { return data_.path().string(); }
+
+ private:
+  DemoServer()
+      : process_({test::baton_bin(), "serve", "--port", "0", "--data-dir", data_.path().string(), test::demo_root()}) {
+    if (!process_.read_until("/  (", std::chrono::seconds(120)))
+      throw std::runtime_error("baton serve did not start:\n" + process_.output());
+    std::smatch m;
+    const std::string out = process_.output();
+    if (!std::regex_search(out, m, std::regex("serving http://127\\.0\\.0\\.1:([0-9]+)/")))
+      throw std::runtime_error("no URL in baton serve output:\n" + out);
+    port_ = std::stoi(m[1].str());
+  }
+  test::TempDir data_;
+  test::Process process_;
+  int port_ = 0;
+};
+
+json get_json(const std::string& path, int expect_status) {
+  auto res = DemoServer::get().client().Get(path.c_str());
+  REQUIRE(res);
+  INFO(path << " -> " << res->status << " " << res->body);
+  CHECK(res->status == expect_status);
+  CHECK_THAT(res->get_header_value("Content-Type"), Catch::StartsWith("application/json"));
+  auto body = json::parse(res->body, nullptr, false);
+  REQUIRE_FALSE(body.is_discarded());
+  if (expect_status >= 400) CHECK(body.contains("error"));
+  return body;
+}
+
+std::string encode(const std::string& s) { return httplib::detail::encode_query_param(s); }
+
+}  // namespace
+
+TEST_CASE("GET /api/health reports the indexed demo", "[http]") {
+  const json health = get_json("/api/health", 200);
+  CHECK(health["status"] == "ok");
+  CHECK(health["documents"].get<int>() >= 20);
+  CHECK(health["units"].get<int>() > health["documents"].get<int>());
+  CHECK(health["failed"].get<int>() == 0);
+}
+
+TEST_CASE("GET /api/search finds the refund SOP for 退款 with the contract's fields", "[http]") {
+  const json r = get_json("/api/search?q=" + encode("退款") + "&limit=5", 200);
+  REQUIRE(r["hits"].size() == 5);
+  CHECK(r["total"].get<int>() >= 5);
+  CHECK(r["took_ms"].is_number());
+  CHECK(r["query"]["q"] == "退款");
+  const json& top = r["hits"][0];
+  for (const char* field : {"id", "path", "title", "section", "kind", "snippet", "score"})
+    CHECK(top.contains(field));
+  CHECK(top["path"] == "操作手册/退款处理流程.md");
+  CHECK(top["kind"] == "manual");
+  CHECK_THAT(top["snippet"].get<std::string>(), Catch::Contains("<mark>退款</mark>"));
+}
+
+TEST_CASE("English, GBK and mail-only content are all findable over HTTP", "[http]") {
+  const json en = get_json("/api/search?q=" + encode("invoice reconciliation"), 200);
+  REQUIRE_FALSE(en["hits"].empty());
+  CHECK(en["hits"][0]["path"] == "操作手册/Invoice_reconciliation_procedure.md");
+
+  const json gbk = get_json("/api/search?q=" + encode("值班"), 200);
+  REQUIRE_FALSE(gbk["hits"].empty());
+  CHECK(gbk["hits"][0]["path"] == "交接文档/旧版值班表.txt");
+
+  const json mail = get_json("/api/search?q=" + encode("瑞丰贸易"), 200);
+  REQUIRE_FALSE(mail["hits"].empty());
+  for (const auto& hit : mail["hits"]) {
+    if (hit["kind"] != "communication") continue;
+    CHECK_THAT(hit["path"].get<std::string>(), Catch::EndsWith(".eml"));
+  }
+  CHECK(mail["hits"][0]["kind"] == "communication");
+}
+
+TEST_CASE("GET /api/docs/{id} returns the document opened at the hit", "[http]") {
+  const json r = get_json("/api/search?q=" + encode("退款"), 200);
+  const std::string unit = r["hits"][0]["id"];
+  const json doc = get_json("/api/docs/" + unit + "?q=" + encode("退款"), 200);
+  CHECK(doc["unit"] == unit);
+  CHECK(doc["title"] == "退款处理流程");
+  REQUIRE(doc["sections"].size() > 3);
+  bool found = false;
+  for (const auto& s : doc["sections"]) {
+    if (s["id"] == unit) {
+      found = true;
+      CHECK_THAT(s["html"].get<std::string>(), Catch::Contains("<mark>退款</mark>"));
+    }
+  }
+  CHECK(found);
+}
+
+TEST_CASE("wrong requests get a 4xx with a JSON error", "[http]") {
+  get_json("/api/search", 400);
+  get_json("/api/search?q=", 400);
+  get_json("/api/search?q=a&limit=abc", 400);
+  get_json("/api/search?q=a&limit=100000", 400);
+  get_json("/api/search?q=a&offset=-5", 400);
+  get_json("/api/search?q=" + std::string(2000, 'a'), 400);
+  get_json("/api/docs/0123456789abcdef", 404);
+  get_json("/api/docs/not-an-id", 400);
+  get_json("/api/nothing-here", 404);
+  auto post = DemoServer::get().client().Post("/api/search", "{}", "application/json");
+  REQUIRE(post);
+  CHECK(post->status >= 400);
+  CHECK(post->status < 500);
+  CHECK_FALSE(json::parse(post->body, nullptr, false).is_discarded());
+}
+
+TEST_CASE("the UI is served from the binary with security headers, and nothing else is", "[http]") {
+  auto client = DemoServer::get().client();
+  auto page = client.Get("/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK_THAT(page->get_header_value("Content-Type"), Catch::StartsWith("text/html"));
+  CHECK_THAT(page->get_header_value("Content-Security-Policy"), Catch::Contains("script-src 'self'"));
+  CHECK(page->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK_THAT(page->body, Catch::Contains("app.js"));
+
+  auto js = client.Get("/app.js");
+  REQUIRE(js);
+  CHECK(js->status == 200);
+  CHECK_THAT(js->get_header_value("Content-Type"), Catch::StartsWith("text/javascript"));
+
+  for (const char* path : {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/static/app.js", "/CMakeLists.txt"}) {
+    auto res = client.Get(path);
+    REQUIRE(res);
+    INFO(path);
+    CHECK(res->status == 404);
+    CHECK_THAT(res->body, !Catch::Contains("root:"));
+  }
+}
+
+TEST_CASE("baton search prints the same hits as the API", "[cli]") {
+  auto& server = DemoServer::get();
+  const json api = get_json("/api/search?q=" + encode("退款") + "&limit=3", 200);
+  auto cli = test::run_baton({"search", "--data-dir", server.data_dir(), "--json", "-n", "3", "退款"});
+  REQUIRE(cli.status == 0);
+  const json printed = json::parse(cli.output);
+  REQUIRE(printed["hits"].size() == api["hits"].size());
+  for (std::size_t i = 0; i < api["hits"].size(); ++i) CHECK(printed["hits"][i]["id"] == api["hits"][i]["id"]);
+
+  auto text = test::run_baton({"search", "--data-dir", server.data_dir(), "退款"});
+  REQUIRE(text.status == 0);
+  CHECK_THAT(text.output, Catch::Contains("操作手册/退款处理流程.md") && Catch::Contains("[退款]"));
+}
+
+TEST_CASE("the CLI says what is wrong in one line", "[cli]") {
+  test::TempDir tmp;
+  const std::string data = (tmp / "data").string();
+
+  auto no_index = test::run_baton({"search", "--data-dir", data, "退款"});
+  CHECK(no_index.status == 1);
+  CHECK_THAT(no_index.output, Catch::Contains("no index") && Catch::Contains("baton index"));
+
+  auto missing = test::run_baton({"index", "--data-dir", data, (tmp / "nope").string()});
+  CHECK(missing.status == 1);
+  CHECK_THAT(missing.output, Catch::Contains("no such folder"));
+
+  test::write_file(tmp / "afile", "x");
+  auto bad_dir = test::run_baton({"index", "--data-dir", (tmp / "afile" / "d").string(), test::demo_root()});
+  CHECK(bad_dir.status == 1);
+  CHECK_THAT(bad_dir.output, Catch::Contains("data dir"));
+
+  auto in_use = test::run_baton({"serve", "--data-dir", DemoServer::get().data_dir(), "--port",
+                                 std::to_string(DemoServer::get().port())});
+  CHECK(in_use.status == 1);
+  CHECK_THAT(in_use.output, Catch::Contains("port in use"));
+
+  auto no_args = test::run_baton({"index"});
+  CHECK(no_args.status != 0);
+  auto help = test::run_baton({"serve", "--help"});
+  CHECK(help.status == 0);
+  CHECK_THAT(help.output, Catch::Contains("--port") && Catch::Contains("--host") && Catch::Contains("--data-dir"));
+}
+
+TEST_CASE("the server stops cleanly on SIGTERM", "[cli]") {
+  test::TempDir data;
+  auto idx = test::run_baton({"index", "--data-dir", data.path().string(), test::demo_root()});
+  REQUIRE(idx.status == 0);
+  CHECK_THAT(idx.output, Catch::Contains("added"));
+  test::Process server({test::baton_bin(), "serve", "--port", "0", "--data-dir", data.path().string()});
+  REQUIRE(server.read_until("/  (", std::chrono::seconds(60)));
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
+}
