@@ -1,0 +1,32 @@
+# Sourced by scripts/run and scripts/test: installs the Debian packages Baton needs, only those missing.
+# Every dependency comes from Debian; nothing is downloaded from anywhere else.
+
+BATON_BUILD_PKGS=(
+  cmake g++ make pkg-config
+  libxapian-dev libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libicu-dev
+  libuchardet-dev libmd4c-dev libmd4c-html0 libgumbo-dev libgmime-3.0-dev libxxhash-dev libcli11-dev
+)
+# Tests: Catch2, and the browser test drives Debian's Chromium through Selenium.
+BATON_TEST_PKGS=(catch2 python3 python3-selenium chromium chromium-driver)
+
+baton_missing_pkgs() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || printf '%s\n' "$pkg"
+  done
+}
+
+baton_install_pkgs() {
+  local missing
+  mapfile -t missing < <(baton_missing_pkgs "$@")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "baton: need root (or sudo) to install: ${missing[*]}" >&2; return 1; }
+    sudo=(sudo)
+  fi
+  echo "baton: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
