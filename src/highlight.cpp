@@ -182,6 +182,14 @@ std::string Highlighter::snippet(std::string_view text, std::size_t max_bytes) c
       if (prev == '\n' || prev == 0x3002 || prev == 0xFF01 || prev == 0xFF1F || prev == 0xFF1B) break;
       --a;
     }
+    // Nor start inside one: back to its first letter, or past it if it is too long.
+    const auto latin = [&](std::size_t k) { return Xapian::Unicode::is_wordchar(cps[k].ch) && !is_cjk(cps[k].ch); };
+    if (a > 0 && a < found[i].first && latin(a - 1) && latin(a)) {
+      std::size_t w = a;
+      while (w > 0 && a - w < 16 && latin(w - 1)) --w;
+      if (w == 0 || !latin(w - 1)) a = w;
+      else while (a < found[i].first && latin(a)) ++a;
+    }
     const std::size_t b = window_end(a);
     std::unordered_set<std::string> distinct;
     std::size_t count = 0;

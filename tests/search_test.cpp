@@ -180,5 +180,8 @@ TEST_CASE("Highlighter snippets show the densest window and say where they were 
   CHECK_THAT(s, Catch::Contains("这里讲<mark>退款审批</mark>的规则"));
   CHECK_THAT(s, !Catch::Contains("\n"));
   CHECK(h.snippet("短文本没有命中", 120) == "短文本没有命中");
+  const Highlighter en({"Zinvoic"});
+  CHECK(en.snippet(std::string(200, 'x') + " statement (结算单) | e-invoices issued", 60) ==
+        "…statement (结算单) | e-<mark>invoices</mark> issued");
   CHECK(h.snippet("", 120).empty());
 }
