@@ -34,6 +34,29 @@ Status prepare_data_dir(const fs::path& data_dir) {
   return Ok{};
 }
 
+namespace schema {
+
+std::string encode_unit(const StoredUnit& u) {
+  const nlohmann::json data = {{"id", u.id},       {"doc", u.doc},     {"path", u.path},   {"root", u.root},
+                               {"title", u.title}, {"section", u.section}, {"level", u.level}, {"kind", u.kind},
+                               {"date", u.date},   {"author", u.author}, {"text", u.text}};
+  return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<StoredUnit> decode_unit(const std::string& data) {
+  const auto j = nlohmann::json::parse(data, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  try {
+    return StoredUnit{j.value("id", ""),      j.value("doc", ""),    j.value("path", ""), j.value("root", ""),
+                      j.value("title", ""),   j.value("section", ""), j.value("level", 0), j.value("kind", ""),
+                      j.value("date", ""),    j.value("author", ""), j.value("text", "")};
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a field of the wrong type
+  }
+}
+
+}  // namespace schema
+
 namespace {
 
 // A file that needs reading: new, or its size or mtime changed.
@@ -166,17 +189,14 @@ class UnitWriter {
       xdoc.add_boolean_term(schema::unit_prefix + unit_id);
       xdoc.add_boolean_term(schema::doc_prefix + doc.id);
       xdoc.add_boolean_term(schema::source_prefix + source_id);
-      xdoc.add_boolean_term(schema::kind_prefix + std::string(kind_name(doc.kind)));
+      std::string kind_term = schema::kind_prefix;  // not `prefix + string(...)`: GCC 12 warns falsely (PR 105651)
+      kind_term += kind_name(doc.kind);
+      xdoc.add_boolean_term(kind_term);
       xdoc.add_value(schema::date_slot, date_value(doc.date));
       xdoc.add_value(schema::ordinal_slot, Xapian::sortable_serialise(static_cast<double>(i)));
       xdoc.add_value(schema::kind_slot, std::string(kind_name(doc.kind)));
-      const nlohmann::json data = {
-          {"id", unit_id},        {"doc", doc.id},         {"path", doc.path},
-          {"root", root},         {"title", doc.title},    {"section", heading},
-          {"level", section.level}, {"kind", kind_name(doc.kind)}, {"date", doc.date},
-          {"author", doc.author}, {"text", section.text},
-      };
-      xdoc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level,
+                                         std::string(kind_name(doc.kind)), doc.date, doc.author, section.text}));
       db.add_document(xdoc);
     }
     return static_cast<int>(doc.sections.size());

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "baton/catalog.h"
@@ -149,20 +148,11 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       SearchResponse response;
       response.total = mset.get_matches_estimated();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
-        const auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
-        if (data.is_discarded()) continue;
-        Hit hit;
-        hit.id = data.value("id", "");
-        hit.doc = data.value("doc", "");
-        hit.path = data.value("path", "");
-        hit.title = data.value("title", "");
-        hit.section = data.value("section", "");
-        hit.kind = data.value("kind", "");
-        hit.date = data.value("date", "");
-        hit.score = it.get_weight();
-        std::string text = data.value("text", "");
+        auto unit = schema::decode_unit(it.get_document().get_data());
+        if (!unit) continue;
+        Hit hit{unit->id, unit->doc, unit->path, unit->title, unit->section, unit->kind, unit->date, {}, it.get_weight()};
         // A heading with no text of its own matched by its words: show those.
-        if (trim(text).empty()) text = hit.section.empty() ? hit.title : hit.section;
+        const std::string& text = !trim(unit->text).empty() ? unit->text : !hit.section.empty() ? hit.section : hit.title;
         hit.snippet = highlighter.snippet(text, snippet_bytes);
         response.hits.push_back(std::move(hit));
       }
@@ -200,24 +190,18 @@ Result<DocumentView> Searcher::document(const std::string& id, const std::string
       view.unit = unit;
       bool first = true;
       for (auto it = mset.begin(); it != mset.end(); ++it) {
-        const auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
-        if (data.is_discarded()) continue;
+        auto u = schema::decode_unit(it.get_document().get_data());
+        if (!u) continue;
         if (first) {
-          view.path = data.value("path", "");
-          view.root = data.value("root", "");
-          view.title = data.value("title", "");
-          view.kind = data.value("kind", "");
-          view.date = data.value("date", "");
-          view.author = data.value("author", "");
+          view.path = u->path;
+          view.root = u->root;
+          view.title = u->title;
+          view.kind = u->kind;
+          view.date = u->date;
+          view.author = u->author;
           first = false;
         }
-        const std::string text = data.value("text", "");
-        SectionView section;
-        section.id = data.value("id", "");
-        section.heading = data.value("section", "");
-        section.level = data.value("level", 0);
-        section.html = highlighter.all(text);
-        view.sections.push_back(std::move(section));
+        view.sections.push_back({u->id, u->section, u->level, highlighter.all(u->text)});
       }
       if (unit && std::none_of(view.sections.begin(), view.sections.end(),
                                [&](const SectionView& s) { return s.id == *unit; }))

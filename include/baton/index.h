@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,24 @@ inline constexpr unsigned kind_slot = 2;
 inline constexpr unsigned title_weight = 4;        ///< wdf boost of title and heading words
 /// Flags for TermGenerator and QueryParser: CJK is indexed as unigrams + bigrams.
 inline constexpr unsigned cjk_flags = 2048;  // FLAG_CJK_NGRAM in both classes
+
+/// What a unit (one Xapian document) carries in its data: everything search shows without the catalog.
+struct StoredUnit {
+  std::string id;       ///< unit id: document id + "-" + section number
+  std::string doc;      ///< document id
+  std::string path;     ///< relative to root
+  std::string root;
+  std::string title;
+  std::string section;  ///< heading path label
+  int level = 0;
+  std::string kind;
+  std::string date;
+  std::string author;
+  std::string text;
+};
+std::string encode_unit(const StoredUnit& unit);
+/// nullopt if the data is not a unit written by this version of Baton.
+std::optional<StoredUnit> decode_unit(const std::string& data);
 }  // namespace schema
 
 struct SyncProgress {
