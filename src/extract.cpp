@@ -81,23 +81,20 @@ std::string lower_extension(std::string_view path) {
   return ext;
 }
 
-Result<Document> extract_plain_text(std::string_view bytes) {
-  auto decoded = to_utf8(bytes);
-  if (!decoded) return decoded.error();
-  Document doc;
-  doc.charset = decoded->charset;
-  doc.sections.push_back({{}, 0, tidy_whitespace(decoded->text)});
-  return doc;
-}
-
 }  // namespace
 
 Format format_of(std::string_view path) {
+  static const std::pair<std::string_view, Format> by_extension[] = {
+      {".md", Format::markdown}, {".markdown", Format::markdown}, {".txt", Format::text},
+      {".text", Format::text},   {".log", Format::text},          {".html", Format::html},
+      {".htm", Format::html},    {".xhtml", Format::html},        {".eml", Format::mail},
+      {".mbox", Format::mbox},   {".mbx", Format::mbox},          {".csv", Format::csv},
+      {".tsv", Format::csv},     {".docx", Format::docx},         {".xlsx", Format::xlsx},
+      {".pptx", Format::pptx},   {".odt", Format::odt},           {".pdf", Format::pdf},
+  };
   const std::string ext = lower_extension(path);
-  if (ext == ".md" || ext == ".markdown") return Format::markdown;
-  if (ext == ".txt" || ext == ".text" || ext == ".log") return Format::text;
-  if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::html;
-  if (ext == ".eml") return Format::mail;
+  for (const auto& [e, format] : by_extension)
+    if (ext == e) return format;
   return Format::unsupported;
 }
 
@@ -107,39 +104,85 @@ std::string_view format_name(Format format) {
     case Format::text: return "text";
     case Format::html: return "html";
     case Format::mail: return "mail";
+    case Format::mbox: return "mbox";
+    case Format::csv: return "csv";
+    case Format::docx: return "docx";
+    case Format::xlsx: return "xlsx";
+    case Format::pptx: return "pptx";
+    case Format::odt: return "odt";
+    case Format::pdf: return "pdf";
     case Format::unsupported: break;
   }
   return "unsupported";
 }
 
-Result<std::vector<Document>> extract(std::string_view path, std::string_view bytes) {
-  const Format format = format_of(path);
-  Result<Document> doc = make_error("unsupported file type");
-  try {
-    switch (format) {
-      case Format::markdown: {
-        auto decoded = to_utf8(bytes);
-        if (!decoded) return decoded.error();
-        doc = detail::extract_markdown(decoded->text);
-        if (doc) doc->charset = decoded->charset;
-        break;
-      }
-      case Format::text: doc = extract_plain_text(bytes); break;
-      case Format::html: doc = detail::extract_html(bytes); break;
-      case Format::mail: doc = detail::extract_mail(bytes); break;
-      case Format::unsupported: break;
+namespace {
+
+Result<std::vector<Document>> one(Result<Document> doc) {
+  if (!doc) return doc.error();
+  std::vector<Document> docs;
+  docs.push_back(std::move(doc.value()));
+  return docs;
+}
+
+Result<std::vector<Document>> extract_text_file(std::string_view bytes) {
+  auto decoded = to_utf8(bytes);
+  if (!decoded) return decoded.error();
+  if (detail::looks_like_chat(decoded->text)) {
+    auto chats = detail::extract_chat(decoded->text);
+    if (chats) {
+      for (auto& d : *chats) d.charset = decoded->charset;
+      return chats;
     }
+  }
+  Document doc;
+  doc.charset = decoded->charset;
+  doc.sections.push_back({{}, 0, tidy_whitespace(decoded->text)});
+  return one(std::move(doc));
+}
+
+Result<std::vector<Document>> dispatch(Format format, std::string_view bytes) {
+  switch (format) {
+    case Format::markdown: {
+      auto decoded = to_utf8(bytes);
+      if (!decoded) return decoded.error();
+      auto doc = detail::extract_markdown(decoded->text);
+      if (doc) doc->charset = decoded->charset;
+      return one(std::move(doc));
+    }
+    case Format::text: return extract_text_file(bytes);
+    case Format::html: return one(detail::extract_html(bytes));
+    case Format::mail: return detail::extract_mail(bytes);
+    case Format::mbox: return detail::extract_mbox(bytes);
+    case Format::csv: return detail::extract_csv(bytes);
+    case Format::docx: return one(detail::extract_docx(bytes));
+    case Format::xlsx: return one(detail::extract_xlsx(bytes));
+    case Format::pptx: return one(detail::extract_pptx(bytes));
+    case Format::odt: return one(detail::extract_odt(bytes));
+    case Format::pdf: return one(detail::extract_pdf(bytes));
+    case Format::unsupported: break;
+  }
+  return make_error("unsupported file type");
+}
+
+}  // namespace
+
+Result<std::vector<Document>> extract(std::string_view path, std::string_view bytes) {
+  Result<std::vector<Document>> docs = make_error("unsupported file type");
+  try {
+    docs = dispatch(format_of(path), bytes);
   } catch (const std::exception& e) {
     // A parser library throwing (bad_alloc on a hostile file) costs this file, not the run.
     return make_error(std::string("extraction failed: ") + e.what());
   }
-  if (!doc) return doc.error();
-  if (doc->title.empty()) doc->title = std::filesystem::path(path).stem().string();
-  doc->title = sanitize_utf8(doc->title);
-  for (auto& s : doc->sections) s.text = sanitize_utf8(s.text);
-  split_long_sections(*doc);
-  std::vector<Document> docs;
-  docs.push_back(std::move(doc.value()));
+  if (!docs) return docs.error();
+  const std::string stem = std::filesystem::path(path).stem().string();
+  for (Document& doc : *docs) {
+    if (doc.title.empty()) doc.title = stem;
+    doc.title = sanitize_utf8(doc.title);
+    for (auto& s : doc.sections) s.text = sanitize_utf8(s.text);
+    split_long_sections(doc);
+  }
   return docs;
 }
 

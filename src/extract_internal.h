@@ -37,9 +37,26 @@ class SectionBuilder {
   int first_heading_level_ = 99;
 };
 
+// One entry point per format. Each gets the raw bytes of the whole file (Markdown: already UTF-8) and
+// returns an Error with a message a user understands for input it cannot read.
 Result<Document> extract_markdown(std::string_view utf8);
 Result<Document> extract_html(std::string_view bytes);
-Result<Document> extract_mail(std::string_view bytes);
+/// A message and, after it, one document per attachment Baton can read (parent = 0).
+Result<std::vector<Document>> extract_mail(std::string_view bytes);
+/// Every message of an mbox, each followed by its attachments.
+Result<std::vector<Document>> extract_mbox(std::string_view bytes);
+Result<Document> extract_docx(std::string_view bytes);
+Result<Document> extract_xlsx(std::string_view bytes);
+Result<Document> extract_pptx(std::string_view bytes);
+Result<Document> extract_odt(std::string_view bytes);
+Result<Document> extract_pdf(std::string_view bytes);
+/// A table (one document, rows as lines), or a chat export with time/sender/content columns
+/// (one document per conversation day).
+Result<std::vector<Document>> extract_csv(std::string_view bytes);
+/// True if UTF-8 text looks like a QQ or WeChat-style text export ("2024-01-02 10:00:00 name" blocks).
+bool looks_like_chat(std::string_view utf8);
+/// One document per conversation day of a text chat export.
+Result<std::vector<Document>> extract_chat(std::string_view utf8);
 
 /// Visible text of an HTML fragment (used for HTML mail bodies too).
 std::string html_to_text(std::string_view utf8);

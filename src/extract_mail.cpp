@@ -83,7 +83,9 @@ std::string part_text(GMimePart* part) {
 
 }  // namespace
 
-Result<Document> extract_mail(std::string_view bytes) {
+Result<std::vector<Document>> extract_mbox(std::string_view) { return make_error("mbox is not supported yet"); }
+
+Result<std::vector<Document>> extract_mail(std::string_view bytes) {
   GMimeParserOptions* options = parser_options();
   GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
   GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
@@ -114,7 +116,9 @@ Result<Document> extract_mail(std::string_view bytes) {
   std::string head = "From: " + doc.author;
   if (!doc.date.empty()) head += "\nDate: " + doc.date;
   doc.sections.push_back({{}, 0, head + "\n\n" + tidy_whitespace(text)});
-  return doc;
+  std::vector<Document> docs;
+  docs.push_back(std::move(doc));
+  return docs;
 }
 
 }  // namespace baton::detail

@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
+#include <iterator>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -39,6 +42,23 @@ inline void write_file(const std::filesystem::path& path, std::string_view bytes
   std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// The shared corpus of real documents (../shared/corpus, from BATON_CORPUS that ctest sets).
+/// Throws if it is missing: a test that needs it must fail, not pass silently.
+inline std::filesystem::path corpus() {
+  const char* env = std::getenv("BATON_CORPUS");
+  const std::filesystem::path dir = env ? env : "";
+  if (!env || !std::filesystem::is_directory(dir))
+    throw std::runtime_error("shared corpus not found (BATON_CORPUS=" + dir.string() + "): run through ctest with ../shared beside the repo");
+  return dir;
+}
+
+/// The whole content of a file.
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 /// "客户资料" encoded as GBK: the bytes a Windows editor in China writes.

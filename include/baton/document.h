@@ -33,7 +33,13 @@ struct Document {
   std::string title;
   std::string date;                       ///< ISO 8601 date (YYYY-MM-DD) or empty
   std::string author;
-  std::vector<std::string> participants;  ///< mail From/To/Cc, chat senders
+  std::vector<std::string> participants;  ///< mail From/To/Cc ("Name <addr>"), chat senders
+  std::vector<std::string> organisations; ///< mail domains (ruifeng-trade.com), companies named in signatures
+  std::string thread;                     ///< conversation key: a mail thread's root Message-ID, a chat's name + day
+  std::string message_id;                 ///< a mail's Message-ID, without <>
+  std::vector<std::string> attachments;   ///< file names of a mail's attachments
+  int parent = -1;                        ///< for an attachment: index of its mail in the same extract() result
+  std::string format;                     ///< format name when it differs from the file's (an attachment's "pdf", "chat")
   std::string charset;                    ///< the charset the source was decoded from
   std::vector<Section> sections;
 };

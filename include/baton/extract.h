@@ -11,8 +11,9 @@
 
 namespace baton {
 
-/// The formats Baton reads, chosen by file extension.
-enum class Format { markdown, text, html, mail, unsupported };
+/// The formats Baton reads, chosen by file extension. Chat exports arrive as text or csv and are
+/// recognised by their content.
+enum class Format { markdown, text, html, mail, mbox, csv, docx, xlsx, pptx, odt, pdf, unsupported };
 
 /// The format of a file name ("a/b.md" → markdown); `unsupported` for anything else.
 Format format_of(std::string_view path);
@@ -20,11 +21,15 @@ Format format_of(std::string_view path);
 std::string_view format_name(Format format);
 
 /// Largest file Baton reads; bigger files are reported, not read.
-inline constexpr std::size_t max_file_bytes = 64u << 20;
+inline constexpr std::size_t max_file_bytes = 256u << 20;
+/// Most bytes Baton inflates from one archive (docx, xlsx ...): more is a zip bomb, not a document.
+inline constexpr std::size_t max_unpacked_bytes = 256u << 20;
 
-/// Extracts the documents a file holds. `path` is used for the format, the fallback title and
-/// error messages; `bytes` is the whole file. Sections longer than a few KB are split.
-/// Errors: unsupported format, binary data in a text format, unparseable mail.
+/// Extracts the documents a file holds: usually one; one per message of an mbox, per conversation of
+/// a chat export, plus one per readable attachment of a mail (linked by `parent`). `path` is used for
+/// the format, the fallback title and error messages; `bytes` is the whole file. Sections longer than
+/// a few KB are split. Errors: unsupported format, binary data in a text format, a corrupt or
+/// encrypted file; the message says which.
 Result<std::vector<Document>> extract(std::string_view path, std::string_view bytes);
 
 }  // namespace baton
