@@ -113,8 +113,8 @@ TEST_CASE("sync gives clear errors for bad roots and data dirs", "[index]") {
 
 TEST_CASE("a second writer is refused while one holds the index", "[index]") {
   test::TempDir root, data;
-  for (int i = 0; i < 200; ++i)
-    test::write_file(root / ("f" + std::to_string(i) + ".md"), "# 标题\n\n" + std::string(20000, 'a'));
+  const std::string body = std::string("# 标题\n\n").append(20000, 'a');
+  for (int i = 0; i < 200; ++i) test::write_file(root / ("f" + std::to_string(i) + ".md"), body);
   std::optional<Result<SyncSummary>> slow;
   std::thread t([&] { slow.emplace(sync(data.path(), {root.path()})); });
   // Wait until the first writer has created the index, then try to write beside it.
