@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 namespace baton {
@@ -44,6 +45,11 @@ class Stmt {
              : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  /// Makes the statement ready to bind and run again.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
  private:
   sqlite3* db_;
@@ -78,7 +84,30 @@ constexpr const char* migrations[] = {
       units INTEGER NOT NULL DEFAULT 0);
     CREATE INDEX documents_source ON documents(source_id);
     )sql",
+    // 2: what mail and chat tell about a document, for entities and threads.
+    R"sql(
+    ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN thread TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN participants TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE documents ADD COLUMN organisations TEXT NOT NULL DEFAULT '[]';
+    CREATE INDEX documents_thread ON documents(thread) WHERE thread != '';
+    )sql",
 };
+
+std::string to_json_array(const std::vector<std::string>& v) {
+  return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> from_json_array(const std::string& s) {
+  const auto j = nlohmann::json::parse(s, nullptr, false);
+  std::vector<std::string> out;
+  if (j.is_array())
+    for (const auto& e : j)
+      if (e.is_string()) out.push_back(e.get<std::string>());
+  return out;
+}
 
 SourceRecord read_source(const Stmt& s) {
   SourceRecord r;
@@ -170,7 +199,8 @@ std::unordered_map<std::string, SourceRecord> Catalog::sources_under(const std::
 void Catalog::put_source(const SourceRecord& r) {
   Stmt s(db_,
          "INSERT INTO sources (id, root, path, size, mtime_ns, hash, format, charset, failed, error, units) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET size=excluded.size, "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET root=excluded.root, path=excluded.path, "
+         "size=excluded.size, "
          "mtime_ns=excluded.mtime_ns, hash=excluded.hash, format=excluded.format, charset=excluded.charset, "
          "failed=excluded.failed, error=excluded.error, units=excluded.units, "
          "seen_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')");
@@ -187,21 +217,41 @@ void Catalog::remove_source(const std::string& source_id) {
 void Catalog::put_documents(const std::string& source_id, const std::vector<DocumentRecord>& docs) {
   Stmt del(db_, "DELETE FROM documents WHERE source_id = ?");
   del.bind(1, source_id).run();
+  Stmt s(db_,
+         "INSERT OR REPLACE INTO documents (id, source_id, title, kind, date, author, units, format, thread, "
+         "message_id, parent, participants, organisations) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& d : docs) {
-    Stmt s(db_, "INSERT OR REPLACE INTO documents (id, source_id, title, kind, date, author, units) VALUES (?,?,?,?,?,?,?)");
+    s.reset();
     s.bind(1, d.id).bind(2, source_id).bind(3, d.title).bind(4, d.kind).bind(5, d.date).bind(6, d.author);
-    s.bind(7, std::int64_t{d.units}).run();
+    s.bind(7, std::int64_t{d.units}).bind(8, d.format).bind(9, d.thread).bind(10, d.message_id).bind(11, d.parent);
+    s.bind(12, to_json_array(d.participants)).bind(13, to_json_array(d.organisations)).run();
   }
 }
 
 std::optional<DocumentRecord> Catalog::document(const std::string& id) {
   Stmt s(db_,
-         "SELECT d.id, d.source_id, s.root, s.path, d.title, d.kind, d.date, d.author, d.units "
+         "SELECT d.id, d.source_id, s.root, s.path, d.title, d.kind, d.date, d.author, d.units, d.format, d.thread, "
+         "d.message_id, d.parent, d.participants, d.organisations "
          "FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
-  return DocumentRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
-                        s.text(5), s.text(6), s.text(7), static_cast<int>(s.integer(8))};
+  return DocumentRecord{s.text(0),  s.text(1),  s.text(2),  s.text(3),  s.text(4),
+                        s.text(5),  s.text(6),  s.text(7),  static_cast<int>(s.integer(8)),
+                        s.text(9),  s.text(10), s.text(11), s.text(12), from_json_array(s.text(13)),
+                        from_json_array(s.text(14))};
+}
+
+std::vector<std::string> Catalog::roots() {
+  Stmt s(db_, "SELECT DISTINCT root FROM sources ORDER BY root");
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+bool Catalog::has_source(const std::string& source_id) {
+  Stmt s(db_, "SELECT 1 FROM sources WHERE id = ?");
+  s.bind(1, source_id);
+  return s.step();
 }
 
 std::vector<SourceRecord> Catalog::failed_sources() {

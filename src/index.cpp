@@ -6,11 +6,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "baton/catalog.h"
 #include "baton/classify.h"
@@ -37,9 +42,14 @@ Status prepare_data_dir(const fs::path& data_dir) {
 namespace schema {
 
 std::string encode_unit(const StoredUnit& u) {
-  const nlohmann::json data = {{"id", u.id},       {"doc", u.doc},     {"path", u.path},   {"root", u.root},
-                               {"title", u.title}, {"section", u.section}, {"level", u.level}, {"kind", u.kind},
-                               {"date", u.date},   {"author", u.author}, {"text", u.text}};
+  nlohmann::json data = {{"id", u.id},         {"doc", u.doc},         {"path", u.path},   {"root", u.root},
+                         {"title", u.title},   {"section", u.section}, {"level", u.level}, {"kind", u.kind},
+                         {"date", u.date},     {"author", u.author},   {"text", u.text},   {"format", u.format}};
+  // Mail and chat only: most units have none of these.
+  if (!u.parent.empty()) data["parent"] = u.parent;
+  if (!u.thread.empty()) data["thread"] = u.thread;
+  if (!u.participants.empty()) data["participants"] = u.participants;
+  if (!u.attachments.empty()) data["attachments"] = u.attachments;
   return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -47,9 +57,22 @@ std::optional<StoredUnit> decode_unit(const std::string& data) {
   const auto j = nlohmann::json::parse(data, nullptr, false);
   if (!j.is_object()) return std::nullopt;
   try {
-    return StoredUnit{j.value("id", ""),      j.value("doc", ""),    j.value("path", ""), j.value("root", ""),
-                      j.value("title", ""),   j.value("section", ""), j.value("level", 0), j.value("kind", ""),
-                      j.value("date", ""),    j.value("author", ""), j.value("text", "")};
+    return StoredUnit{j.value("id", ""),
+                      j.value("doc", ""),
+                      j.value("path", ""),
+                      j.value("root", ""),
+                      j.value("title", ""),
+                      j.value("section", ""),
+                      j.value("level", 0),
+                      j.value("kind", ""),
+                      j.value("date", ""),
+                      j.value("author", ""),
+                      j.value("text", ""),
+                      j.value("format", ""),
+                      j.value("parent", ""),
+                      j.value("thread", ""),
+                      j.value("participants", std::vector<std::string>{}),
+                      j.value("attachments", std::vector<std::string>{})};
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // a field of the wrong type
   }
@@ -67,15 +90,18 @@ struct Job {
   std::int64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::optional<SourceRecord> previous;
+  std::optional<Kind> kind_override;
 };
 
 // What a worker made of a job.
 struct Outcome {
-  enum class Type { unchanged_content, extracted, failed } type = Type::failed;
+  enum class Type { unchanged_content, extracted, renamed, failed } type = Type::failed;
+  const Job* job = nullptr;
   std::string hash;
   std::string error;
   Format format = Format::unsupported;
   std::vector<Document> docs;
+  const SourceRecord* renamed_from = nullptr;  // a vanished source with the same content
 };
 
 std::string read_file(const fs::path& path, std::size_t size, std::string& error) {
@@ -99,8 +125,10 @@ std::string iso_date_of(std::int64_t mtime_ns) {
   return buf;
 }
 
-Outcome process(const Job& job) {
+// Extraction of one file; runs on a worker thread and touches nothing shared but `vanished` (read-only).
+Outcome process(const Job& job, const std::unordered_map<std::string, const SourceRecord*>& vanished) {
   Outcome out;
+  out.job = &job;
   out.format = format_of(job.rel);
   if (static_cast<std::size_t>(job.size) > max_file_bytes) {
     out.error = "file too large (" + std::to_string(job.size >> 20) + " MB; limit " +
@@ -114,35 +142,21 @@ Outcome process(const Job& job) {
     out.type = Outcome::Type::unchanged_content;  // touched or copied back: nothing to re-extract
     return out;
   }
+  if (!job.previous) {
+    if (auto it = vanished.find(out.hash); it != vanished.end()) {
+      out.type = Outcome::Type::renamed;
+      out.renamed_from = it->second;
+      return out;
+    }
+  }
   auto docs = extract(job.rel, bytes);
   if (!docs) {
     out.error = docs.error().message;
     return out;
   }
-  const std::string source_key = job.root + '\n' + job.rel;
-  for (std::size_t i = 0; i < docs->size(); ++i) {
-    Document& doc = (*docs)[i];
-    doc.id = hash_hex(source_key + '\n' + std::to_string(i));
-    doc.path = job.rel;
-    doc.kind = infer_kind(job.rel, out.format, doc);
-    if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
-  }
   out.docs = std::move(docs.value());
   out.type = Outcome::Type::extracted;
   return out;
-}
-
-std::vector<Outcome> process_all(const std::vector<Job>& jobs, unsigned threads) {
-  std::vector<Outcome> outcomes(jobs.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();) outcomes[i] = process(jobs[i]);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads && t < jobs.size(); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  return outcomes;
 }
 
 std::string date_value(const std::string& iso) {
@@ -159,6 +173,12 @@ std::string section_label(const Document& doc, const Section& section) {
   return heading_label(rest);
 }
 
+std::string term(const char* prefix, std::string_view value) {
+  std::string t = prefix;  // not `prefix + string(...)`: GCC 12 warns falsely (PR 105651)
+  t += value;
+  return t.size() > 240 ? t.substr(0, 240) : t;  // Xapian's term length limit is 245 bytes
+}
+
 // The Xapian documents (one per section) of one extracted document.
 class UnitWriter {
  public:
@@ -168,8 +188,10 @@ class UnitWriter {
     tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   }
 
-  int write(Xapian::WritableDatabase& db, const std::string& source_id, const std::string& root, const Document& doc) {
+  int write(Xapian::WritableDatabase& db, const std::string& source_id, const std::string& root, const Document& doc,
+            const std::string& parent_id) {
     const std::string title = normalize_for_index(doc.title);
+    const std::string kind(kind_name(doc.kind));
     for (std::size_t i = 0; i < doc.sections.size(); ++i) {
       const Section& section = doc.sections[i];
       const std::string unit_id = doc.id + "-" + std::to_string(i);
@@ -186,17 +208,20 @@ class UnitWriter {
       }
       tg_.increase_termpos();
       tg_.index_text(normalize_for_index(section.text));
-      xdoc.add_boolean_term(schema::unit_prefix + unit_id);
-      xdoc.add_boolean_term(schema::doc_prefix + doc.id);
-      xdoc.add_boolean_term(schema::source_prefix + source_id);
-      std::string kind_term = schema::kind_prefix;  // not `prefix + string(...)`: GCC 12 warns falsely (PR 105651)
-      kind_term += kind_name(doc.kind);
-      xdoc.add_boolean_term(kind_term);
+      xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
+      xdoc.add_boolean_term(term(schema::doc_prefix, doc.id));
+      xdoc.add_boolean_term(term(schema::source_prefix, source_id));
+      xdoc.add_boolean_term(term(schema::kind_prefix, kind));
+      xdoc.add_boolean_term(term(schema::format_prefix, doc.format));
+      for (const auto& p : doc.participants) xdoc.add_boolean_term(term(schema::participant_prefix, normalize_for_index(p)));
+      for (const auto& o : doc.organisations) xdoc.add_boolean_term(term(schema::organisation_prefix, normalize_for_index(o)));
+      if (!doc.thread.empty()) xdoc.add_boolean_term(term(schema::thread_prefix, doc.thread));
       xdoc.add_value(schema::date_slot, date_value(doc.date));
       xdoc.add_value(schema::ordinal_slot, Xapian::sortable_serialise(static_cast<double>(i)));
-      xdoc.add_value(schema::kind_slot, std::string(kind_name(doc.kind)));
-      xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level,
-                                         std::string(kind_name(doc.kind)), doc.date, doc.author, section.text}));
+      xdoc.add_value(schema::kind_slot, kind);
+      xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level, kind,
+                                         doc.date, doc.author, section.text, doc.format, parent_id, doc.thread,
+                                         doc.participants, doc.attachments}));
       db.add_document(xdoc);
     }
     return static_cast<int>(doc.sections.size());
@@ -222,16 +247,33 @@ bool is_hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
+// The kind a folder's .baton-kind file sets, if it has a valid one.
+std::optional<Kind> read_kind_override(const fs::path& dir) {
+  std::ifstream in(dir / kind_override_file);
+  std::string word;
+  if (!(in >> word)) return std::nullopt;
+  return parse_kind(word);
+}
+
 // Walks `root`, sorting files into jobs (to read), unchanged or skipped ones; returns what vanished.
 std::vector<SourceRecord> diff_root(const fs::path& root, Catalog& catalog, std::vector<Job>& jobs, SyncSummary& summary) {
   const std::string root_str = root.string();
   auto known = catalog.sources_under(root_str);
+  // Kind overrides by folder depth: overrides[d] applies to the folder at depth d and below.
+  std::vector<std::optional<Kind>> overrides{read_kind_override(root)};
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
+    const auto depth = static_cast<std::size_t>(it.depth());  // 0 for entries directly in root
     if (is_hidden(p)) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_directory(ec)) {
+      overrides.resize(depth + 1);
+      const auto own = read_kind_override(p);
+      overrides.push_back(own ? own : overrides[depth]);
       continue;
     }
     if (format_of(p.filename().string()) == Format::unsupported) continue;
@@ -249,7 +291,7 @@ std::vector<SourceRecord> diff_root(const fs::path& root, Catalog& catalog, std:
         continue;
       }
     }
-    jobs.push_back({root_str, rel, p, st->size, st->mtime_ns, std::move(previous)});
+    jobs.push_back({root_str, rel, p, st->size, st->mtime_ns, std::move(previous), overrides[std::min(depth, overrides.size() - 1)]});
   }
   std::vector<SourceRecord> gone;
   for (auto& [rel, record] : known) gone.push_back(std::move(record));
@@ -264,6 +306,227 @@ std::string now_iso() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+// Workers extract jobs in parallel and hand outcomes to the single writer through a bounded queue.
+class Pipeline {
+ public:
+  Pipeline(const std::vector<Job>& jobs, const std::unordered_map<std::string, const SourceRecord*>& vanished,
+           unsigned threads)
+      : jobs_(jobs), vanished_(vanished) {
+    const unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(jobs.size())));
+    for (unsigned t = 0; t < n && !jobs.empty(); ++t) workers_.emplace_back([this] { work(); });
+  }
+  ~Pipeline() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    space_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+
+  /// The next outcome, in any order; nullopt once every job is done.
+  std::optional<Outcome> next() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !queue_.empty() || delivered_ == jobs_.size(); });
+    if (queue_.empty()) return std::nullopt;
+    Outcome out = std::move(queue_.front());
+    queue_.pop_front();
+    ++delivered_;
+    space_.notify_one();
+    return out;
+  }
+
+ private:
+  void work() {
+    for (std::size_t i; (i = next_job_.fetch_add(1)) < jobs_.size();) {
+      Outcome out = process(jobs_[i], vanished_);
+      std::unique_lock lock(mutex_);
+      // Bounded: extracted text waits in memory only this long for the writer.
+      space_.wait(lock, [&] { return queue_.size() < max_queued || stopping_; });
+      if (stopping_) return;
+      queue_.push_back(std::move(out));
+      ready_.notify_one();
+    }
+  }
+
+  static constexpr std::size_t max_queued = 64;
+  const std::vector<Job>& jobs_;
+  const std::unordered_map<std::string, const SourceRecord*>& vanished_;
+  std::atomic<std::size_t> next_job_{0};
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<Outcome> queue_;
+  std::size_t delivered_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+// Applies outcomes to Xapian and collects the catalog changes of the current batch.
+class Writer {
+ public:
+  Writer(Xapian::WritableDatabase& db, Catalog& catalog, SyncSummary& summary)
+      : db_(db), catalog_(catalog), summary_(summary) {}
+
+  void apply(Outcome& out) {
+    const Job& job = *out.job;
+    SourceRecord rec = job.previous.value_or(SourceRecord{});
+    if (!job.previous) rec.id = new_source_id(job.root, job.rel);
+    rec.root = job.root;
+    rec.path = job.rel;
+    rec.size = job.size;
+    rec.mtime_ns = job.mtime_ns;
+    rec.format = std::string(format_name(out.format));
+    FormatCounts& counts = summary_.by_format[rec.format];
+    bytes_ += static_cast<std::uint64_t>(job.size);
+    summary_.bytes_read += static_cast<std::uint64_t>(job.size);
+
+    if (out.type == Outcome::Type::renamed && !claimed_.insert(out.renamed_from->id).second) {
+      // Two new files with the content of one vanished file: only the first can take its place.
+      auto docs = extract(job.rel, read_file(job.abs, static_cast<std::size_t>(job.size), out.error));
+      if (docs) {
+        out.docs = std::move(docs.value());
+        out.type = Outcome::Type::extracted;
+      } else {
+        out.error = docs.error().message;
+        out.type = Outcome::Type::failed;
+      }
+    }
+    switch (out.type) {
+      case Outcome::Type::unchanged_content:
+        ++summary_.unchanged;
+        pending_.push_back({std::move(rec), std::nullopt});
+        break;
+      case Outcome::Type::failed:
+        // Keep what the index had of an earlier good version: a broken save must not lose it.
+        rec.failed = true;
+        rec.error = out.error;
+        ++summary_.failed;
+        ++counts.failed;
+        summary_.failures.push_back({job.rel, out.error});
+        pending_.push_back({std::move(rec), std::nullopt});
+        break;
+      case Outcome::Type::renamed: {
+        // Same content under a new name: move the units, keep the ids (links to them stay valid).
+        const SourceRecord& old = *out.renamed_from;
+        rec = old;
+        rec.root = job.root;
+        rec.path = job.rel;
+        rec.size = job.size;
+        rec.mtime_ns = job.mtime_ns;
+        move_units(rec, job.kind_override);
+        ++summary_.renamed;
+        ++counts.renamed;
+        pending_.push_back({std::move(rec), std::nullopt});
+        break;
+      }
+      case Outcome::Type::extracted: {
+        ++(job.previous ? summary_.updated : summary_.added);
+        ++(job.previous ? counts.updated : counts.added);
+        if (job.previous) db_.delete_document(term(schema::source_prefix, rec.id));
+        rec.failed = false;
+        rec.error.clear();
+        rec.hash = out.hash;
+        rec.charset = out.docs.empty() ? std::string() : out.docs.front().charset;
+        pending_.push_back({rec, write_docs(rec, out, job)});
+        break;
+      }
+    }
+    ++files_;
+  }
+
+  /// True when the batch is big enough to commit.
+  bool batch_full(const SyncOptions& options) const {
+    return files_ >= options.batch_files || bytes_ >= options.batch_bytes;
+  }
+
+  /// Commits Xapian, then the catalog. If we die between the two, the catalog still lists the old
+  /// state and the next run redoes this batch (deleting by source term first makes that idempotent).
+  void commit(const std::vector<SourceRecord>& removed = {}) {
+    db_.commit();
+    catalog_.transaction([&] {
+      for (const auto& [rec, docs] : pending_) {
+        catalog_.put_source(rec);
+        if (docs) catalog_.put_documents(rec.id, *docs);
+      }
+      for (const auto& rec : removed) catalog_.remove_source(rec.id);
+    });
+    pending_.clear();
+    files_ = 0;
+    bytes_ = 0;
+  }
+
+  bool claimed(const std::string& source_id) const { return claimed_.count(source_id) > 0; }
+
+ private:
+  std::string new_source_id(const std::string& root, const std::string& rel) {
+    // A renamed file keeps its id, so a new file at its old path must not take it again.
+    std::string id = hash_hex(root + '\n' + rel);
+    for (int salt = 1; catalog_.has_source(id) || !issued_.insert(id).second; ++salt)
+      id = hash_hex(root + '\n' + rel + '\n' + std::to_string(salt));
+    return id;
+  }
+
+  std::vector<DocumentRecord> write_docs(SourceRecord& rec, Outcome& out, const Job& job) {
+    std::vector<DocumentRecord> records;
+    rec.units = 0;
+    for (std::size_t i = 0; i < out.docs.size(); ++i) {
+      Document& doc = out.docs[i];
+      doc.id = hash_hex(rec.id + '\n' + std::to_string(i));
+      doc.path = job.rel;
+      if (doc.format.empty()) doc.format = rec.format;
+      const bool attached = doc.parent >= 0 && static_cast<std::size_t>(doc.parent) < i;
+      doc.kind = job.kind_override ? *job.kind_override
+                 : attached        ? out.docs[static_cast<std::size_t>(doc.parent)].kind
+                                   : infer_kind(job.rel, out.format, doc);
+      if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
+      const std::string parent_id = attached ? out.docs[static_cast<std::size_t>(doc.parent)].id : std::string();
+      const int units = writer_.write(db_, rec.id, job.root, doc, parent_id);
+      rec.units += units;
+      records.push_back({doc.id, rec.id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)), doc.date,
+                         doc.author, units, doc.format, doc.thread, doc.message_id, parent_id, doc.participants,
+                         doc.organisations});
+    }
+    summary_.units += static_cast<std::size_t>(rec.units);
+    return records;
+  }
+
+  // Rewrites the stored path (and, if the new folder says so, the kind) of a renamed source's units.
+  void move_units(const SourceRecord& rec, std::optional<Kind> kind_override) {
+    const std::string source_term = term(schema::source_prefix, rec.id);
+    std::vector<Xapian::docid> ids(db_.postlist_begin(source_term), db_.postlist_end(source_term));
+    for (Xapian::docid id : ids) {
+      Xapian::Document xdoc = db_.get_document(id);
+      auto unit = schema::decode_unit(xdoc.get_data());
+      if (!unit) continue;
+      unit->root = rec.root;
+      unit->path = rec.path;
+      Document probe;
+      probe.title = unit->title;
+      const std::string kind(kind_name(kind_override ? *kind_override
+                                       : unit->parent.empty() ? infer_kind(rec.path, format_of(rec.path), probe)
+                                                              : parse_kind(unit->kind).value_or(Kind::communication)));
+      if (kind != unit->kind) {
+        xdoc.remove_term(term(schema::kind_prefix, unit->kind));
+        xdoc.add_boolean_term(term(schema::kind_prefix, kind));
+        xdoc.add_value(schema::kind_slot, kind);
+        unit->kind = kind;
+      }
+      xdoc.set_data(schema::encode_unit(*unit));
+      db_.replace_document(id, xdoc);
+    }
+  }
+
+  Xapian::WritableDatabase& db_;
+  Catalog& catalog_;
+  SyncSummary& summary_;
+  UnitWriter writer_;
+  std::vector<std::pair<SourceRecord, std::optional<std::vector<DocumentRecord>>>> pending_;
+  std::unordered_set<std::string> claimed_;
+  std::unordered_set<std::string> issued_;
+  std::size_t files_ = 0;
+  std::uint64_t bytes_ = 0;
+};
 
 }  // namespace
 
@@ -285,7 +548,8 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
   try {
     db = Xapian::WritableDatabase(index_path(data_dir).string(), Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::DatabaseLockError&) {
-    return make_error("another `baton index` or `baton serve` is writing " + data_dir.string() + "; wait for it to finish");
+    return make_error("another `baton index` or `baton serve` is writing " + data_dir.string() + "; wait for it to finish",
+                      ErrorKind::unavailable);
   } catch (const Xapian::Error& e) {
     return make_error("cannot open index in " + data_dir.string() + ": " + e.get_description());
   }
@@ -298,88 +562,36 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
       auto vanished = diff_root(root, *catalog, jobs, summary);
       gone.insert(gone.end(), std::make_move_iterator(vanished.begin()), std::make_move_iterator(vanished.end()));
     }
+    // Vanished files by content: a new file with the same hash is the same file, moved.
+    std::unordered_map<std::string, const SourceRecord*> vanished_by_hash;
+    for (const auto& rec : gone)
+      if (!rec.hash.empty() && !rec.failed) vanished_by_hash.emplace(rec.hash, &rec);
+
     const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t batch = std::max<std::size_t>(1, options.batch_files);
-    UnitWriter writer;
-    SyncProgress progress{0, jobs.size() + gone.size(), {}};
-
-    for (std::size_t first = 0; first < jobs.size(); first += batch) {
-      const std::vector<Job> slice(jobs.begin() + static_cast<std::ptrdiff_t>(first),
-                                   jobs.begin() + static_cast<std::ptrdiff_t>(std::min(jobs.size(), first + batch)));
-      std::vector<Outcome> outcomes = process_all(slice, threads);
-      std::vector<std::pair<SourceRecord, std::optional<std::vector<DocumentRecord>>>> records;
-      for (std::size_t i = 0; i < slice.size(); ++i) {
-        const Job& job = slice[i];
-        Outcome& out = outcomes[i];
-        SourceRecord rec = job.previous.value_or(SourceRecord{});
-        rec.id = hash_hex(job.root + '\n' + job.rel);
-        rec.root = job.root;
-        rec.path = job.rel;
-        rec.size = job.size;
-        rec.mtime_ns = job.mtime_ns;
-        rec.format = std::string(format_name(out.format));
-        std::optional<std::vector<DocumentRecord>> doc_records;
-        switch (out.type) {
-          case Outcome::Type::unchanged_content: ++summary.unchanged; break;
-          case Outcome::Type::failed:
-            // Keep what the index had of an earlier good version: a broken save must not lose it.
-            rec.failed = true;
-            rec.error = out.error;
-            ++summary.failed;
-            summary.failures.push_back({job.rel, out.error});
-            break;
-          case Outcome::Type::extracted: {
-            ++(job.previous ? summary.updated : summary.added);
-            ++summary.by_format[rec.format];
-            db.delete_document(schema::source_prefix + rec.id);
-            rec.failed = false;
-            rec.error.clear();
-            rec.hash = out.hash;
-            rec.charset = out.docs.empty() ? std::string() : out.docs.front().charset;
-            rec.units = 0;
-            doc_records.emplace();
-            for (const Document& doc : out.docs) {
-              const int units = writer.write(db, rec.id, job.root, doc);
-              rec.units += units;
-              doc_records->push_back({doc.id, rec.id, job.root, doc.path, doc.title,
-                                      std::string(kind_name(doc.kind)), doc.date, doc.author, units});
-            }
-            summary.units += static_cast<std::size_t>(rec.units);
-            break;
-          }
-        }
-        records.emplace_back(std::move(rec), std::move(doc_records));
+    Writer writer(db, *catalog, summary);
+    SyncProgress progress{0, jobs.size(), {}};
+    {
+      Pipeline pipeline(jobs, vanished_by_hash, threads);
+      while (auto out = pipeline.next()) {
+        writer.apply(*out);
+        if (writer.batch_full(options)) writer.commit();
         if (options.on_progress) {
           ++progress.done;
-          progress.current = job.rel;
+          progress.current = out->job->rel;
           options.on_progress(progress);
         }
       }
-      // Xapian first: if we die between the two commits, the catalog still lists the old state and
-      // the next run redoes this batch (deleting by source term first makes that idempotent).
-      db.commit();
-      catalog->transaction([&] {
-        for (const auto& [rec, docs] : records) {
-          catalog->put_source(rec);
-          if (docs) catalog->put_documents(rec.id, *docs);
-        }
-      });
     }
-
-    for (const SourceRecord& rec : gone) db.delete_document(schema::source_prefix + rec.id);
-    db.commit();
-    catalog->transaction([&] {
-      for (const SourceRecord& rec : gone) {
-        catalog->remove_source(rec.id);
-        ++summary.removed;
-        if (options.on_progress) {
-          ++progress.done;
-          progress.current = rec.path;
-          options.on_progress(progress);
-        }
-      }
-      catalog->set_meta("last_sync", now_iso());
-    });
+    std::vector<SourceRecord> removed;
+    for (auto& rec : gone) {
+      if (writer.claimed(rec.id)) continue;  // it was renamed, not removed
+      db.delete_document(term(schema::source_prefix, rec.id));
+      ++summary.removed;
+      ++summary.by_format[rec.format].removed;
+      removed.push_back(std::move(rec));
+    }
+    writer.commit(removed);
+    if (summary.changed() || !catalog->meta("last_sync")) catalog->set_meta("last_sync", now_iso());
   } catch (const Xapian::Error& e) {
     return make_error("index write failed: " + e.get_description());
   } catch (const CatalogError& e) {

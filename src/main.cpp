@@ -2,13 +2,18 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "baton/catalog.h"
 #include "baton/index.h"
 #include "baton/search.h"
 #include "baton/server.h"
@@ -50,14 +55,15 @@ class ProgressBar {
 };
 
 void print_summary(const baton::SyncSummary& s) {
-  std::printf("indexed in %.2f s: %zu added, %zu updated, %zu removed, %zu unchanged, %zu failed", s.seconds, s.added,
-              s.updated, s.removed, s.unchanged, s.failed);
+  std::printf("indexed in %.2f s: %zu added, %zu updated, %zu renamed, %zu removed, %zu unchanged, %zu failed", s.seconds,
+              s.added, s.updated, s.renamed, s.removed, s.unchanged, s.failed);
   if (s.skipped) std::printf(", %zu skipped (failed before, unchanged since)", s.skipped);
-  std::printf(" (%zu sections written)\n", s.units);
+  std::printf(" (%zu sections written, %.1f MB read)\n", s.units, static_cast<double>(s.bytes_read) / (1 << 20));
   if (!s.by_format.empty()) {
-    std::printf("read by format:");
-    for (const auto& [format, n] : s.by_format) std::printf(" %s %zu", format.c_str(), n);
-    std::printf("\n");
+    std::printf("  %-10s %7s %7s %7s %7s %7s\n", "format", "added", "updated", "renamed", "removed", "failed");
+    for (const auto& [format, n] : s.by_format)
+      std::printf("  %-10s %7zu %7zu %7zu %7zu %7zu\n", format.c_str(), n.added, n.updated, n.renamed, n.removed,
+                  n.failed);
   }
   for (const auto& f : s.failures) std::printf("  failed: %s: %s\n", f.path.c_str(), f.reason.c_str());
 }
@@ -137,8 +143,45 @@ int cmd_search(const std::string& data_dir, const std::vector<std::string>& word
   return 0;
 }
 
-int cmd_serve(const std::string& data_dir, const std::vector<std::string>& roots, const std::string& host, int port,
-              unsigned threads) {
+// Re-indexes `roots` every `interval` until stopped; the server's readers see each commit.
+class Watcher {
+ public:
+  Watcher(std::string data_dir, std::vector<std::string> roots, unsigned threads, std::chrono::seconds interval)
+      : thread_([=, this] { run(data_dir, roots, threads, interval); }) {}
+  ~Watcher() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void run(const std::string& data_dir, const std::vector<std::string>& roots, unsigned threads,
+           std::chrono::seconds interval) {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, interval, [&] { return stopping_; })) {
+      lock.unlock();
+      baton::SyncOptions options;
+      options.threads = threads;
+      auto summary = baton::sync(data_dir, std::vector<fs::path>(roots.begin(), roots.end()), options);
+      // A sync that fails (a root unplugged, another indexer running) is reported and tried again later.
+      if (!summary) std::cerr << "baton: watch: " << summary.error().message << std::endl;
+      else if (summary->changed()) print_summary(*summary);
+      std::fflush(stdout);
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const std::string& host, int port,
+              unsigned threads, bool watch, int watch_seconds) {
   if (!roots.empty()) {
     auto summary = run_sync(data_dir, roots, threads);
     if (!summary) return fail(summary.error().message);
@@ -146,6 +189,13 @@ int cmd_serve(const std::string& data_dir, const std::vector<std::string>& roots
   }
   auto searcher = baton::Searcher::open(data_dir);
   if (!searcher) return fail(searcher.error().message);
+  if (watch && roots.empty()) {
+    // Watch what the index already holds.
+    auto catalog = baton::Catalog::open(baton::catalog_path(data_dir));
+    if (!catalog) return fail(catalog.error().message);
+    roots = catalog->roots();
+    if (roots.empty()) return fail("--watch: no folders indexed in " + data_dir + "; give the ROOTs to watch");
+  }
   baton::Server server(*searcher, {host, port, 8});
   auto bound = server.bind();
   if (!bound) return fail(bound.error().message);
@@ -161,10 +211,13 @@ int cmd_serve(const std::string& data_dir, const std::vector<std::string>& roots
     sigwait(&signals, &sig);
     server.stop();
   });
+  std::optional<Watcher> watcher;
+  if (watch) watcher.emplace(data_dir, roots, threads, std::chrono::seconds(watch_seconds));
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::cout << "Baton serving http://" << shown_host << ":" << *bound << "/  (" << searcher->stats().units
-            << " sections; Ctrl-C stops)" << std::endl;
+            << " sections" << (watch ? ", watching for changes" : "") << "; Ctrl-C stops)" << std::endl;
   server.run();
+  watcher.reset();
   pthread_kill(waiter.native_handle(), SIGTERM);  // no-op if the waiter already returned
   waiter.join();
   return 0;
@@ -194,6 +247,12 @@ int main(int argc, char** argv) {
   serve->add_option("--host", host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   serve->add_option("--threads", threads, "Extraction threads (default: one per core)");
+  bool watch = false;
+  int watch_seconds = 2;
+  serve->add_flag("--watch", watch, "Re-index the folders while serving, as files change");
+  serve->add_option("--watch-interval", watch_seconds, "Seconds between checks for changes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
 
   auto* search = app.add_subcommand("search", "Search the index from the terminal");
   std::vector<std::string> words;
@@ -208,7 +267,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (*index) return cmd_index(data_dir, index_roots, threads);
-    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads);
+    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads, watch, watch_seconds);
     if (*search) return cmd_search(data_dir, words, limit, offset, as_json);
   } catch (const std::exception& e) {
     return fail(std::string("internal error: ") + e.what());

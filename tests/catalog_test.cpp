@@ -13,7 +13,19 @@ TEST_CASE("catalog stores sources and documents and survives a reopen", "[catalo
     REQUIRE(catalog.ok());
     SourceRecord s{"s1", "/root", "a/退款.md", 10, 20, "h1", "markdown", "UTF-8", false, "", 2};
     catalog->put_source(s);
-    catalog->put_documents("s1", {{"d1", "s1", "/root", "a/退款.md", "退款处理", "manual", "2025-01-01", "林", 2}});
+    DocumentRecord d;
+    d.id = "d1";
+    d.source_id = "s1";
+    d.title = "退款处理";
+    d.kind = "manual";
+    d.date = "2025-01-01";
+    d.author = "林";
+    d.units = 2;
+    d.format = "mail";
+    d.thread = "root@x";
+    d.participants = {"陈昱 <chen@ruifeng-trade.com>"};
+    d.organisations = {"ruifeng-trade.com"};
+    catalog->put_documents("s1", {d});
     s.size = 11;
     catalog->put_source(s);  // an update must not drop the source's documents
   }
@@ -26,6 +38,17 @@ TEST_CASE("catalog stores sources and documents and survives a reopen", "[catalo
   REQUIRE(doc);
   CHECK(doc->title == "退款处理");
   CHECK(doc->path == "a/退款.md");
+  CHECK(doc->thread == "root@x");
+  CHECK(doc->participants == std::vector<std::string>{"陈昱 <chen@ruifeng-trade.com>"});
+  CHECK(doc->organisations == std::vector<std::string>{"ruifeng-trade.com"});
+
+  SourceRecord moved = sources["a/退款.md"];
+  moved.path = "b/退款.md";  // a rename keeps the id and the documents
+  catalog->put_source(moved);
+  CHECK(catalog->sources_under("/root").count("b/退款.md") == 1);
+  CHECK(catalog->document("d1")->path == "b/退款.md");
+  CHECK(catalog->has_source("s1"));
+  CHECK_FALSE(catalog->has_source("s2"));
   CHECK(catalog->counts().units == 2);
 
   catalog->remove_source("s1");

@@ -46,8 +46,8 @@ TEST_CASE("sync indexes a folder, then reads only what changed", "[index]") {
   CHECK(first.scanned == 3);
   CHECK(first.added == 3);
   CHECK(first.failed == 0);
-  CHECK(first.by_format["markdown"] == 2);
-  CHECK(first.by_format["text"] == 1);
+  CHECK(first.by_format["markdown"].added == 2);
+  CHECK(first.by_format["text"].added == 1);
   CHECK(hits(data.path(), "值班") == 1);
   CHECK(hits(data.path(), "hidden") == 0);
 
@@ -78,6 +78,40 @@ TEST_CASE("sync indexes a folder, then reads only what changed", "[index]") {
     auto catalog = Catalog::open(catalog_path(data.path()));
     CHECK(catalog->counts().sources == 2);
   }
+  SECTION("a renamed or moved file is not extracted again and keeps its ids") {
+    auto searcher = Searcher::open(data.path());
+    REQUIRE(searcher.ok());
+    const auto before = searcher->search({"reconciliation", 1, 0});
+    REQUIRE(before.ok());
+    REQUIRE(before->hits.size() == 1);
+    fs::create_directories(root / "操作手册");
+    fs::rename(root / "notes/english.md", root / "操作手册/invoices.md");
+    auto again = sync_ok(data.path(), root.path());
+    CHECK(again.renamed == 1);
+    CHECK(again.added + again.removed + again.units == 0);
+    auto after = Searcher::open(data.path())->search({"reconciliation", 1, 0});
+    REQUIRE(after.ok());
+    REQUIRE(after->hits.size() == 1);
+    CHECK(after->hits[0].path == "操作手册/invoices.md");
+    CHECK(after->hits[0].id == before->hits[0].id);
+    CHECK(after->hits[0].kind == "manual");  // the new folder says so
+    CHECK(before->hits[0].kind == "record");
+
+    // A new file at the old path is a new document, not a clash with the moved one.
+    test::write_file(root / "notes/english.md", "# Other\n\nA different note about reconciliation.\n");
+    auto third = sync_ok(data.path(), root.path());
+    CHECK(third.added == 1);
+    CHECK(hits(data.path(), "reconciliation") == 2);
+  }
+  SECTION("a .baton-kind file overrides the kind of its folder") {
+    test::write_file(root / "notes/.baton-kind", "manual\n");
+    test::write_file(root / "notes/deeper/x.md", "# 值守\n\n夜间值守规则。\n");
+    sync_ok(data.path(), root.path());
+    auto r = Searcher::open(data.path())->search({"值守", 1, 0});
+    REQUIRE(r.ok());
+    REQUIRE(r->hits.size() == 1);
+    CHECK(r->hits[0].kind == "manual");
+  }
   SECTION("a file that turns bad is reported, keeps its last good text and is not retried") {
     test::write_file(root / "交接/值班.txt", std::string("\0\0\x01\x02garbage", 10));
     bump_mtime(root / "交接/值班.txt");
@@ -92,6 +126,30 @@ TEST_CASE("sync indexes a folder, then reads only what changed", "[index]") {
     CHECK(third.skipped == 1);
     CHECK(third.failed == 0);
   }
+}
+
+TEST_CASE("sync handles many files with several workers and small batches", "[index]") {
+  test::TempDir root, data;
+  for (int i = 0; i < 300; ++i)
+    test::write_file(root / ("d" + std::to_string(i % 7) + "/f" + std::to_string(i) + ".md"),
+                     "# 文档" + std::to_string(i) + "\n\n编号 n" + std::to_string(i) + " 的内容。\n");
+  SyncOptions options;
+  options.threads = 4;
+  options.batch_files = 7;
+  std::size_t progress_calls = 0;
+  options.on_progress = [&](const SyncProgress& p) {
+    ++progress_calls;
+    CHECK(p.done <= p.total);
+  };
+  auto r = sync(data.path(), {root.path()}, options);
+  REQUIRE(r.ok());
+  CHECK(r->added == 300);
+  CHECK(progress_calls == 300);
+  CHECK(hits(data.path(), "n299") == 1);
+  CHECK(hits(data.path(), "n0") == 1);
+  auto catalog = Catalog::open(catalog_path(data.path()));
+  CHECK(catalog->counts().sources == 300);
+  CHECK(catalog->counts().documents == 300);
 }
 
 TEST_CASE("sync gives clear errors for bad roots and data dirs", "[index]") {

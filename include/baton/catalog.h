@@ -42,6 +42,12 @@ struct DocumentRecord {
   std::string date;
   std::string author;
   int units = 0;
+  std::string format;                      ///< "markdown", "mail", "chat", "pdf" ...
+  std::string thread;                      ///< conversation key (mail thread root, chat name + day)
+  std::string message_id;
+  std::string parent;                      ///< document id of the mail an attachment belongs to
+  std::vector<std::string> participants;
+  std::vector<std::string> organisations;
 };
 
 /// Totals for /api/health and summaries.
@@ -68,10 +74,14 @@ class Catalog {
 
   /// Every source recorded under `root`, keyed by relative path.
   std::unordered_map<std::string, SourceRecord> sources_under(const std::string& root);
-  /// Inserts or replaces a source record.
+  /// Inserts or updates a source record (by id: a renamed file keeps its id and its documents).
   void put_source(const SourceRecord& source);
   /// Forgets a source and its documents.
   void remove_source(const std::string& source_id);
+  /// Every root folder with sources in the catalog.
+  std::vector<std::string> roots();
+  /// True if a source with this id exists under any root.
+  bool has_source(const std::string& source_id);
   /// Replaces the documents of a source.
   void put_documents(const std::string& source_id, const std::vector<DocumentRecord>& docs);
   /// A document by id, or nullopt.

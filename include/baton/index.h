@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -25,15 +26,19 @@ Status prepare_data_dir(const std::filesystem::path& data_dir);
 
 /// The Xapian layout: the contract between the indexer and search.
 namespace schema {
-inline constexpr const char* unit_prefix = "Q";    ///< unique: unit id
-inline constexpr const char* doc_prefix = "P";     ///< parent document id
-inline constexpr const char* source_prefix = "G";  ///< source file id (to delete a file's units)
+inline constexpr const char* unit_prefix = "Q";           ///< unique: unit id
+inline constexpr const char* doc_prefix = "P";            ///< parent document id
+inline constexpr const char* source_prefix = "G";         ///< source file id (to delete a file's units)
 inline constexpr const char* kind_prefix = "K";
-inline constexpr const char* title_prefix = "S";   ///< title and headings, also indexed as body text
-inline constexpr unsigned date_slot = 0;           ///< "YYYYMMDD"
-inline constexpr unsigned ordinal_slot = 1;        ///< section number within its document (sortable)
+inline constexpr const char* title_prefix = "S";          ///< title and headings, also indexed as body text
+inline constexpr const char* format_prefix = "XF";        ///< "markdown", "mail", "chat", "pdf" ...
+inline constexpr const char* participant_prefix = "XP";   ///< mail address or chat name, lower case
+inline constexpr const char* organisation_prefix = "XO";  ///< mail domain or company
+inline constexpr const char* thread_prefix = "XH";        ///< conversation key
+inline constexpr unsigned date_slot = 0;                  ///< "YYYYMMDD"
+inline constexpr unsigned ordinal_slot = 1;               ///< section number within its document (sortable)
 inline constexpr unsigned kind_slot = 2;
-inline constexpr unsigned title_weight = 4;        ///< wdf boost of title and heading words
+inline constexpr unsigned title_weight = 4;               ///< wdf boost of title and heading words
 /// Flags for TermGenerator and QueryParser: CJK is indexed as unigrams + bigrams.
 inline constexpr unsigned cjk_flags = 2048;  // FLAG_CJK_NGRAM in both classes
 
@@ -50,11 +55,20 @@ struct StoredUnit {
   std::string date;
   std::string author;
   std::string text;
+  std::string format;
+  std::string parent;   ///< document id of the mail an attachment came with
+  std::string thread;
+  std::vector<std::string> participants;
+  std::vector<std::string> attachments;
 };
 std::string encode_unit(const StoredUnit& unit);
 /// nullopt if the data is not a unit written by this version of Baton.
 std::optional<StoredUnit> decode_unit(const std::string& data);
 }  // namespace schema
+
+/// Kind overrides: a file named `.baton-kind` holding a kind name ("manual") sets the kind of every
+/// document in its folder and below, unless a deeper folder has its own.
+inline constexpr const char* kind_override_file = ".baton-kind";
 
 struct SyncProgress {
   std::size_t done = 0;
@@ -67,23 +81,36 @@ struct SyncFailure {
   std::string reason;
 };
 
+/// What happened to the files of one format in a sync.
+struct FormatCounts {
+  std::size_t added = 0;
+  std::size_t updated = 0;
+  std::size_t renamed = 0;
+  std::size_t removed = 0;
+  std::size_t failed = 0;
+};
+
 struct SyncSummary {
   std::size_t scanned = 0;    ///< supported files seen
   std::size_t added = 0;
   std::size_t updated = 0;
+  std::size_t renamed = 0;    ///< moved or renamed: found by content, not extracted again
   std::size_t unchanged = 0;
   std::size_t removed = 0;
   std::size_t failed = 0;     ///< failed in this run
   std::size_t skipped = 0;    ///< failed before and unchanged since: not retried
   std::size_t units = 0;      ///< Xapian documents written in this run
-  std::map<std::string, std::size_t> by_format;  ///< files read in this run, by format
+  std::uint64_t bytes_read = 0;
+  std::map<std::string, FormatCounts> by_format;
   std::vector<SyncFailure> failures;
   double seconds = 0;
+  bool changed() const { return added + updated + renamed + removed + failed > 0; }
 };
 
 struct SyncOptions {
-  unsigned threads = 0;            ///< extraction workers; 0 = one per core
-  std::size_t batch_files = 256;   ///< files per commit
+  unsigned threads = 0;                   ///< extraction workers; 0 = one per core
+  std::size_t batch_files = 2000;         ///< commit after this many files ...
+  std::size_t batch_bytes = 64u << 20;    ///< ... or this many bytes read, whichever comes first
   std::function<void(const SyncProgress&)> on_progress;
 };
 

@@ -211,3 +211,34 @@ TEST_CASE("the server stops cleanly on SIGTERM", "[cli]") {
   server.signal(SIGTERM);
   CHECK(server.wait() == 0);
 }
+
+TEST_CASE("baton serve --watch picks up new, changed and deleted files while serving", "[cli][watch]") {
+  test::TempDir root, data;
+  test::write_file(root / "a.md", "# 值班\n\n夜班规则。\n");
+  test::Process server({test::baton_bin(), "serve", "--port", "0", "--watch", "--watch-interval", "1", "--data-dir",
+                        data.path().string(), root.path().string()});
+  REQUIRE(server.read_until("/  (", std::chrono::seconds(60)));
+  std::smatch m;
+  const std::string out = server.output();
+  REQUIRE(std::regex_search(out, m, std::regex("127\\.0\\.0\\.1:([0-9]+)/")));
+  httplib::Client client("127.0.0.1", std::stoi(m[1].str()));
+  const auto total = [&](const std::string& q) {
+    auto res = client.Get(("/api/search?q=" + encode(q)).c_str());
+    return res && res->status == 200 ? json::parse(res->body)["hits"].size() : std::size_t{999};
+  };
+  // Polls until the index shows `want` hits for `q`, for at most 30 s.
+  const auto eventually = [&](const std::string& q, std::size_t want) {
+    for (int i = 0; i < 300; ++i) {
+      if (total(q) == want) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  CHECK(eventually("夜班", 1));
+  test::write_file(root / "b.md", "# 交接\n\n新增的交接说明。\n");
+  CHECK(eventually("交接说明", 1));
+  std::filesystem::remove(root / "a.md");
+  CHECK(eventually("夜班", 0));
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
+}
