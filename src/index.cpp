@@ -276,7 +276,10 @@ std::vector<SourceRecord> diff_root(const fs::path& root, Catalog& catalog, std:
       overrides.push_back(own ? own : overrides[depth]);
       continue;
     }
-    if (format_of(p.filename().string()) == Format::unsupported) continue;
+    if (format_of(p.filename().string()) == Format::unsupported) {
+      if (it->is_regular_file(ec) && p.filename() != kind_override_file) ++summary.unsupported[p.extension().string()];
+      continue;
+    }
     const auto st = stat_file(p);
     if (!st) continue;
     ++summary.scanned;

@@ -65,6 +65,11 @@ void print_summary(const baton::SyncSummary& s) {
       std::printf("  %-10s %7zu %7zu %7zu %7zu %7zu\n", format.c_str(), n.added, n.updated, n.renamed, n.removed,
                   n.failed);
   }
+  if (!s.unsupported.empty()) {
+    std::printf("  not read (no extractor for the type):");
+    for (const auto& [ext, n] : s.unsupported) std::printf(" %s %zu", ext.empty() ? "(no extension)" : ext.c_str(), n);
+    std::printf("\n");
+  }
   for (const auto& f : s.failures) std::printf("  failed: %s: %s\n", f.path.c_str(), f.reason.c_str());
 }
 

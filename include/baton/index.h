@@ -102,6 +102,7 @@ struct SyncSummary {
   std::size_t units = 0;      ///< Xapian documents written in this run
   std::uint64_t bytes_read = 0;
   std::map<std::string, FormatCounts> by_format;
+  std::map<std::string, std::size_t> unsupported;  ///< files not read, by extension ("" for none)
   std::vector<SyncFailure> failures;
   double seconds = 0;
   bool changed() const { return added + updated + renamed + removed + failed > 0; }
