@@ -182,6 +182,8 @@ Result<std::vector<Document>> extract(std::string_view path, std::string_view by
     doc.title = sanitize_utf8(doc.title);
     for (auto& s : doc.sections) s.text = sanitize_utf8(s.text);
     split_long_sections(doc);
+    // A document without text (a docx of images) is still a document: findable by its title.
+    if (doc.sections.empty()) doc.sections.emplace_back();
   }
   return docs;
 }
