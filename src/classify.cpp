@@ -39,7 +39,7 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 Kind infer_kind(std::string_view rel_path, Format format, const Document& doc) {
-  if (format == Format::mail) return Kind::communication;
+  if (format == Format::mail || format == Format::mbox || doc.format == "chat") return Kind::communication;
   // Folders from the innermost out: the nearest folder says most about a file.
   std::string folders = lower(rel_path.substr(0, rel_path.rfind('/') == std::string_view::npos ? 0 : rel_path.rfind('/')));
   while (!folders.empty()) {
@@ -49,6 +49,7 @@ Kind infer_kind(std::string_view rel_path, Format format, const Document& doc) {
       if (name.find(cue.word) != std::string_view::npos) return cue.kind;
     folders.resize(slash == std::string::npos ? 0 : slash);
   }
+  if (format == Format::xlsx || format == Format::csv) return Kind::record;
   const std::string title = lower(doc.title);
   if (title.find("交接") != std::string::npos || title.find("handover") != std::string::npos) return Kind::handover;
   if (title.find("手册") != std::string::npos || title.find("流程") != std::string::npos ||

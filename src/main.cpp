@@ -74,10 +74,11 @@ void print_summary(const baton::SyncSummary& s) {
 }
 
 baton::Result<baton::SyncSummary> run_sync(const std::string& data_dir, const std::vector<std::string>& roots,
-                                           unsigned threads) {
+                                           unsigned threads, std::size_t batch_files = baton::SyncOptions{}.batch_files) {
   ProgressBar bar(::isatty(STDERR_FILENO));
   baton::SyncOptions options;
   options.threads = threads;
+  options.batch_files = batch_files;
   options.on_progress = [&bar](const baton::SyncProgress& p) { bar(p); };
   return baton::sync(data_dir, std::vector<fs::path>(roots.begin(), roots.end()), options);
 }
@@ -108,8 +109,9 @@ std::string terminal_snippet(const std::string& html, bool color) {
   return out;
 }
 
-int cmd_index(const std::string& data_dir, const std::vector<std::string>& roots, unsigned threads) {
-  auto summary = run_sync(data_dir, roots, threads);
+int cmd_index(const std::string& data_dir, const std::vector<std::string>& roots, unsigned threads,
+              std::size_t batch_files) {
+  auto summary = run_sync(data_dir, roots, threads, batch_files);
   if (!summary) return fail(summary.error().message);
   print_summary(*summary);
   return 0;
@@ -236,12 +238,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string data_dir = default_data_dir();
   unsigned threads = 0;
+  std::size_t batch_files = baton::SyncOptions{}.batch_files;
 
   auto* index = app.add_subcommand("index", "Index (or re-index) folders: reads only what changed");
   std::vector<std::string> index_roots;
   index->add_option("ROOT", index_roots, "Folders to index")->required();
   index->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
   index->add_option("--threads", threads, "Extraction threads (default: one per core)");
+  index->add_option("--batch", batch_files, "Files per commit (smaller: less redone after a crash, slower)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
 
   auto* serve = app.add_subcommand("serve", "Serve the search UI and JSON API; index ROOTs first if given");
   std::vector<std::string> serve_roots;
@@ -271,7 +277,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (*index) return cmd_index(data_dir, index_roots, threads);
+    if (*index) return cmd_index(data_dir, index_roots, threads, batch_files);
     if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads, watch, watch_seconds);
     if (*search) return cmd_search(data_dir, words, limit, offset, as_json);
   } catch (const std::exception& e) {

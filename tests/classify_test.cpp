@@ -22,3 +22,12 @@ TEST_CASE("mail is communication wherever it lives; titles decide when folders d
   doc.title = "random";
   CHECK(infer_kind("a.md", Format::markdown, doc) == Kind::record);
 }
+
+TEST_CASE("chat exports are communication, spreadsheets records, unless a folder says otherwise", "[classify]") {
+  Document chat;
+  chat.format = "chat";
+  CHECK(infer_kind("misc/群聊.txt", Format::text, chat) == Kind::communication);
+  CHECK(infer_kind("x/a.mbox", Format::mbox, Document{}) == Kind::communication);
+  CHECK(infer_kind("data/订单.xlsx", Format::xlsx, Document{}) == Kind::record);
+  CHECK(infer_kind("操作手册/参数表.xlsx", Format::xlsx, Document{}) == Kind::manual);
+}
