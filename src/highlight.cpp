@@ -12,13 +12,6 @@ namespace baton {
 
 namespace {
 
-// The ranges Xapian's CJK n-gram tokenizer treats as CJK (xapian-core/queryparser/cjk-tokenizer.cc).
-bool is_cjk(unsigned p) {
-  return (p >= 0x2E80 && p <= 0x2EFF) || (p >= 0x3000 && p <= 0x9FFF) || (p >= 0xA700 && p <= 0xA71F) ||
-         (p >= 0xAC00 && p <= 0xD7AF) || (p >= 0xF900 && p <= 0xFAFF) || (p >= 0xFE30 && p <= 0xFE4F) ||
-         (p >= 0xFF00 && p <= 0xFFEF) || (p >= 0x20000 && p <= 0x2A6DF) || (p >= 0x2F800 && p <= 0x2FA1F);
-}
-
 struct CodePoint {
   std::size_t begin, end;  // byte offsets in the text
   unsigned ch;

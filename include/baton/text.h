@@ -34,6 +34,9 @@ std::string sanitize_utf8(std::string_view s);
 /// NFKC (folds full-width/half-width forms) and lower case: applied to indexed text and to queries alike.
 std::string normalize_for_index(std::string_view s);
 
+/// True for the code points Xapian's CJK n-gram tokenizer treats as CJK (xapian-core's cjk-tokenizer.cc).
+bool is_cjk(unsigned codepoint);
+
 /// Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
 
