@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "../src/extract_internal.h"
+#include "extract_internal.h"  // looks_like_chat is internal to the extract module
 #include "baton/extract.h"
 #include "test_util.h"
 
