@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <deque>
+#include <exception>
+#include <memory>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -92,6 +94,7 @@ struct Job {
   std::int64_t mtime_ns = 0;
   std::optional<SourceRecord> previous;
   std::optional<Kind> kind_override;
+  std::string source_id;  // the previous record's, or a new one
 };
 
 // What a worker made of a job.
@@ -101,7 +104,9 @@ struct Outcome {
   std::string hash;
   std::string error;
   Format format = Format::unsupported;
-  std::vector<Document> docs;
+  std::vector<Xapian::Document> units;    // ready for the writer: terms, values, data
+  std::vector<DocumentRecord> records;    // for the catalog
+  std::string charset;
   const SourceRecord* renamed_from = nullptr;  // a vanished source with the same content
 };
 
@@ -124,40 +129,6 @@ std::string iso_date_of(std::int64_t mtime_ns) {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
-}
-
-// Extraction of one file; runs on a worker thread and touches nothing shared but `vanished` (read-only).
-Outcome process(const Job& job, const std::unordered_map<std::string, const SourceRecord*>& vanished) {
-  Outcome out;
-  out.job = &job;
-  out.format = format_of(job.rel);
-  if (static_cast<std::size_t>(job.size) > max_file_bytes) {
-    out.error = "file too large (" + std::to_string(job.size >> 20) + " MB; limit " +
-                std::to_string(max_file_bytes >> 20) + " MB)";
-    return out;
-  }
-  const std::string bytes = read_file(job.abs, static_cast<std::size_t>(job.size), out.error);
-  if (!out.error.empty()) return out;
-  out.hash = hash_hex(bytes);
-  if (job.previous && !job.previous->failed && job.previous->hash == out.hash) {
-    out.type = Outcome::Type::unchanged_content;  // touched or copied back: nothing to re-extract
-    return out;
-  }
-  if (!job.previous) {
-    if (auto it = vanished.find(out.hash); it != vanished.end()) {
-      out.type = Outcome::Type::renamed;
-      out.renamed_from = it->second;
-      return out;
-    }
-  }
-  auto docs = extract(job.rel, bytes);
-  if (!docs) {
-    out.error = docs.error().message;
-    return out;
-  }
-  out.docs = std::move(docs.value());
-  out.type = Outcome::Type::extracted;
-  return out;
 }
 
 std::string date_value(const std::string& iso) {
@@ -199,7 +170,8 @@ class TextIndexer {
     pos_ = 0;
   }
 
-  void index(std::string_view text, Xapian::termcount wdf_inc = 1, const std::string& prefix = {}) {
+  void index(std::string_view text, Xapian::termcount wdf_inc = 1, const std::string& prefix = {},
+             bool positions = true) {
     std::size_t run_start = 0;
     bool run_cjk = false;
     for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator();) {
@@ -208,20 +180,21 @@ class TextIndexer {
       ++it;
       if (at == 0) run_cjk = cjk;
       if (cjk == run_cjk) continue;
-      flush(text.substr(run_start, at - run_start), run_cjk, wdf_inc, prefix);
+      flush(text.substr(run_start, at - run_start), run_cjk, wdf_inc, prefix, positions);
       run_start = at;
       run_cjk = cjk;
     }
-    flush(text.substr(run_start), run_cjk, wdf_inc, prefix);
+    flush(text.substr(run_start), run_cjk, wdf_inc, prefix, positions);
   }
 
-  /// Leaves a gap so phrases do not match across fields.
-  void gap() { pos_ += 100; }
-
  private:
-  void flush(std::string_view run, bool cjk, Xapian::termcount wdf_inc, const std::string& prefix) {
+  void flush(std::string_view run, bool cjk, Xapian::termcount wdf_inc, const std::string& prefix, bool positions) {
     if (run.empty()) return;
     Xapian::TermGenerator& tg = cjk ? cjk_ : words_;
+    if (!positions) {
+      tg.index_text_without_positions(Xapian::Utf8Iterator(run.data(), run.size()), wdf_inc, prefix);
+      return;
+    }
     tg.set_termpos(pos_);
     tg.index_text(Xapian::Utf8Iterator(run.data(), run.size()), wdf_inc, prefix);
     pos_ = tg.get_termpos();
@@ -231,11 +204,14 @@ class TextIndexer {
   Xapian::termpos pos_ = 0;
 };
 
-// The Xapian documents (one per section) of one extracted document.
-class UnitWriter {
+// The Xapian documents (one per section) of one extracted document. Runs on the extraction workers
+// (one builder each): normalising and term generation are most of the indexing work, and only
+// add_document has to happen on the single writer thread.
+class UnitBuilder {
  public:
-  int write(Xapian::WritableDatabase& db, const std::string& source_id, const std::string& root, const Document& doc,
-            const std::string& parent_id) {
+  std::vector<Xapian::Document> build(const std::string& source_id, const std::string& root, const Document& doc,
+                                      const std::string& parent_id) {
+    std::vector<Xapian::Document> units;
     const std::string title = normalize_for_index(doc.title);
     const std::string kind(kind_name(doc.kind));
     for (std::size_t i = 0; i < doc.sections.size(); ++i) {
@@ -244,15 +220,14 @@ class UnitWriter {
       const std::string heading = section_label(doc, section);
       Xapian::Document xdoc;
       text_.start(xdoc);
-      text_.index(title, schema::title_weight);
-      text_.index(title, 1, schema::title_prefix);
+      // Title and headings weigh more; without positions, as no phrase needs to span them.
+      text_.index(title, schema::title_weight, {}, false);
+      text_.index(title, 1, schema::title_prefix, false);
       if (!heading.empty()) {
         const std::string h = normalize_for_index(heading);
-        text_.gap();
-        text_.index(h, schema::title_weight);
-        text_.index(h, 1, schema::title_prefix);
+        text_.index(h, schema::title_weight, {}, false);
+        text_.index(h, 1, schema::title_prefix, false);
       }
-      text_.gap();
       text_.index(normalize_for_index(section.text));
       xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
       xdoc.add_boolean_term(term(schema::doc_prefix, doc.id));
@@ -268,14 +243,79 @@ class UnitWriter {
       xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level, kind,
                                          doc.date, doc.author, section.text, doc.format, parent_id, doc.thread,
                                          doc.participants, doc.attachments}));
-      db.add_document(xdoc);
+      units.push_back(std::move(xdoc));
     }
-    return static_cast<int>(doc.sections.size());
+    return units;
   }
 
  private:
   TextIndexer text_;
 };
+
+// Turns the documents extracted from a job's file into units and catalog records.
+void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuilder& builder) {
+  const std::string format(format_name(out.format));
+  out.charset = docs.empty() ? std::string() : docs.front().charset;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    Document& doc = docs[i];
+    doc.id = hash_hex(job.source_id + '\n' + std::to_string(i));
+    doc.path = job.rel;
+    if (doc.format.empty()) doc.format = format;
+    const bool attached = doc.parent >= 0 && static_cast<std::size_t>(doc.parent) < i;
+    doc.kind = job.kind_override ? *job.kind_override
+               : attached        ? docs[static_cast<std::size_t>(doc.parent)].kind
+                                 : infer_kind(job.rel, out.format, doc);
+    if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
+    const std::string parent_id = attached ? docs[static_cast<std::size_t>(doc.parent)].id : std::string();
+    auto units = builder.build(job.source_id, job.root, doc, parent_id);
+    out.records.push_back({doc.id, job.source_id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)),
+                           doc.date, doc.author, static_cast<int>(units.size()), doc.format, doc.thread,
+                           doc.message_id, parent_id, doc.participants, doc.organisations});
+    std::move(units.begin(), units.end(), std::back_inserter(out.units));
+  }
+}
+
+// Extracts `bytes` of a job into `out` (extracted or failed).
+void extract_into(const Job& job, std::string_view bytes, Outcome& out, UnitBuilder& builder) {
+  auto docs = extract(job.rel, bytes);
+  if (!docs) {
+    out.type = Outcome::Type::failed;
+    out.error = docs.error().message;
+    return;
+  }
+  prepare(job, std::move(docs.value()), out, builder);
+  out.type = Outcome::Type::extracted;
+}
+
+// All the work on one file that can run on a worker thread; touches nothing shared but `vanished`
+// (read-only).
+Outcome process(const Job& job, const std::unordered_map<std::string, const SourceRecord*>& vanished,
+                UnitBuilder& builder) {
+  Outcome out;
+  out.job = &job;
+  out.format = format_of(job.rel);
+  if (static_cast<std::size_t>(job.size) > max_file_bytes) {
+    out.error = "file too large (" + std::to_string(job.size >> 20) + " MB; limit " +
+                std::to_string(max_file_bytes >> 20) + " MB)";
+    return out;
+  }
+  const std::string bytes = read_file(job.abs, static_cast<std::size_t>(job.size), out.error);
+  if (!out.error.empty()) return out;
+  out.hash = hash_hex(bytes);
+  if (job.previous && !job.previous->failed && job.previous->hash == out.hash) {
+    out.type = Outcome::Type::unchanged_content;  // touched or copied back: nothing to re-extract
+    return out;
+  }
+  if (!job.previous) {
+    if (auto it = vanished.find(out.hash); it != vanished.end()) {
+      out.type = Outcome::Type::renamed;
+      out.renamed_from = it->second;
+      return out;
+    }
+  }
+  extract_into(job, bytes, out, builder);
+  return out;
+}
 
 struct Stat {
   std::int64_t size = 0;
@@ -340,7 +380,7 @@ std::vector<SourceRecord> diff_root(const fs::path& root, Catalog& catalog, std:
         continue;
       }
     }
-    jobs.push_back({root_str, rel, p, st->size, st->mtime_ns, std::move(previous), overrides[std::min(depth, overrides.size() - 1)]});
+    jobs.push_back({root_str, rel, p, st->size, st->mtime_ns, std::move(previous), overrides[std::min(depth, overrides.size() - 1)], {}});
   }
   std::vector<SourceRecord> gone;
   for (auto& [rel, record] : known) gone.push_back(std::move(record));
@@ -356,12 +396,22 @@ std::string now_iso() {
   return buf;
 }
 
-// Workers extract jobs in parallel and hand outcomes to the single writer through a bounded queue.
+// The shard a source's units live in. Stable for a source: derived from its id, which a rename keeps.
+unsigned shard_of(const std::string& source_id, unsigned shards) {
+  return static_cast<unsigned>(std::stoul(source_id.substr(0, 8), nullptr, 16) % shards);
+}
+
+unsigned shard_of(const Outcome& out, unsigned shards) {
+  return shard_of(out.renamed_from ? out.renamed_from->id : out.job->source_id, shards);
+}
+
+// Workers extract jobs in parallel and hand outcomes, by shard, to one writer per shard through
+// bounded queues.
 class Pipeline {
  public:
   Pipeline(const std::vector<Job>& jobs, const std::unordered_map<std::string, const SourceRecord*>& vanished,
-           unsigned threads)
-      : jobs_(jobs), vanished_(vanished) {
+           unsigned threads, unsigned shards)
+      : jobs_(jobs), vanished_(vanished), queues_(shards) {
     const unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(jobs.size())));
     for (unsigned t = 0; t < n && !jobs.empty(); ++t) workers_.emplace_back([this] { work(); });
   }
@@ -374,28 +424,41 @@ class Pipeline {
     for (auto& w : workers_) w.join();
   }
 
-  /// The next outcome, in any order; nullopt once every job is done.
-  std::optional<Outcome> next() {
+  /// The next outcome for `shard`, in any order; nullopt once every job is done.
+  std::optional<Outcome> next(unsigned shard) {
     std::unique_lock lock(mutex_);
-    ready_.wait(lock, [&] { return !queue_.empty() || delivered_ == jobs_.size(); });
-    if (queue_.empty()) return std::nullopt;
-    Outcome out = std::move(queue_.front());
-    queue_.pop_front();
-    ++delivered_;
-    space_.notify_one();
+    auto& queue = queues_[shard];
+    ready_.wait(lock, [&] { return !queue.empty() || pushed_ == jobs_.size() || stopping_; });
+    if (queue.empty()) return std::nullopt;
+    Outcome out = std::move(queue.front());
+    queue.pop_front();
+    space_.notify_all();
     return out;
+  }
+
+  /// Stops the workers early (a writer failed).
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    space_.notify_all();
+    ready_.notify_all();
   }
 
  private:
   void work() {
+    UnitBuilder builder;
     for (std::size_t i; (i = next_job_.fetch_add(1)) < jobs_.size();) {
-      Outcome out = process(jobs_[i], vanished_);
+      Outcome out = process(jobs_[i], vanished_, builder);
+      auto& queue = queues_[shard_of(out, static_cast<unsigned>(queues_.size()))];
       std::unique_lock lock(mutex_);
-      // Bounded: extracted text waits in memory only this long for the writer.
-      space_.wait(lock, [&] { return queue_.size() < max_queued || stopping_; });
+      // Bounded: extracted text waits in memory only this long for its writer.
+      space_.wait(lock, [&] { return queue.size() < max_queued || stopping_; });
       if (stopping_) return;
-      queue_.push_back(std::move(out));
-      ready_.notify_one();
+      queue.push_back(std::move(out));
+      ++pushed_;
+      ready_.notify_all();
     }
   }
 
@@ -405,8 +468,8 @@ class Pipeline {
   std::atomic<std::size_t> next_job_{0};
   std::mutex mutex_;
   std::condition_variable ready_, space_;
-  std::deque<Outcome> queue_;
-  std::size_t delivered_ = 0;
+  std::vector<std::deque<Outcome>> queues_;
+  std::size_t pushed_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };
@@ -414,13 +477,15 @@ class Pipeline {
 // Applies outcomes to Xapian and collects the catalog changes of the current batch.
 class Writer {
  public:
-  Writer(Xapian::WritableDatabase& db, Catalog& catalog, SyncSummary& summary)
-      : db_(db), catalog_(catalog), summary_(summary) {}
+  Writer(Xapian::WritableDatabase& db, Catalog& catalog, std::mutex& catalog_mutex)
+      : db_(db), catalog_(catalog), catalog_mutex_(catalog_mutex) {}
+
+  SyncSummary& summary() { return summary_; }
 
   void apply(Outcome& out) {
     const Job& job = *out.job;
     SourceRecord rec = job.previous.value_or(SourceRecord{});
-    if (!job.previous) rec.id = new_source_id(job.root, job.rel);
+    rec.id = job.source_id;
     rec.root = job.root;
     rec.path = job.rel;
     rec.size = job.size;
@@ -432,14 +497,8 @@ class Writer {
 
     if (out.type == Outcome::Type::renamed && !claimed_.insert(out.renamed_from->id).second) {
       // Two new files with the content of one vanished file: only the first can take its place.
-      auto docs = extract(job.rel, read_file(job.abs, static_cast<std::size_t>(job.size), out.error));
-      if (docs) {
-        out.docs = std::move(docs.value());
-        out.type = Outcome::Type::extracted;
-      } else {
-        out.error = docs.error().message;
-        out.type = Outcome::Type::failed;
-      }
+      const std::string bytes = read_file(job.abs, static_cast<std::size_t>(job.size), out.error);
+      extract_into(job, bytes, out, builder_);
     }
     switch (out.type) {
       case Outcome::Type::unchanged_content:
@@ -457,8 +516,7 @@ class Writer {
         break;
       case Outcome::Type::renamed: {
         // Same content under a new name: move the units, keep the ids (links to them stay valid).
-        const SourceRecord& old = *out.renamed_from;
-        rec = old;
+        rec = *out.renamed_from;
         rec.root = job.root;
         rec.path = job.rel;
         rec.size = job.size;
@@ -474,11 +532,14 @@ class Writer {
         ++(job.previous ? counts.updated : counts.added);
         // Also for a new file: a run killed after its Xapian commit left units the catalog never heard of.
         db_.delete_document(term(schema::source_prefix, rec.id));
+        for (const auto& unit : out.units) db_.add_document(unit);
         rec.failed = false;
         rec.error.clear();
         rec.hash = out.hash;
-        rec.charset = out.docs.empty() ? std::string() : out.docs.front().charset;
-        pending_.push_back({rec, write_docs(rec, out, job)});
+        rec.charset = out.charset;
+        rec.units = static_cast<int>(out.units.size());
+        summary_.units += out.units.size();
+        pending_.push_back({std::move(rec), std::move(out.records)});
         break;
       }
     }
@@ -495,6 +556,7 @@ class Writer {
   void commit(const std::vector<SourceRecord>& removed = {}) {
     db_.commit();
     failpoint_after_xapian_commit();
+    std::lock_guard lock(catalog_mutex_);
     catalog_.transaction([&] {
       for (const auto& [rec, docs] : pending_) {
         catalog_.put_source(rec);
@@ -510,38 +572,6 @@ class Writer {
   bool claimed(const std::string& source_id) const { return claimed_.count(source_id) > 0; }
 
  private:
-  std::string new_source_id(const std::string& root, const std::string& rel) {
-    // A renamed file keeps its id, so a new file at its old path must not take it again.
-    std::string id = hash_hex(root + '\n' + rel);
-    for (int salt = 1; catalog_.has_source(id) || !issued_.insert(id).second; ++salt)
-      id = hash_hex(root + '\n' + rel + '\n' + std::to_string(salt));
-    return id;
-  }
-
-  std::vector<DocumentRecord> write_docs(SourceRecord& rec, Outcome& out, const Job& job) {
-    std::vector<DocumentRecord> records;
-    rec.units = 0;
-    for (std::size_t i = 0; i < out.docs.size(); ++i) {
-      Document& doc = out.docs[i];
-      doc.id = hash_hex(rec.id + '\n' + std::to_string(i));
-      doc.path = job.rel;
-      if (doc.format.empty()) doc.format = rec.format;
-      const bool attached = doc.parent >= 0 && static_cast<std::size_t>(doc.parent) < i;
-      doc.kind = job.kind_override ? *job.kind_override
-                 : attached        ? out.docs[static_cast<std::size_t>(doc.parent)].kind
-                                   : infer_kind(job.rel, out.format, doc);
-      if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
-      const std::string parent_id = attached ? out.docs[static_cast<std::size_t>(doc.parent)].id : std::string();
-      const int units = writer_.write(db_, rec.id, job.root, doc, parent_id);
-      rec.units += units;
-      records.push_back({doc.id, rec.id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)), doc.date,
-                         doc.author, units, doc.format, doc.thread, doc.message_id, parent_id, doc.participants,
-                         doc.organisations});
-    }
-    summary_.units += static_cast<std::size_t>(rec.units);
-    return records;
-  }
-
   // Rewrites the stored path (and, if the new folder says so, the kind) of a renamed source's units.
   void move_units(const SourceRecord& rec, std::optional<Kind> kind_override) {
     const std::string source_term = term(schema::source_prefix, rec.id);
@@ -570,24 +600,73 @@ class Writer {
 
   // Crash tests set BATON_FAILPOINT=xapian-commit:N to die right after the Nth Xapian commit, before
   // the catalog's: the one moment a random kill rarely hits.
-  void failpoint_after_xapian_commit() {
+  static void failpoint_after_xapian_commit() {
     static const char* spec = std::getenv("BATON_FAILPOINT");
     static const std::string prefix = "xapian-commit:";
+    static std::atomic<unsigned long> commits{0};
     if (!spec || std::string_view(spec).substr(0, prefix.size()) != prefix) return;
-    if (++commits_ == std::strtoul(spec + prefix.size(), nullptr, 10)) std::_Exit(86);
+    if (++commits == std::strtoul(spec + prefix.size(), nullptr, 10)) std::_Exit(86);
   }
 
-  unsigned long commits_ = 0;
   Xapian::WritableDatabase& db_;
   Catalog& catalog_;
-  SyncSummary& summary_;
-  UnitWriter writer_;
+  std::mutex& catalog_mutex_;
+  SyncSummary summary_;
+  UnitBuilder builder_;
   std::vector<std::pair<SourceRecord, std::optional<std::vector<DocumentRecord>>>> pending_;
   std::unordered_set<std::string> claimed_;
-  std::unordered_set<std::string> issued_;
   std::size_t files_ = 0;
   std::uint64_t bytes_ = 0;
 };
+
+void merge_into(SyncSummary& total, const SyncSummary& part) {
+  total.added += part.added;
+  total.updated += part.updated;
+  total.renamed += part.renamed;
+  total.unchanged += part.unchanged;
+  total.removed += part.removed;
+  total.failed += part.failed;
+  total.units += part.units;
+  total.bytes_read += part.bytes_read;
+  for (const auto& [format, c] : part.by_format) {
+    FormatCounts& t = total.by_format[format];
+    t.added += c.added;
+    t.updated += c.updated;
+    t.renamed += c.renamed;
+    t.removed += c.removed;
+    t.failed += c.failed;
+  }
+  total.failures.insert(total.failures.end(), part.failures.begin(), part.failures.end());
+}
+
+// The shards of an index, opened for writing. A new index gets `default_shards` of them and a stub
+// file (XAPIANDB) that lets readers open them all as one database; an index from before shards (one
+// glass database in index/) stays one shard.
+std::vector<Xapian::WritableDatabase> open_shards(const fs::path& dir) {
+  std::vector<fs::path> paths;
+  const fs::path stub = dir / "XAPIANDB";
+  if (fs::exists(dir / "iamglass")) {
+    paths.push_back(dir);
+  } else if (fs::exists(stub)) {
+    std::ifstream in(stub);
+    for (std::string type, name; in >> type >> name;) paths.push_back(dir / name);
+  } else {
+    fs::create_directories(dir);
+    for (unsigned i = 0; i < default_shards; ++i) paths.push_back(dir / ("shard" + std::to_string(i)));
+  }
+  std::vector<Xapian::WritableDatabase> shards;
+  for (const auto& p : paths) shards.emplace_back(p.string(), Xapian::DB_CREATE_OR_OPEN);
+  if (!fs::exists(dir / "iamglass") && !fs::exists(stub)) {
+    // Written last, once every shard exists: a reader sees no index or a whole one.
+    const fs::path tmp = dir / "XAPIANDB.tmp";
+    {
+      std::ofstream out(tmp);
+      for (const auto& p : paths) out << "auto " << p.filename().string() << "\n";
+    }
+    fs::rename(tmp, stub);
+  }
+  return shards;
+}
 
 }  // namespace
 
@@ -605,9 +684,9 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
   auto catalog = Catalog::open(catalog_path(data_dir));
   if (!catalog) return catalog.error();
 
-  Xapian::WritableDatabase db;
+  std::vector<Xapian::WritableDatabase> shards;
   try {
-    db = Xapian::WritableDatabase(index_path(data_dir).string(), Xapian::DB_CREATE_OR_OPEN);
+    shards = open_shards(index_path(data_dir));
   } catch (const Xapian::DatabaseLockError&) {
     return make_error("another `baton index` or `baton serve` is writing " + data_dir.string() + "; wait for it to finish",
                       ErrorKind::unavailable);
@@ -623,35 +702,72 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
       auto vanished = diff_root(root, *catalog, jobs, summary);
       gone.insert(gone.end(), std::make_move_iterator(vanished.begin()), std::make_move_iterator(vanished.end()));
     }
+    // A renamed file keeps its id, so a new file at its old path must not take that id again.
+    std::unordered_set<std::string> issued;
+    for (Job& job : jobs) {
+      if (job.previous) {
+        job.source_id = job.previous->id;
+        continue;
+      }
+      std::string id = hash_hex(job.root + '\n' + job.rel);
+      for (int salt = 1; catalog->has_source(id) || !issued.insert(id).second; ++salt)
+        id = hash_hex(job.root + '\n' + job.rel + '\n' + std::to_string(salt));
+      job.source_id = std::move(id);
+    }
     // Vanished files by content: a new file with the same hash is the same file, moved.
     std::unordered_map<std::string, const SourceRecord*> vanished_by_hash;
     for (const auto& rec : gone)
       if (!rec.hash.empty() && !rec.failed) vanished_by_hash.emplace(rec.hash, &rec);
 
-    const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    Writer writer(db, *catalog, summary);
+    // One core goes to the writers, the rest extract.
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = options.threads ? options.threads : std::max(1u, cores - 1);
+    const auto n = static_cast<unsigned>(shards.size());
+    std::mutex catalog_mutex, progress_mutex;
+    std::vector<std::unique_ptr<Writer>> writers;
+    for (auto& shard : shards) writers.push_back(std::make_unique<Writer>(shard, *catalog, catalog_mutex));
     SyncProgress progress{0, jobs.size(), {}};
     {
-      Pipeline pipeline(jobs, vanished_by_hash, threads);
-      while (auto out = pipeline.next()) {
-        writer.apply(*out);
-        if (writer.batch_full(options)) writer.commit();
-        if (options.on_progress) {
-          ++progress.done;
-          progress.current = out->job->rel;
-          options.on_progress(progress);
-        }
+      // One writer thread per shard: Xapian's indexing of a batch is single-threaded per database.
+      Pipeline pipeline(jobs, vanished_by_hash, threads, n);
+      std::vector<std::exception_ptr> errors(n);
+      std::vector<std::thread> writer_threads;
+      for (unsigned s = 0; s < n; ++s) {
+        writer_threads.emplace_back([&, s] {
+          try {
+            while (auto out = pipeline.next(s)) {
+              writers[s]->apply(*out);
+              if (writers[s]->batch_full(options)) writers[s]->commit();
+              if (options.on_progress) {
+                std::lock_guard lock(progress_mutex);
+                ++progress.done;
+                progress.current = out->job->rel;
+                options.on_progress(progress);
+              }
+            }
+          } catch (...) {
+            errors[s] = std::current_exception();
+            pipeline.stop();
+          }
+        });
       }
+      for (auto& t : writer_threads) t.join();
+      for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
     }
-    std::vector<SourceRecord> removed;
+    std::vector<std::vector<SourceRecord>> removed(n);
     for (auto& rec : gone) {
-      if (writer.claimed(rec.id)) continue;  // it was renamed, not removed
-      db.delete_document(term(schema::source_prefix, rec.id));
+      const unsigned s = shard_of(rec.id, n);
+      if (writers[s]->claimed(rec.id)) continue;  // it was renamed, not removed
+      shards[s].delete_document(term(schema::source_prefix, rec.id));
       ++summary.removed;
       ++summary.by_format[rec.format].removed;
-      removed.push_back(std::move(rec));
+      removed[s].push_back(std::move(rec));
     }
-    writer.commit(removed);
+    for (unsigned s = 0; s < n; ++s) {
+      writers[s]->commit(removed[s]);
+      merge_into(summary, writers[s]->summary());
+    }
     if (summary.changed() || !catalog->meta("last_sync")) catalog->set_meta("last_sync", now_iso());
   } catch (const Xapian::Error& e) {
     return make_error("index write failed: " + e.get_description());

@@ -176,7 +176,7 @@ TEST_CASE("a second writer is refused while one holds the index", "[index]") {
   std::optional<Result<SyncSummary>> slow;
   std::thread t([&] { slow.emplace(sync(data.path(), {root.path()})); });
   // Wait until the first writer has created the index, then try to write beside it.
-  for (int i = 0; i < 500 && !fs::exists(index_path(data.path()) / "flintlock"); ++i)
+  for (int i = 0; i < 500 && !fs::exists(index_path(data.path()) / "shard0" / "flintlock"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   auto second = sync(data.path(), {root.path()});
   t.join();

@@ -21,6 +21,10 @@ namespace baton {
 std::filesystem::path index_path(const std::filesystem::path& data_dir);
 std::filesystem::path catalog_path(const std::filesystem::path& data_dir);
 
+/// Xapian databases a new index is split into, each written by its own thread during a sync and
+/// searched as one (a stub file, index/XAPIANDB, lists them).
+inline constexpr unsigned default_shards = 2;
+
 /// Creates the data directory if needed and checks that it is writable.
 Status prepare_data_dir(const std::filesystem::path& data_dir);
 
@@ -109,9 +113,9 @@ struct SyncSummary {
 };
 
 struct SyncOptions {
-  unsigned threads = 0;                   ///< extraction workers; 0 = one per core
-  std::size_t batch_files = 2000;         ///< commit after this many files ...
-  std::size_t batch_bytes = 64u << 20;    ///< ... or this many bytes read, whichever comes first
+  unsigned threads = 0;                   ///< extraction workers; 0 = one per core but one
+  std::size_t batch_files = 100;          ///< commit a shard after this many files ...
+  std::size_t batch_bytes = 16u << 20;    ///< ... or this many bytes read, whichever comes first
   std::function<void(const SyncProgress&)> on_progress;
 };
 
