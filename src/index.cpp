@@ -152,15 +152,17 @@ std::string term(const char* prefix, std::string_view value) {
 }
 
 // Indexes text with positions, CJK runs as n-grams without stemming and everything else as English
-// words with stems. One TermGenerator with a stemmer would also write a Z-prefixed copy of every CJK
-// unigram and bigram (PLATFORM-NOTES): a third more index and nearly half the indexing time, for
-// terms no query ever asks for (the 1.4 query parser does not stem CJK).
+// stems (Z-prefixed, one term per word, with positions: STEM_ALL_Z; search parses the same way).
+// One TermGenerator with a stemmer would also write a Z-prefixed copy of every CJK unigram and
+// bigram (PLATFORM-NOTES): a third more index and nearly half the indexing time, for terms no
+// query asks for (the 1.4 query parser does not stem CJK). STEM_SOME's second, unstemmed copy of
+// every English word cost another 15% of indexing time (measured on the manuals).
 class TextIndexer {
  public:
   TextIndexer() {
     words_.set_flags(schema::cjk_flags);
     words_.set_stemmer(Xapian::Stem("english"));
-    words_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    words_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     cjk_.set_flags(schema::cjk_flags);
   }
 

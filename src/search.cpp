@@ -77,7 +77,7 @@ struct Searcher::Impl {
     Xapian::QueryParser qp;
     qp.set_database(db);
     qp.set_stemmer(Xapian::Stem("english"));
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
     qp.add_prefix("title", schema::title_prefix);
     qp.add_boolean_prefix("kind", schema::kind_prefix);
     qp.set_default_op(Xapian::Query::OP_AND);
