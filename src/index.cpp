@@ -172,6 +172,9 @@ class TextIndexer {
     pos_ = 0;
   }
 
+  /// Leaves a gap in positions so that no phrase matches across two fields.
+  void gap() { pos_ += 100; }
+
   void index(std::string_view text, Xapian::termcount wdf_inc = 1, const std::string& prefix = {},
              bool positions = true) {
     std::size_t run_start = 0;
@@ -222,14 +225,17 @@ class UnitBuilder {
       const std::string heading = section_label(doc, section);
       Xapian::Document xdoc;
       text_.start(xdoc);
-      // Title and headings weigh more; without positions, as no phrase needs to span them.
-      text_.index(title, schema::title_weight, {}, false);
-      text_.index(title, 1, schema::title_prefix, false);
+      // Title and headings weigh more. With positions: a hyphenated word ("erofs-utils") is a
+      // phrase query, and a mail subject is often the only place it occurs.
+      text_.index(title, schema::title_weight);
+      text_.index(title, 1, schema::title_prefix);
       if (!heading.empty()) {
         const std::string h = normalize_for_index(heading);
-        text_.index(h, schema::title_weight, {}, false);
-        text_.index(h, 1, schema::title_prefix, false);
+        text_.gap();
+        text_.index(h, schema::title_weight);
+        text_.index(h, 1, schema::title_prefix);
       }
+      text_.gap();
       text_.index(normalize_for_index(section.text));
       xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
       xdoc.add_boolean_term(term(schema::doc_prefix, doc.id));

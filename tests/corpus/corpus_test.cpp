@@ -112,6 +112,10 @@ TEST_CASE("the Chinese list mail is findable by the words of its decoded subject
     ++rows;
     const std::string path = "comms-zh/mail/" + f[0] + "/" + f[1];
     std::string subject = f[5];
+    // INDEX.tsv cuts subjects at 90 characters, often inside a word: search the whole words.
+    std::size_t chars = 0;
+    for (unsigned char c : subject) chars += (c & 0xC0) != 0x80;
+    if (chars >= 90 && subject.rfind(' ') != std::string::npos) subject.resize(subject.rfind(' '));
     if (idx.finds(subject, path, 100)) ++found;
     else WARN("not in the top 100 for its subject: " << path << " (" << subject << ")");
   }
