@@ -162,6 +162,18 @@ TEST_CASE("text of every format in the corpus is findable", "[corpus]") {
     REQUIRE_FALSE(p.empty());
     CHECK(std::any_of(p.begin(), p.end(), [](const std::string& s) { return s.rfind("manuals-zh/", 0) == 0; }));
   }
+  SECTION("Word: footnote text") {
+    CHECK(idx.finds("tachyon", "office/docx/mammoth.js__footnotes.docx"));
+  }
+  SECTION("Excel: shared strings") {
+    CHECK(idx.finds("Weight Kgs", "office/xlsx/excelize__SharedStrings.xlsx"));
+  }
+  SECTION("PDF: a Chinese manual") {
+    CHECK(idx.finds("工作站", "office/pdf/debian-edu-bullseye-manual.zh-cn.pdf"));
+  }
+  SECTION("TSV: the mail index") {
+    CHECK(idx.finds("eros性能问题", "comms-zh/mail/INDEX.tsv", 50));
+  }
   SECTION("English manuals as plain text man pages") {
     const auto p = idx.paths("dpkg-buildpackage", 10);
     REQUIRE_FALSE(p.empty());
