@@ -67,6 +67,8 @@ TEST_CASE("convert_to_utf8 names an unknown charset", "[text]") {
 TEST_CASE("normalize_for_index folds width and case", "[text]") {
   CHECK(normalize_for_index("ＡＢＣ１２３") == "abc123");
   CHECK(normalize_for_index("Invoice") == "invoice");
+  CHECK(normalize_for_index("ASCII Only: A-Z 0-9 ~") == "ascii only: a-z 0-9 ~");
+  CHECK(normalize_for_index("Straße ＡＢ") == "strasse ab");
   CHECK(normalize_for_index("ｶﾀｶﾅ") == "カタカナ");
   CHECK(normalize_for_index("客户资料") == "客户资料");
 }
