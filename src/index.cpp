@@ -727,9 +727,9 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
     for (const auto& rec : gone)
       if (!rec.hash.empty() && !rec.failed) vanished_by_hash.emplace(rec.hash, &rec);
 
-    // One core goes to the writers, the rest extract.
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned threads = options.threads ? options.threads : std::max(1u, cores - 1);
+    // As many extraction workers as cores: the writers wait on them often enough that one worker
+    // fewer measured slower (manuals, 2 cores: 3.9 s against 3.5 s, three interleaved runs each).
+    const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     const auto n = static_cast<unsigned>(shards.size());
     std::mutex catalog_mutex, progress_mutex;
     std::vector<std::unique_ptr<Writer>> writers;

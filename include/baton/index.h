@@ -113,7 +113,7 @@ struct SyncSummary {
 };
 
 struct SyncOptions {
-  unsigned threads = 0;                   ///< extraction workers; 0 = one per core but one
+  unsigned threads = 0;                   ///< extraction workers; 0 = one per core
   std::size_t batch_files = 50;           ///< commit a shard after this many files ...
   std::size_t batch_bytes = 16u << 20;    ///< ... or this many bytes read, whichever comes first
   std::function<void(const SyncProgress&)> on_progress;
