@@ -1,5 +1,7 @@
 #include "baton/classify.h"
 
+#include "baton/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -30,18 +32,12 @@ constexpr Cue folder_cues[] = {
     {"system", Kind::manual},
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 Kind infer_kind(std::string_view rel_path, Format format, const Document& doc) {
   if (format == Format::mail || format == Format::mbox || doc.format == "chat") return Kind::communication;
   // Folders from the innermost out: the nearest folder says most about a file.
-  std::string folders = lower(rel_path.substr(0, rel_path.rfind('/') == std::string_view::npos ? 0 : rel_path.rfind('/')));
+  std::string folders = ascii_lower(rel_path.substr(0, rel_path.rfind('/') == std::string_view::npos ? 0 : rel_path.rfind('/')));
   while (!folders.empty()) {
     const std::size_t slash = folders.rfind('/');
     const std::string_view name = std::string_view(folders).substr(slash == std::string::npos ? 0 : slash + 1);
@@ -50,7 +46,7 @@ Kind infer_kind(std::string_view rel_path, Format format, const Document& doc) {
     folders.resize(slash == std::string::npos ? 0 : slash);
   }
   if (format == Format::xlsx || format == Format::csv) return Kind::record;
-  const std::string title = lower(doc.title);
+  const std::string title = ascii_lower(doc.title);
   if (title.find("交接") != std::string::npos || title.find("handover") != std::string::npos) return Kind::handover;
   if (title.find("手册") != std::string::npos || title.find("流程") != std::string::npos ||
       title.find("sop") != std::string::npos || title.find("manual") != std::string::npos)

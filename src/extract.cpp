@@ -76,9 +76,7 @@ std::vector<Section> SectionBuilder::finish() {
 namespace {
 
 std::string lower_extension(std::string_view path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
+  return ascii_lower(std::filesystem::path(path).extension().string());
 }
 
 }  // namespace

@@ -41,12 +41,6 @@ int number(std::string_view s, std::size_t& pos, std::size_t max) {
   return digits ? n : -1;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // "2024-01-02 10:00:00", "2024/1/2 9:05", "2019-09-23 8:43:38 PM" at the start of `s`; sets `used` to
 // the bytes it took.
@@ -95,12 +89,12 @@ std::size_t code_points(std::string_view s) {
 // or a log line rather than a name: that is what keeps a dated document from passing for a chat.
 std::string sender_name(std::string_view s) {
   s = trim(s);
-  if (starts_with(s, "【")) {
+  if (s.starts_with("【")) {
     if (auto close = s.find("】"); close != std::string_view::npos) s = trim(s.substr(close + 3));
   }
-  if (ends_with(s, ")")) {
+  if (s.ends_with(")")) {
     if (auto open = s.rfind('('); open != std::string_view::npos && open > 0) s = trim(s.substr(0, open));
-  } else if (ends_with(s, ">")) {
+  } else if (s.ends_with(">")) {
     if (auto open = s.rfind('<'); open != std::string_view::npos && open > 0) s = trim(s.substr(0, open));
   }
   if (s.empty() || code_points(s) > 40 || std::count(s.begin(), s.end(), ' ') > 3) return {};
@@ -109,7 +103,7 @@ std::string sender_name(std::string_view s) {
   static constexpr std::array<std::string_view, 9> log_levels = {"INFO",  "WARN",  "WARNING",  "ERROR", "DEBUG",
                                                                  "TRACE", "FATAL", "CRITICAL", "["};
   for (std::string_view level : log_levels)
-    if (starts_with(s, level)) return {};
+    if (s.starts_with(level)) return {};
   return std::string(s);
 }
 
@@ -143,11 +137,11 @@ std::optional<std::string> conversation_name(std::string_view line) {
   line = trim(line);
   static constexpr std::string_view labels[] = {"消息对象", "聊天对象", "群聊", "群名称"};
   for (std::string_view label : labels) {
-    if (!starts_with(line, label)) continue;
+    if (!line.starts_with(label)) continue;
     std::string_view rest = line.substr(label.size());
-    if (starts_with(rest, "："))
+    if (rest.starts_with("："))
       rest.remove_prefix(3);
-    else if (starts_with(rest, ":"))
+    else if (rest.starts_with(":"))
       rest.remove_prefix(1);
     else
       continue;
@@ -157,7 +151,7 @@ std::optional<std::string> conversation_name(std::string_view line) {
       const auto at = rest.rfind(open);
       if (at == std::string_view::npos || at == 0) continue;
       const std::string_view count = rest.substr(at + open.size());
-      if ((ends_with(count, "人）") || ends_with(count, "人)")) &&
+      if ((count.ends_with("人）") || count.ends_with("人)")) &&
           std::all_of(count.begin(), count.begin() + static_cast<std::ptrdiff_t>(count.find("人")),
                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ' '; }))
         rest = trim(rest.substr(0, at));
@@ -273,7 +267,7 @@ Result<std::vector<Document>> extract_chat(std::string_view utf8) {
       // QQ's export of several conversations: "消息对象:" between separators starts the next one.
       flush();
       name = *conversation;
-    } else if (line.empty() || (after_separator && starts_with(line, "消息分组"))) {
+    } else if (line.empty() || (after_separator && line.starts_with("消息分组"))) {
       // blank lines between messages; QQ's friend-group label says nothing about the conversation
     } else if (current) {
       content += (content.empty() ? "" : " ") + std::string(line);

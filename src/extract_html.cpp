@@ -102,8 +102,7 @@ const GumboNode* find_title(const GumboNode* node, int depth = 0) {
 
 // The charset a page declares in <meta charset> or http-equiv, from its first bytes.
 std::string declared_charset(std::string_view bytes) {
-  std::string head(bytes.substr(0, 4096));
-  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string head = ascii_lower(bytes.substr(0, 4096));
   const std::size_t at = head.find("charset=");
   if (at == std::string::npos) return {};
   std::size_t start = at + 8;

@@ -78,12 +78,6 @@ class MailParser {
   GPtr<GMimeParser> parser_;
 };
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // --- headers ----------------------------------------------------------------------------------
 
@@ -147,10 +141,10 @@ std::string join_padded_b_words(std::string_view raw) {
       continue;
     }
     std::string bytes = base64_decoded(word->text);
-    bool padded = ends_with(word->text, "=");
+    bool padded = word->text.ends_with("=");
     std::size_t end = word->end;
     for (; joins(raw, *word, end, next); next = next_encoded_word(raw, end)) {
-      padded = padded || ends_with(next->text, "=");
+      padded = padded || next->text.ends_with("=");
       bytes += base64_decoded(next->text);
       end = next->end;
     }
@@ -247,7 +241,7 @@ void add_address(InternetAddress* ia, People& people, std::string* line) {
   if (!address.empty()) who = who.empty() ? address : who + " <" + address + ">";
   if (who.empty()) return;
   if (line) *line += (line->empty() ? "" : ", ") + who;
-  std::transform(address.begin(), address.end(), address.begin(), [](unsigned char c) { return std::tolower(c); });
+  address = ascii_lower(address);
   const bool seen = !address.empty() &&
                     std::find(people.addresses.begin(), people.addresses.end(), address) != people.addresses.end();
   if (seen) return;
@@ -278,23 +272,17 @@ void add_unique(std::vector<std::string>& list, std::string value) {
   if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 std::size_t code_points(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 // Where the quoted earlier mail starts: the signature we want sits above it.
 bool quote_start(std::string_view line) {
-  if (starts_with(line, ">")) return true;
+  if (line.starts_with(">")) return true;
   if (line.find("原始邮件") != std::string_view::npos || line.find("Original Message") != std::string_view::npos)
     return true;
-  if (starts_with(line, "发件人:") || starts_with(line, "发件人：") || starts_with(line, "From:")) return true;
-  return ends_with(line, "写道:") || ends_with(line, "写道：") || ends_with(line, "wrote:");
+  if (line.starts_with("发件人:") || line.starts_with("发件人：") || line.starts_with("From:")) return true;
+  return line.ends_with("写道:") || line.ends_with("写道：") || line.ends_with("wrote:");
 }
 
 // "Northwind Trading" in "Northwind Trading Ltd": every word capitalised (small joining words aside),
@@ -324,10 +312,10 @@ std::string company_in(std::string_view line) {
   for (std::string_view bad : {"，", "。", "、", "；", "！", "？", "\"", "©", "我们", "您", "的"})
     if (line.find(bad) != std::string_view::npos) return {};
   for (std::string_view own : {"本", "我", "贵", "你", "该", "此", "各"})
-    if (starts_with(line, own)) return {};
+    if (line.starts_with(own)) return {};
   static constexpr std::string_view cjk_suffixes[] = {"有限公司", "集团", "公司"};
   for (std::string_view suffix : cjk_suffixes)
-    if (ends_with(line, suffix)) {
+    if (line.ends_with(suffix)) {
       const std::size_t n = code_points(line);
       if (n < code_points(suffix) + 2 || n > 30 || line.find(' ') != std::string_view::npos) return {};
       return std::string(line);
@@ -337,10 +325,10 @@ std::string company_in(std::string_view line) {
                                                         " ltd.",      " ltd",      " limited",  " inc.",
                                                         " inc",       " llc",      " gmbh"};
   for (std::string_view suffix : latin_suffixes) {
-    if (!ends_with(lower, suffix)) continue;
+    if (!lower.ends_with(suffix)) continue;
     // "Logistics Coordinator, Northwind Trading Ltd": the job title before the comma is not the name.
     std::string_view name = line.substr(0, line.size() - suffix.size());
-    if (ends_with(name, ",")) name.remove_suffix(1);
+    if (name.ends_with(",")) name.remove_suffix(1);
     if (const auto cut = name.rfind(", "); cut != std::string_view::npos) line = trim(line.substr(cut + 2));
     return title_case_name(line, line.size() - suffix.size()) ? std::string(line) : "";
   }
@@ -370,7 +358,7 @@ std::string domain_of(std::string_view address) {
 
 // A mailing list's host (List-Post: <mailto:linux-erofs@lists.ozlabs.org>, lists.*) is nobody's employer.
 bool list_domain(std::string_view domain, std::string_view list_post) {
-  return starts_with(domain, "lists.") || (!list_post.empty() && domain == list_post);
+  return domain.starts_with("lists.") || (!list_post.empty() && domain == list_post);
 }
 
 std::string list_post_domain(GMimeMessage* message) {

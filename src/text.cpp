@@ -129,12 +129,8 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view declared) {
 
 std::string normalize_for_index(std::string_view s) {
   // ASCII is its own NFKC form and case-folds to lower case: skip ICU's UTF-16 round trip.
-  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    std::string out(s);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-  }
+  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return ascii_lower(s);
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
   if (U_FAILURE(status)) return std::string(s);
@@ -176,6 +172,13 @@ std::string merge_adjacent_marks(std::string_view html, std::string_view open, s
   for (std::size_t hit; (hit = html.find(seam, pos)) != std::string_view::npos; pos = hit + seam.size())
     out.append(html.substr(pos, hit - pos));
   out.append(html.substr(pos));
+  return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 

@@ -95,3 +95,7 @@ TEST_CASE("hash_hex is stable and distinguishes content", "[text]") {
   CHECK(hash_hex("abc") != hash_hex("abd"));
   CHECK(hash_hex("").size() == 16);
 }
+
+TEST_CASE("ascii_lower lowers A-Z only", "[text]") {
+  CHECK(ascii_lower("MAIL/Chat 客户 ÄB") == "mail/chat 客户 Äb");
+}

@@ -47,6 +47,9 @@ std::string merge_adjacent_marks(std::string_view html, std::string_view open = 
 /// Collapses runs of spaces and tabs, trims each line and keeps at most one blank line between paragraphs.
 std::string tidy_whitespace(std::string_view s);
 
+/// A copy with A-Z lowered; other bytes (UTF-8 included) unchanged.
+std::string ascii_lower(std::string_view s);
+
 /// Trims ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 
