@@ -24,6 +24,10 @@ class Stmt {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  Stmt& bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
   Stmt& bind(int i, std::int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -45,6 +49,7 @@ class Stmt {
              : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
   /// Makes the statement ready to bind and run again.
   void reset() {
     sqlite3_reset(stmt_);
@@ -93,6 +98,26 @@ constexpr const char* migrations[] = {
     ALTER TABLE documents ADD COLUMN participants TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE documents ADD COLUMN organisations TEXT NOT NULL DEFAULT '[]';
     CREATE INDEX documents_thread ON documents(thread) WHERE thread != '';
+    )sql",
+    // 3: entities per document; the search log (user data: never cleared by a re-index).
+    R"sql(
+    ALTER TABLE documents ADD COLUMN clients TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE documents ADD COLUMN projects TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE search_log (
+      id INTEGER PRIMARY KEY,
+      at TEXT NOT NULL,
+      query TEXT NOT NULL,
+      raw TEXT NOT NULL,
+      filters TEXT NOT NULL DEFAULT '{}',
+      hits INTEGER NOT NULL,
+      took_ms REAL NOT NULL);
+    CREATE INDEX search_log_query ON search_log(query);
+    CREATE INDEX search_log_at ON search_log(at);
+    CREATE TABLE search_opens (
+      search_id INTEGER NOT NULL,
+      unit TEXT NOT NULL,
+      at TEXT NOT NULL);
+    CREATE INDEX search_opens_search ON search_opens(search_id);
     )sql",
 };
 
@@ -219,26 +244,27 @@ void Catalog::put_documents(const std::string& source_id, const std::vector<Docu
   del.bind(1, source_id).run();
   Stmt s(db_,
          "INSERT OR REPLACE INTO documents (id, source_id, title, kind, date, author, units, format, thread, "
-         "message_id, parent, participants, organisations) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "message_id, parent, participants, organisations, clients, projects) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& d : docs) {
     s.reset();
     s.bind(1, d.id).bind(2, source_id).bind(3, d.title).bind(4, d.kind).bind(5, d.date).bind(6, d.author);
     s.bind(7, std::int64_t{d.units}).bind(8, d.format).bind(9, d.thread).bind(10, d.message_id).bind(11, d.parent);
-    s.bind(12, to_json_array(d.participants)).bind(13, to_json_array(d.organisations)).run();
+    s.bind(12, to_json_array(d.participants)).bind(13, to_json_array(d.organisations));
+    s.bind(14, to_json_array(d.clients)).bind(15, to_json_array(d.projects)).run();
   }
 }
 
 std::optional<DocumentRecord> Catalog::document(const std::string& id) {
   Stmt s(db_,
          "SELECT d.id, d.source_id, s.root, s.path, d.title, d.kind, d.date, d.author, d.units, d.format, d.thread, "
-         "d.message_id, d.parent, d.participants, d.organisations "
+         "d.message_id, d.parent, d.participants, d.organisations, d.clients, d.projects "
          "FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return DocumentRecord{s.text(0),  s.text(1),  s.text(2),  s.text(3),  s.text(4),
                         s.text(5),  s.text(6),  s.text(7),  static_cast<int>(s.integer(8)),
                         s.text(9),  s.text(10), s.text(11), s.text(12), from_json_array(s.text(13)),
-                        from_json_array(s.text(14))};
+                        from_json_array(s.text(14)), from_json_array(s.text(15)), from_json_array(s.text(16))};
 }
 
 std::vector<std::string> Catalog::roots() {
@@ -252,6 +278,43 @@ bool Catalog::has_source(const std::string& source_id) {
   Stmt s(db_, "SELECT 1 FROM sources WHERE id = ?");
   s.bind(1, source_id);
   return s.step();
+}
+
+void Catalog::forget_sources() {
+  exec("DELETE FROM documents");
+  exec("DELETE FROM sources");
+}
+
+void Catalog::log_searches(const std::vector<SearchLogEntry>& searches, const std::vector<SearchOpen>& opens) {
+  transaction([&] {
+    Stmt s(db_, "INSERT OR IGNORE INTO search_log (id, at, query, raw, filters, hits, took_ms) VALUES (?,?,?,?,?,?,?)");
+    for (const auto& e : searches) {
+      s.reset();
+      s.bind(1, e.id).bind(2, e.at).bind(3, e.query).bind(4, e.raw).bind(5, e.filters).bind(6, e.hits);
+      s.bind(7, e.took_ms).run();
+    }
+    Stmt o(db_, "INSERT INTO search_opens (search_id, unit, at) VALUES (?,?,?)");
+    for (const auto& e : opens) {
+      o.reset();
+      o.bind(1, e.search_id).bind(2, e.unit).bind(3, e.at).run();
+    }
+  });
+}
+
+std::vector<SearchLogEntry> Catalog::recent_searches(int limit) {
+  Stmt s(db_, "SELECT id, at, query, raw, filters, hits, took_ms FROM search_log ORDER BY at DESC, rowid DESC LIMIT ?");
+  s.bind(1, std::int64_t{limit});
+  std::vector<SearchLogEntry> out;
+  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.real(6)});
+  return out;
+}
+
+std::vector<SearchOpen> Catalog::opens_of(std::int64_t search_id) {
+  Stmt s(db_, "SELECT search_id, unit, at FROM search_opens WHERE search_id = ? ORDER BY at, rowid");
+  s.bind(1, search_id);
+  std::vector<SearchOpen> out;
+  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2)});
+  return out;
 }
 
 std::vector<SourceRecord> Catalog::failed_sources() {

@@ -54,4 +54,50 @@ Kind infer_kind(std::string_view rel_path, Format format, const Document& doc) {
   return Kind::record;
 }
 
+namespace {
+
+// Folder names whose entries are each one client or project. Matched whole (lower case), so that
+// 客户沟通 (client communication) is not a client folder.
+constexpr std::string_view client_folders[] = {"客户", "客户资料", "客戶", "clients", "client", "customers", "customer", "客户档案"};
+constexpr std::string_view project_folders[] = {"项目", "項目", "projects", "project", "项目资料"};
+
+bool is_one_of(std::string_view name, const auto& names) {
+  return std::find(std::begin(names), std::end(names), name) != std::end(names);
+}
+
+std::string entity_name(std::string_view component, bool is_file) {
+  std::string name(component);
+  if (is_file) {
+    if (const auto dot = name.rfind('.'); dot != std::string::npos && dot > 0) name.resize(dot);
+  }
+  std::replace(name.begin(), name.end(), '_', ' ');
+  return std::string(trim(name));
+}
+
+void add_unique(std::vector<std::string>& v, std::string value) {
+  if (!value.empty() && std::find(v.begin(), v.end(), value) == v.end()) v.push_back(std::move(value));
+}
+
+}  // namespace
+
+void infer_entities(std::string_view rel_path, Document& doc) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0; start <= rel_path.size();) {
+    const std::size_t slash = std::min(rel_path.find('/', start), rel_path.size());
+    if (slash > start) parts.push_back(rel_path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    const std::string folder = ascii_lower(parts[i]);
+    const bool last = i + 2 == parts.size();
+    if (is_one_of(folder, client_folders)) add_unique(doc.clients, entity_name(parts[i + 1], last));
+    if (is_one_of(folder, project_folders)) add_unique(doc.projects, entity_name(parts[i + 1], last));
+  }
+  // Companies named in mail; their domains only when no company is named (a name reads better).
+  const auto is_domain = [](const std::string& o) { return o.find('.') != std::string::npos && o.find(' ') == std::string::npos; };
+  const bool named = std::any_of(doc.organisations.begin(), doc.organisations.end(), [&](const auto& o) { return !is_domain(o); });
+  for (const auto& o : doc.organisations)
+    if (!named || !is_domain(o)) add_unique(doc.clients, o);
+}
+
 }  // namespace baton

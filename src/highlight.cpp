@@ -54,7 +54,7 @@ struct Highlighter::Span {
 };
 
 Highlighter::Highlighter(const std::vector<std::string>& terms) {
-  std::vector<std::string> unigrams, bigrams;
+  std::vector<std::string> unigrams, longer;
   for (const std::string& term : terms) {
     const bool stemmed = !term.empty() && term[0] == 'Z';
     const std::string t = strip_prefix(term);
@@ -62,14 +62,22 @@ Highlighter::Highlighter(const std::vector<std::string>& terms) {
     switch (cjk_length(t)) {
       case 0: (stemmed ? stems_ : words_).push_back(t); break;
       case 1: unigrams.push_back(t); break;
-      default: bigrams.push_back(t); break;
+      default:
+        if (!contains(longer, t)) longer.push_back(t);
+        break;
     }
   }
-  // A character the query only has as part of a bigram would light up in unrelated words.
+  // A character the query only has as part of a word would light up in unrelated words.
   for (const auto& u : unigrams)
-    if (std::none_of(bigrams.begin(), bigrams.end(), [&](const std::string& b) { return b.find(u) != std::string::npos; }))
+    if (std::none_of(longer.begin(), longer.end(), [&](const std::string& b) { return b.find(u) != std::string::npos; }) &&
+        !contains(cjk_, u))
       cjk_.push_back(u);
-  cjk_.insert(cjk_.end(), bigrams.begin(), bigrams.end());
+  cjk_.insert(cjk_.end(), longer.begin(), longer.end());
+  for (const auto& t : cjk_) {
+    const std::size_t n = cjk_length(t);
+    if (!std::count(cjk_lengths_.begin(), cjk_lengths_.end(), n)) cjk_lengths_.push_back(n);
+  }
+  std::sort(cjk_lengths_.rbegin(), cjk_lengths_.rend());
 }
 
 std::vector<Highlighter::Span> Highlighter::spans(std::string_view text) const {
@@ -77,7 +85,14 @@ std::vector<Highlighter::Span> Highlighter::spans(std::string_view text) const {
   const auto cps = code_points(text);
   std::vector<bool> marked(cps.size(), false);
   const Xapian::Stem stemmer("english");
+  // CJK characters fold one at a time (a table look-up); other text goes through the full fold.
+  std::vector<char32_t> folded(cps.size(), 0);
   const auto piece = [&](std::size_t a, std::size_t b) {
+    if (folded[a]) {
+      std::string out;
+      for (std::size_t k = a; k < b; ++k) Xapian::Unicode::append_utf8(out, folded[k]);
+      return out;
+    }
     return normalize_for_index(text.substr(cps[a].begin, cps[b - 1].end - cps[a].begin));
   };
   for (std::size_t i = 0; i < cps.size();) {
@@ -89,10 +104,11 @@ std::vector<Highlighter::Span> Highlighter::spans(std::string_view text) const {
     std::size_t j = i + 1;
     if (is_cjk(ch)) {
       while (j < cps.size() && is_cjk(cps[j].ch) && Xapian::Unicode::is_wordchar(cps[j].ch)) ++j;
-      for (std::size_t k = i; k < j; ++k) {
-        if (contains(cjk_, piece(k, k + 1))) marked[k] = true;
-        if (k + 1 < j && contains(cjk_, piece(k, k + 2))) marked[k] = marked[k + 1] = true;
-      }
+      for (std::size_t k = i; k < j; ++k) folded[k] = fold_cjk(cps[k].ch);
+      for (std::size_t k = i; k < j; ++k)
+        for (std::size_t n : cjk_lengths_)
+          if (k + n <= j && contains(cjk_, piece(k, k + n)))
+            std::fill(marked.begin() + static_cast<std::ptrdiff_t>(k), marked.begin() + static_cast<std::ptrdiff_t>(k + n), true);
     } else {
       while (j < cps.size() && Xapian::Unicode::is_wordchar(cps[j].ch) && !is_cjk(cps[j].ch)) ++j;
       const std::string word = piece(i, j);

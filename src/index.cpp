@@ -108,6 +108,7 @@ struct Outcome {
   std::vector<DocumentRecord> records;    // for the catalog
   std::string charset;
   const SourceRecord* renamed_from = nullptr;  // a vanished source with the same content
+  std::unordered_map<std::string, unsigned> spellings;  // English words and their counts, for "did you mean"
 };
 
 std::string read_file(const fs::path& path, std::size_t size, std::string& error) {
@@ -149,6 +150,46 @@ std::string term(const char* prefix, std::string_view value) {
   std::string t = prefix;  // not `prefix + string(...)`: GCC 12 warns falsely (PR 105651)
   t += value;
   return t.size() > 240 ? t.substr(0, 240) : t;  // Xapian's term length limit is 245 bytes
+}
+
+// Names joined for a facet value slot.
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += schema::value_separator;
+    out += n;
+  }
+  return out;
+}
+
+// "Lin Xiaowen <lin@example.com>" → "Lin Xiaowen"; an address alone stays as it is.
+std::string display_name(std::string_view person) {
+  const std::size_t lt = person.find('<');
+  if (lt == std::string_view::npos) return std::string(trim(person));
+  std::string name(trim(person.substr(0, lt)));
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  if (!name.empty()) return name;
+  const std::size_t gt = person.find('>', lt);
+  return std::string(trim(person.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1)));
+}
+
+// Counts the plain English words (3 to 24 letters, not part of a longer token with digits) of
+// normalised text: Xapian's spelling table suggests from these.
+void count_words(std::string_view text, std::unordered_map<std::string, unsigned>& counts) {
+  const auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
+  const auto joins = [](char c) { return (c >= '0' && c <= '9') || c == '_' || static_cast<unsigned char>(c) >= 0x80; };
+  for (std::size_t i = 0; i < text.size();) {
+    if (!letter(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() && letter(text[j])) ++j;
+    const bool glued = (i > 0 && joins(text[i - 1]) && static_cast<unsigned char>(text[i - 1]) < 0x80) ||
+                       (j < text.size() && joins(text[j]) && static_cast<unsigned char>(text[j]) < 0x80);
+    if (!glued && j - i >= 3 && j - i <= 24) ++counts[std::string(text.substr(i, j - i))];
+    i = j;
+  }
 }
 
 // Indexes text with positions, CJK runs as n-grams without stemming and everything else as English
@@ -214,11 +255,17 @@ class TextIndexer {
 // add_document has to happen on the single writer thread.
 class UnitBuilder {
  public:
+  /// English words seen by build() since the last call, for the spelling table.
+  std::unordered_map<std::string, unsigned> spellings;
+
   std::vector<Xapian::Document> build(const std::string& source_id, const std::string& root, const Document& doc,
                                       const std::string& parent_id) {
     std::vector<Xapian::Document> units;
     const std::string title = normalize_for_index(doc.title);
     const std::string kind(kind_name(doc.kind));
+    const std::string clients = joined(doc.clients), projects = joined(doc.projects);
+    const std::string author = display_name(doc.author);
+    count_words(title, spellings);
     for (std::size_t i = 0; i < doc.sections.size(); ++i) {
       const Section& section = doc.sections[i];
       const std::string unit_id = doc.id + "-" + std::to_string(i);
@@ -236,7 +283,10 @@ class UnitBuilder {
         text_.index(h, 1, schema::title_prefix);
       }
       text_.gap();
-      text_.index(normalize_for_index(section.text));
+      const std::string body = normalize_for_index(section.text);
+      text_.index(body);
+      count_words(body, spellings);
+      if (!heading.empty()) count_words(normalize_for_index(heading), spellings);
       xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
       xdoc.add_boolean_term(term(schema::doc_prefix, doc.id));
       xdoc.add_boolean_term(term(schema::source_prefix, source_id));
@@ -245,9 +295,18 @@ class UnitBuilder {
       for (const auto& p : doc.participants) xdoc.add_boolean_term(term(schema::participant_prefix, normalize_for_index(p)));
       for (const auto& o : doc.organisations) xdoc.add_boolean_term(term(schema::organisation_prefix, normalize_for_index(o)));
       if (!doc.thread.empty()) xdoc.add_boolean_term(term(schema::thread_prefix, doc.thread));
+      for (const auto& c : doc.clients) xdoc.add_boolean_term(term(schema::client_prefix, normalize_for_index(c)));
+      for (const auto& p : doc.projects) xdoc.add_boolean_term(term(schema::project_prefix, normalize_for_index(p)));
+      if (!author.empty()) xdoc.add_boolean_term(term(schema::author_prefix, normalize_for_index(author)));
+      for (const auto& p : doc.participants) xdoc.add_boolean_term(term(schema::author_prefix, normalize_for_index(display_name(p))));
       xdoc.add_value(schema::date_slot, date_value(doc.date));
       xdoc.add_value(schema::ordinal_slot, Xapian::sortable_serialise(static_cast<double>(i)));
       xdoc.add_value(schema::kind_slot, kind);
+      xdoc.add_value(schema::doc_slot, doc.id);
+      xdoc.add_value(schema::format_slot, doc.format);
+      if (!clients.empty()) xdoc.add_value(schema::client_slot, clients);
+      if (!projects.empty()) xdoc.add_value(schema::project_slot, projects);
+      if (!author.empty()) xdoc.add_value(schema::author_slot, author);
       xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level, kind,
                                          doc.date, doc.author, section.text, doc.format, parent_id, doc.thread,
                                          doc.participants, doc.attachments}));
@@ -274,13 +333,17 @@ void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuild
                : attached        ? docs[static_cast<std::size_t>(doc.parent)].kind
                                  : infer_kind(job.rel, out.format, doc);
     if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
+    infer_entities(job.rel, doc);
     const std::string parent_id = attached ? docs[static_cast<std::size_t>(doc.parent)].id : std::string();
     auto units = builder.build(job.source_id, job.root, doc, parent_id);
     out.records.push_back({doc.id, job.source_id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)),
                            doc.date, doc.author, static_cast<int>(units.size()), doc.format, doc.thread,
-                           doc.message_id, parent_id, doc.participants, doc.organisations});
+                           doc.message_id, parent_id, doc.participants, doc.organisations, doc.clients,
+                           doc.projects});
     std::move(units.begin(), units.end(), std::back_inserter(out.units));
   }
+  out.spellings = std::move(builder.spellings);
+  builder.spellings.clear();
 }
 
 // Extracts `bytes` of a job into `out` (extracted or failed).
@@ -541,6 +604,7 @@ class Writer {
         // Also for a new file: a run killed after its Xapian commit left units the catalog never heard of.
         db_.delete_document(term(schema::source_prefix, rec.id));
         for (const auto& unit : out.units) db_.add_document(unit);
+        for (const auto& [word, count] : out.spellings) db_.add_spelling(word, count);
         rec.failed = false;
         rec.error.clear();
         rec.hash = out.hash;
@@ -649,8 +713,8 @@ void merge_into(SyncSummary& total, const SyncSummary& part) {
 
 // The shards of an index, opened for writing. A new index gets `default_shards` of them and a stub
 // file (XAPIANDB) that lets readers open them all as one database; an index from before shards (one
-// glass database in index/) stays one shard.
-std::vector<Xapian::WritableDatabase> open_shards(const fs::path& dir) {
+// glass database in index/) stays one shard. `overwrite` empties them.
+std::vector<Xapian::WritableDatabase> open_shards(const fs::path& dir, bool overwrite) {
   std::vector<fs::path> paths;
   const fs::path stub = dir / "XAPIANDB";
   if (fs::exists(dir / "iamglass")) {
@@ -663,7 +727,8 @@ std::vector<Xapian::WritableDatabase> open_shards(const fs::path& dir) {
     for (unsigned i = 0; i < default_shards; ++i) paths.push_back(dir / ("shard" + std::to_string(i)));
   }
   std::vector<Xapian::WritableDatabase> shards;
-  for (const auto& p : paths) shards.emplace_back(p.string(), Xapian::DB_CREATE_OR_OPEN);
+  for (const auto& p : paths)
+    shards.emplace_back(p.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
   if (!fs::exists(dir / "iamglass") && !fs::exists(stub)) {
     // Written last, once every shard exists: a reader sees no index or a whole one.
     const fs::path tmp = dir / "XAPIANDB.tmp";
@@ -692,14 +757,29 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
   auto catalog = Catalog::open(catalog_path(data_dir));
   if (!catalog) return catalog.error();
 
+  // An index written by another version of Baton is rebuilt: its terms and values mean other things.
+  // Emptied under Xapian's lock first, then the catalog forgets its sources in the same transaction
+  // that records the version: a kill in between leaves the old version recorded, so the next run
+  // rebuilds again.
+  const std::string version = std::to_string(schema::version);
+  const bool rebuild = catalog->meta("index_version").value_or("") != version;
+
   std::vector<Xapian::WritableDatabase> shards;
   try {
-    shards = open_shards(index_path(data_dir));
+    shards = open_shards(index_path(data_dir), rebuild);
+    if (rebuild) {
+      catalog->transaction([&] {
+        catalog->forget_sources();
+        catalog->set_meta("index_version", version);
+      });
+    }
   } catch (const Xapian::DatabaseLockError&) {
     return make_error("another `baton index` or `baton serve` is writing " + data_dir.string() + "; wait for it to finish",
                       ErrorKind::unavailable);
   } catch (const Xapian::Error& e) {
     return make_error("cannot open index in " + data_dir.string() + ": " + e.get_description());
+  } catch (const CatalogError& e) {
+    return make_error(e.what());
   }
 
   SyncSummary summary;

@@ -117,36 +117,55 @@ int cmd_index(const std::string& data_dir, const std::vector<std::string>& roots
   return 0;
 }
 
-int cmd_search(const std::string& data_dir, const std::vector<std::string>& words, int limit, int offset, bool as_json) {
-  std::string q;
-  for (const auto& w : words) q += (q.empty() ? "" : " ") + w;
-  auto searcher = baton::Searcher::open(data_dir);
+struct SearchFlags {
+  std::vector<std::string> words;
+  int limit = 10, offset = 0;
+  bool as_json = false, ungrouped = false;
+  std::string sort = "relevance";
+  std::vector<std::pair<std::string, std::string>> filters;  // (name, value) from --kind, --client ...
+};
+
+int cmd_search(const std::string& data_dir, const SearchFlags& flags, const baton::SearcherOptions& options) {
+  baton::SearchRequest request;
+  for (const auto& w : flags.words) request.q += (request.q.empty() ? "" : " ") + w;
+  request.limit = flags.limit;
+  request.offset = flags.offset;
+  request.group = !flags.ungrouped;
+  request.sort = flags.sort == "date" ? baton::SortOrder::date : baton::SortOrder::relevance;
+  for (const auto& [name, value] : flags.filters)
+    if (!value.empty()) request.filters.set(name, value);
+  auto searcher = baton::Searcher::open(data_dir, options);
   if (!searcher) return fail(searcher.error().message);
-  auto result = searcher->search({q, limit, offset});
+  auto result = searcher->search(request);
   if (!result) return fail(result.error().message);
-  if (as_json) {
-    nlohmann::json hits = nlohmann::json::array();
-    for (const auto& h : result->hits)
-      hits.push_back({{"id", h.id}, {"doc", h.doc}, {"path", h.path}, {"title", h.title}, {"section", h.section},
-                      {"kind", h.kind}, {"date", h.date}, {"snippet", h.snippet}, {"score", h.score}});
-    std::cout << nlohmann::json{{"total", result->total}, {"took_ms", result->took_ms}, {"hits", hits}}.dump(
-                     2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+  if (flags.as_json) {
+    std::cout << baton::search_response_json(*result, request, 2) << "\n";
     return 0;
   }
   const bool color = ::isatty(STDOUT_FILENO);
+  const auto bold = [&](const std::string& s) { return color ? "\033[1m" + s + "\033[0m" : s; };
+  if (result->suggestion) std::cout << "did you mean: " << bold(*result->suggestion) << "\n\n";
   if (result->hits.empty()) {
-    std::cout << "no results for \"" << q << "\"\n";
+    std::cout << "no results for \"" << request.q << "\"\n";
     return 0;
   }
-  int n = offset;
+  int n = flags.offset;
   for (const auto& h : result->hits) {
-    std::cout << ++n << ". " << (color ? "\033[1m" : "") << h.title << (color ? "\033[0m" : "");
+    std::cout << ++n << ". " << bold(h.title);
     if (!h.section.empty()) std::cout << "  › " << h.section;
     std::cout << "  [" << h.kind << "]\n   " << h.path << (h.date.empty() ? "" : "  " + h.date) << "\n   "
-              << terminal_snippet(h.snippet, color) << "\n\n";
+              << terminal_snippet(h.snippet, color) << "\n";
+    for (const auto& m : h.more) std::cout << "   + " << (m.section.empty() ? "(start)" : m.section) << "\n";
+    if (h.more_count > h.more.size()) std::cout << "   + " << h.more_count - h.more.size() << " more sections\n";
+    std::cout << "\n";
   }
-  std::cout << result->total << " sections matched, " << result->took_ms << " ms\n";
+  std::cout << result->total << (request.group ? " documents" : " sections") << " matched, " << result->took_ms << " ms\n";
+  for (const auto& [name, values] : result->facets) {
+    if (values.empty()) continue;
+    std::cout << "  " << name << ":";
+    for (const auto& v : values) std::cout << " " << v.value << " (" << v.count << ")";
+    std::cout << "\n";
+  }
   return 0;
 }
 
@@ -188,13 +207,20 @@ class Watcher {
 };
 
 int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const std::string& host, int port,
-              unsigned threads, bool watch, int watch_seconds) {
+              unsigned threads, bool watch, int watch_seconds, const baton::SearcherOptions& options) {
+  // Stop cleanly on Ctrl-C or SIGTERM: a thread waits for the signal and stops the server. Blocked
+  // before any thread starts (indexing, the search log), so that none of them takes the signal.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   if (!roots.empty()) {
     auto summary = run_sync(data_dir, roots, threads);
     if (!summary) return fail(summary.error().message);
     print_summary(*summary);
   }
-  auto searcher = baton::Searcher::open(data_dir);
+  auto searcher = baton::Searcher::open(data_dir, options);
   if (!searcher) return fail(searcher.error().message);
   if (watch && roots.empty()) {
     // Watch what the index already holds.
@@ -207,12 +233,6 @@ int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const
   auto bound = server.bind();
   if (!bound) return fail(bound.error().message);
 
-  // Stop cleanly on Ctrl-C or SIGTERM: a thread waits for the signal and stops the server.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -265,21 +285,34 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
 
-  auto* search = app.add_subcommand("search", "Search the index from the terminal");
-  std::vector<std::string> words;
-  int limit = 10, offset = 0;
-  bool as_json = false;
-  search->add_option("QUERY", words, "What to look for (Chinese or English)")->required();
+  std::string synonyms;
+  if (const char* env = std::getenv("BATON_SYNONYMS")) synonyms = env;
+  const std::string synonyms_help = "Synonyms file, reloaded when it changes (env BATON_SYNONYMS; default: DATA_DIR/synonyms if present, else the built-in list)";
+  serve->add_option("--synonyms", synonyms, synonyms_help);
+
+  auto* search = app.add_subcommand("search", "Search the index from the terminal (filters as in the query box: kind:manual 退款)");
+  SearchFlags flags;
+  search->add_option("QUERY", flags.words, "What to look for (Chinese or English)")->required();
   search->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
-  search->add_option("-n,--limit", limit, "Results per page")->capture_default_str();
-  search->add_option("--offset", offset, "Results to skip")->capture_default_str();
-  search->add_flag("--json", as_json, "Print the API's JSON");
+  search->add_option("-n,--limit", flags.limit, "Results per page")->capture_default_str();
+  search->add_option("--offset", flags.offset, "Results to skip")->capture_default_str();
+  search->add_option("--sort", flags.sort, "relevance or date")->capture_default_str()->check(CLI::IsMember({"relevance", "date"}));
+  search->add_flag("--sections", flags.ungrouped, "One result per matching section instead of per document");
+  search->add_flag("--json", flags.as_json, "Print the API's JSON");
+  search->add_option("--synonyms", synonyms, synonyms_help);
+  std::vector<std::pair<std::string, std::string>> filter_values = {
+      {"kind", ""}, {"client", ""}, {"project", ""}, {"author", ""}, {"type", ""}, {"year", ""}, {"after", ""}, {"before", ""}};
+  for (auto& [name, value] : filter_values) search->add_option("--" + name, value, "Filter: " + name);
 
   CLI11_PARSE(app, argc, argv);
+  baton::SearcherOptions options;
+  if (!synonyms.empty()) options.synonyms_file = synonyms;
+  else if (fs::exists(fs::path(data_dir) / "synonyms")) options.synonyms_file = fs::path(data_dir) / "synonyms";
+  flags.filters = filter_values;
   try {
     if (*index) return cmd_index(data_dir, index_roots, threads, batch_files);
-    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads, watch, watch_seconds);
-    if (*search) return cmd_search(data_dir, words, limit, offset, as_json);
+    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads, watch, watch_seconds, options);
+    if (*search) return cmd_search(data_dir, flags, options);
   } catch (const std::exception& e) {
     return fail(std::string("internal error: ") + e.what());
   }

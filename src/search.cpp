@@ -4,8 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <map>
 #include <mutex>
+#include <random>
 #include <regex>
+#include <thread>
+#include <unordered_set>
 
 #include "baton/catalog.h"
 #include "baton/index.h"
@@ -19,22 +26,247 @@ namespace {
 
 constexpr int max_offset = 10000;
 constexpr std::size_t snippet_bytes = 360;  // about 120 CJK characters or 60 English words
+constexpr std::size_t more_sections = 3;    // other matching sections shown under a grouped hit
+constexpr std::size_t facet_values = 12;    // values shown per facet
 
 const std::regex& id_pattern() {
   static const std::regex re("^([0-9a-f]{16})(-[0-9]{1,6})?$");
   return re;
 }
 
-std::vector<std::string> terms_of(const Xapian::Query& query) {
-  return {query.get_unique_terms_begin(), query.get_unique_terms_end()};
+std::string now_iso() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::vector<std::string> split_values(const std::string& joined) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= joined.size() && !joined.empty()) {
+    const std::size_t end = std::min(joined.find(schema::value_separator, start), joined.size());
+    if (end > start) out.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Counts facet values per document (a document's sections share them) over the sections the
+// match looks at.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    if (!seen_.insert(doc.get_value(schema::doc_slot)).second) return;
+    ++counts_[0][doc.get_value(schema::kind_slot)];
+    ++counts_[1][doc.get_value(schema::format_slot)];
+    const std::string date = doc.get_value(schema::date_slot);
+    if (date.size() >= 4) ++counts_[2][date.substr(0, 4)];
+    for (const auto& v : split_values(doc.get_value(schema::client_slot))) ++counts_[3][v];
+    for (const auto& v : split_values(doc.get_value(schema::project_slot))) ++counts_[4][v];
+    const std::string author = doc.get_value(schema::author_slot);
+    if (!author.empty()) ++counts_[5][author];
+  }
+
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> facets() const {
+    std::vector<std::pair<std::string, std::vector<FacetValue>>> out;
+    for (std::size_t f = 0; f < std::size(facet_names); ++f) {
+      std::vector<FacetValue> values;
+      for (const auto& [value, count] : counts_[f])
+        if (!value.empty()) values.push_back({value, count});
+      std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+      });
+      if (values.size() > facet_values) values.resize(facet_values);
+      out.emplace_back(facet_names[f], std::move(values));
+    }
+    return out;
+  }
+
+ private:
+  std::unordered_set<std::string> seen_;
+  std::map<std::string, std::uint64_t> counts_[std::size(facet_names)];
+};
+
+// The boolean terms under `prefix` whose value contains `part` (normalised): client:瑞丰 finds 瑞丰贸易.
+Xapian::Query any_term_containing(const Xapian::Database& db, const std::string& prefix, const std::string& part) {
+  const std::string needle = normalize_for_index(part);
+  std::vector<Xapian::Query> terms;
+  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+    const std::string t = *it;
+    if (t.compare(prefix.size(), std::string::npos, needle) == 0 || t.find(needle, prefix.size()) != std::string::npos)
+      terms.emplace_back(t);
+  }
+  // Not MatchNothing: Xapian drops empty subqueries from an AND, which would lift the filter. The
+  // bare prefix is a term no document has (names are never empty).
+  if (terms.empty()) return Xapian::Query(prefix);
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+std::string compact_date(const std::string& iso) {
+  std::string out;
+  for (char c : iso)
+    if (c != '-') out += c;
+  return out;
+}
+
+// The filters as one boolean query; empty when none is set.
+Xapian::Query filter_query(const Xapian::Database& db, const Filters& f) {
+  std::vector<Xapian::Query> parts;
+  if (!f.kind.empty()) parts.emplace_back(schema::kind_prefix + f.kind);
+  if (!f.type.empty()) parts.emplace_back(schema::format_prefix + f.type);
+  if (!f.client.empty()) parts.push_back(any_term_containing(db, schema::client_prefix, f.client));
+  if (!f.project.empty()) parts.push_back(any_term_containing(db, schema::project_prefix, f.project));
+  if (!f.author.empty()) parts.push_back(any_term_containing(db, schema::author_prefix, f.author));
+  if (!f.year.empty()) parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::date_slot, f.year + "0101", f.year + "1231");
+  if (!f.after.empty()) parts.emplace_back(Xapian::Query::OP_VALUE_GE, schema::date_slot, compact_date(f.after));
+  if (!f.before.empty()) parts.emplace_back(Xapian::Query::OP_VALUE_LE, schema::date_slot, compact_date(f.before));
+  if (parts.empty()) return {};
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+std::string filters_json(const Filters& f) {
+  std::string out = "{";
+  for (const auto& [name, value] : f.items()) {
+    if (out.size() > 1) out += ',';
+    out += '"' + name + "\":\"";
+    for (char c : value) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) continue;
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
 }
 
 }  // namespace
 
+// Writes the search log in the background: a search only queues its entry, so a slow disk or an
+// indexer holding the catalog never slows it down. Entries are written in batches, at the latest
+// half a second later; what is queued is written when the searcher closes.
+class SearchLog {
+ public:
+  explicit SearchLog(fs::path catalog_file) : file_(std::move(catalog_file)), thread_([this] { run(); }) {}
+  ~SearchLog() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+  std::int64_t next_id() {
+    std::lock_guard lock(mutex_);
+    std::int64_t id = 0;
+    while (id == 0) id = static_cast<std::int64_t>(random_() & ((std::uint64_t{1} << 53) - 1));  // exact in JSON numbers
+    return id;
+  }
+  void add(SearchLogEntry entry) {
+    std::lock_guard lock(mutex_);
+    searches_.push_back(std::move(entry));
+  }
+  void add(SearchOpen open) {
+    std::lock_guard lock(mutex_);
+    opens_.push_back(std::move(open));
+  }
+  void flush() {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t target = ++flush_requested_;
+    wake_.notify_one();
+    flushed_cv_.wait(lock, [&] { return flushed_ >= target || stop_; });
+  }
+
+ private:
+  void run() {
+    std::optional<Catalog> catalog;
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wake_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stop_ || flush_requested_ > flushed_; });
+      const std::uint64_t requested = flush_requested_;
+      std::vector<SearchLogEntry> searches;
+      std::vector<SearchOpen> opens;
+      searches.swap(searches_);
+      opens.swap(opens_);
+      const bool stopping = stop_;
+      lock.unlock();
+      if (!searches.empty() || !opens.empty()) {
+        try {
+          if (!catalog) {
+            if (auto c = Catalog::open(file_)) catalog.emplace(std::move(*c));
+            else throw CatalogError(c.error().message);
+          }
+          catalog->log_searches(searches, opens);
+        } catch (const CatalogError& e) {
+          if (!warned_) std::fprintf(stderr, "baton: search log not written: %s\n", e.what());
+          warned_ = true;
+        }
+      }
+      lock.lock();
+      flushed_ = requested;
+      flushed_cv_.notify_all();
+      if (stopping) return;
+    }
+  }
+
+  fs::path file_;
+  std::mutex mutex_;
+  std::condition_variable wake_, flushed_cv_;
+  std::vector<SearchLogEntry> searches_;
+  std::vector<SearchOpen> opens_;
+  std::mt19937_64 random_{std::random_device{}()};
+  std::uint64_t flush_requested_ = 0, flushed_ = 0;
+  bool stop_ = false, warned_ = false;
+  std::thread thread_;  // last: starts after everything it uses
+};
+
 struct Searcher::Impl {
   fs::path data_dir;
+  SearcherOptions options;
   std::mutex mutex;
   std::vector<std::unique_ptr<Xapian::Database>> idle;
+  std::unique_ptr<SearchLog> log;
+
+  // Synonyms, reloaded when the file's modification time changes (checked at most once a second).
+  std::shared_ptr<const Synonyms> synonyms = std::make_shared<Synonyms>(Synonyms::builtin());
+  fs::file_time_type synonyms_mtime{};
+  std::chrono::steady_clock::time_point synonyms_checked{};
+
+  Status load_synonyms() {
+    if (options.synonyms_file.empty()) return Ok{};
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(options.synonyms_file, ec);
+    if (ec) return make_error("cannot read synonyms file " + options.synonyms_file.string() + ": " + ec.message());
+    auto loaded = Synonyms::load(options.synonyms_file);
+    if (!loaded) return loaded.error();
+    std::lock_guard lock(mutex);
+    synonyms = std::make_shared<const Synonyms>(std::move(*loaded));
+    synonyms_mtime = mtime;
+    return Ok{};
+  }
+
+  std::shared_ptr<const Synonyms> current_synonyms() {
+    if (!options.synonyms_file.empty()) {
+      const auto now = std::chrono::steady_clock::now();
+      bool check = false;
+      {
+        std::lock_guard lock(mutex);
+        if (now - synonyms_checked > std::chrono::seconds(1)) {
+          synonyms_checked = now;
+          check = true;
+        }
+      }
+      std::error_code ec;
+      if (check && fs::last_write_time(options.synonyms_file, ec) != synonyms_mtime && !ec) {
+        if (auto ok = load_synonyms(); !ok) std::fprintf(stderr, "baton: %s (keeping the synonyms loaded before)\n", ok.error().message.c_str());
+      }
+    }
+    std::lock_guard lock(mutex);
+    return synonyms;
+  }
 
   // A read handle for this call, at the latest revision; returned to the pool afterwards.
   class Handle {
@@ -72,38 +304,12 @@ struct Searcher::Impl {
       return fn(*handle);
     }
   }
-
-  Xapian::QueryParser parser(const Xapian::Database& db) const {
-    Xapian::QueryParser qp;
-    qp.set_database(db);
-    qp.set_stemmer(Xapian::Stem("english"));
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
-    qp.add_prefix("title", schema::title_prefix);
-    qp.add_boolean_prefix("kind", schema::kind_prefix);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    return qp;
-  }
-
-  Result<Xapian::Query> parse(const Xapian::Database& db, const std::string& q) const {
-    const std::string normalized = normalize_for_index(q);
-    auto qp = parser(db);
-    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | schema::cjk_flags;
-    try {
-      return qp.parse_query(normalized, flags);
-    } catch (const Xapian::QueryParserError&) {
-      // Stray quotes or brackets: read the text as plain words rather than refuse it.
-      try {
-        return qp.parse_query(normalized, schema::cjk_flags);
-      } catch (const Xapian::QueryParserError& e) {
-        return make_error("cannot parse query: " + e.get_msg());
-      }
-    }
-  }
 };
 
-Result<Searcher> Searcher::open(const fs::path& data_dir) {
+Result<Searcher> Searcher::open(const fs::path& data_dir, SearcherOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->data_dir = data_dir;
+  impl->options = std::move(options);
   try {
     impl->idle.push_back(std::make_unique<Xapian::Database>(index_path(data_dir).string()));
   } catch (const Xapian::DatabaseOpeningError&) {
@@ -111,6 +317,8 @@ Result<Searcher> Searcher::open(const fs::path& data_dir) {
   } catch (const Xapian::Error& e) {
     return make_error("cannot open index in " + data_dir.string() + ": " + e.get_description());
   }
+  if (auto ok = impl->load_synonyms(); !ok) return ok.error();
+  if (impl->options.log) impl->log = std::make_unique<SearchLog>(catalog_path(data_dir));
   return Searcher(std::move(impl));
 }
 
@@ -121,48 +329,103 @@ Searcher::~Searcher() = default;
 Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   const std::string q(trim(request.q));
-  if (q.empty()) return make_error("empty query: give q, e.g. ?q=退款");
   if (q.size() > max_query_bytes) return make_error("query too long (limit " + std::to_string(max_query_bytes) + " bytes)");
   if (!is_utf8(q)) return make_error("query is not valid UTF-8");
   if (request.limit < 1 || request.limit > max_limit)
     return make_error("limit must be between 1 and " + std::to_string(max_limit));
   if (request.offset < 0 || request.offset > max_offset)
     return make_error("offset must be between 0 and " + std::to_string(max_offset));
+  auto parsed = parse_query(q);
+  if (!parsed) return parsed.error();
+  Filters filters = request.filters;
+  if (auto ok = check_filters(filters); !ok) return ok.error();
+  for (const auto& [name, value] : parsed->filters.items()) filters.set(name, value);
+  if (trim(parsed->text).empty() && filters.empty()) return make_error("empty query: give q, e.g. ?q=退款");
+  const auto synonyms = impl_->current_synonyms();
 
   try {
     return impl_->with_db([&](Xapian::Database& db) -> Result<SearchResponse> {
-      auto query = impl_->parse(db, q);
-      if (!query) return query.error();
-      Xapian::Enquire enquire(db);
-      enquire.set_query(*query);
-      Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                           static_cast<Xapian::doccount>(request.limit), 100);
-      if (mset.get_matches_estimated() == 0 && query->get_num_subqueries() > 0) {
-        // Nothing has every term: rank by how many of them a section has instead.
-        Xapian::Query any(Xapian::Query::OP_OR, query->get_unique_terms_begin(), query->get_unique_terms_end());
-        enquire.set_query(any);
-        mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                static_cast<Xapian::doccount>(request.limit), 100);
-      }
-      const Highlighter highlighter(terms_of(*query));
       SearchResponse response;
+      response.text = parsed->text;
+      response.filters = filters;
+      QueryPlan plan;
+      Xapian::Query query = Xapian::Query::MatchAll;  // filters alone: browse what they select
+      if (!trim(parsed->text).empty()) {
+        plan = plan_query(parsed->text, db, *synonyms, impl_->options.cjk_mode);
+        // No searchable word ("!!!"): a term no document has (MatchNothing would vanish under a filter).
+        query = plan.query.empty() ? Xapian::Query(schema::unit_prefix) : plan.query;
+      }
+      if (const Xapian::Query f = filter_query(db, filters); !f.empty())
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
+
+      Xapian::Enquire enquire(db);
+      enquire.set_query(query);
+      if (request.group) enquire.set_collapse_key(schema::doc_slot, 1);
+      if (request.sort == SortOrder::date || trim(parsed->text).empty())
+        enquire.set_sort_by_value_then_relevance(schema::date_slot, true);
+      FacetSpy spy;
+      enquire.add_matchspy(&spy);
+      const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                                 static_cast<Xapian::doccount>(request.limit), facet_window);
       response.total = mset.get_matches_estimated();
+      response.facets = spy.facets();
+
+      const Highlighter highlighter(plan.terms);
+      const auto snippet_of = [&](const schema::StoredUnit& unit) {
+        // A heading with no text of its own matched by its words: show those.
+        const std::string& text = !trim(unit.text).empty() ? unit.text : !unit.section.empty() ? unit.section : unit.title;
+        return highlighter.snippet(text, snippet_bytes);
+      };
+      std::vector<Xapian::Query> docs;
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         auto unit = schema::decode_unit(it.get_document().get_data());
         if (!unit) continue;
-        Hit hit{unit->id, unit->doc, unit->path, unit->title, unit->section, unit->kind, unit->date, {}, it.get_weight()};
-        // A heading with no text of its own matched by its words: show those.
-        const std::string& text = !trim(unit->text).empty() ? unit->text : !hit.section.empty() ? hit.section : hit.title;
-        hit.snippet = highlighter.snippet(text, snippet_bytes);
+        Hit hit{unit->id, unit->doc, unit->path, unit->title, unit->section, unit->kind, unit->format,
+                unit->date, unit->author, snippet_of(*unit), it.get_weight(), {}, 0};
+        if (request.group) {
+          hit.more_count = it.get_collapse_count();
+          if (hit.more_count > 0) docs.emplace_back(schema::doc_prefix + unit->doc);
+        }
         response.hits.push_back(std::move(hit));
       }
-      response.took_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+
+      // The other matching sections of the documents on this page, best first: one more match.
+      if (!docs.empty()) {
+        Xapian::Enquire more(db);
+        more.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, docs.begin(), docs.end())));
+        more.set_collapse_key(schema::doc_slot, static_cast<Xapian::doccount>(more_sections + 1));
+        const Xapian::MSet extra = more.get_mset(0, static_cast<Xapian::doccount>(docs.size() * (more_sections + 1)));
+        for (auto it = extra.begin(); it != extra.end(); ++it) {
+          auto unit = schema::decode_unit(it.get_document().get_data());
+          if (!unit) continue;
+          for (Hit& hit : response.hits)
+            if (hit.doc == unit->doc && hit.id != unit->id && hit.more.size() < more_sections)
+              hit.more.push_back({unit->id, unit->section.empty() ? unit->title : unit->section, snippet_of(*unit)});
+        }
+      }
+
+      if (!plan.unknown.empty()) {
+        if (std::string s = spelling_suggestion(q, db); !s.empty()) response.suggestion = std::move(s);
+      }
+      response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      if (impl_->log) {
+        response.search_id = impl_->log->next_id();
+        impl_->log->add(SearchLogEntry{response.search_id, now_iso(), normalize_for_index(trim(parsed->text)), q,
+                                       filters_json(filters), static_cast<std::int64_t>(response.total), response.took_ms});
+      }
       return response;
     });
   } catch (const Xapian::Error& e) {
     return make_error("search failed: " + e.get_description());
   }
+}
+
+void Searcher::record_open(std::int64_t search_id, const std::string& unit) {
+  if (impl_->log && search_id > 0) impl_->log->add(SearchOpen{search_id, unit, now_iso()});
+}
+
+void Searcher::flush_log() {
+  if (impl_->log) impl_->log->flush();
 }
 
 Result<DocumentView> Searcher::document(const std::string& id, const std::string& q) {
@@ -176,9 +439,8 @@ Result<DocumentView> Searcher::document(const std::string& id, const std::string
   try {
     return impl_->with_db([&](Xapian::Database& db) -> Result<DocumentView> {
       std::vector<std::string> terms;
-      if (!trim(q).empty()) {
-        if (auto parsed = impl_->parse(db, std::string(trim(q)))) terms = terms_of(*parsed);
-      }
+      if (auto parsed = parse_query(trim(q)); parsed && !trim(parsed->text).empty())
+        terms = plan_query(parsed->text, db, *impl_->current_synonyms(), impl_->options.cjk_mode).terms;
       const Highlighter highlighter(terms);
       Xapian::Enquire enquire(db);
       enquire.set_query(Xapian::Query(schema::doc_prefix + doc_id));

@@ -127,6 +127,16 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view declared) {
   return Decoded{sanitize_utf8(text.value()), charset};
 }
 
+namespace {
+#include "fold_table.inc"
+
+char32_t fold_han(char32_t c) {
+  if (c < fold_first || c > fold_last) return c;
+  const char16_t to = fold_table[c - fold_first];
+  return to ? to : c;
+}
+}  // namespace
+
 std::string normalize_for_index(std::string_view s) {
   // ASCII is its own NFKC form and case-folds to lower case: skip ICU's UTF-16 round trip.
   if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
@@ -137,9 +147,28 @@ std::string normalize_for_index(std::string_view s) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   icu::UnicodeString folded = nfkc->normalize(u, status);
   if (U_FAILURE(status)) return std::string(s);
+  // Traditional → Simplified, character by character: every mapped character is in the BMP.
+  for (int32_t i = 0; i < folded.length(); ++i) {
+    const char16_t c = folded.charAt(i);
+    if (const char32_t to = fold_han(c); to != c) folded.setCharAt(i, static_cast<char16_t>(to));
+  }
   std::string out;
   folded.toUTF8String(out);
   return out;
+}
+
+char32_t fold_cjk(char32_t c) {
+  // Ideographs are their own NFKC case fold; only the compatibility block and the width forms are not.
+  if (c >= 0x3400 && c <= 0x9FFF) return fold_han(c);
+  if (c < 0x2E80 || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || c > 0xFFFF) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    if (U_FAILURE(status)) return c;
+    const icu::UnicodeString n = nfkc->normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
+    if (U_FAILURE(status) || n.isEmpty()) return c;
+    return fold_han(static_cast<char32_t>(n.char32At(0)));
+  }
+  return c;
 }
 
 bool is_cjk(unsigned p) {

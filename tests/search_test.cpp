@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
+#include "baton/catalog.h"
 #include "baton/index.h"
 #include "baton/text.h"
 #include "test_util.h"
@@ -184,4 +187,173 @@ TEST_CASE("Highlighter snippets show the densest window and say where they were 
   CHECK(en.snippet(std::string(200, 'x') + " statement (结算单) | e-invoices issued", 60) ==
         "…statement (结算单) | e-<mark>invoices</mark> issued");
   CHECK(h.snippet("", 120).empty());
+}
+
+namespace {
+
+// Mail, manuals and records from two clients over two years: for filters, facets and grouping.
+struct FacetFixture {
+  test::TempDir root, data;
+  FacetFixture() {
+    test::write_file(root / "客户/瑞丰贸易.md", "# 瑞丰贸易\n\n## 联系人\n\n采购王经理，负责退款对接。\n\n## 退款约定\n\n退款七天内处理。\n");
+    test::write_file(root / "项目/会员体系改版.md", "# 会员体系改版\n\n## 背景\n\n会员积分规则调整，涉及退款。\n");
+    test::write_file(root / "操作手册/退款处理流程.md",
+                     "# 退款处理流程\n\n## 审批\n\n退款要主管审批。\n\n## 入库\n\n退款后入库登记。\n\n"
+                     "## 对账\n\n每月核对退款。\n");
+    test::write_file(root / "操作手册/订单异常.md", "# 订单异常处理\n\n缺货时联系顾客。\n");
+    // The SOP is old: about two and a half years (its date comes from the file's time).
+    std::filesystem::last_write_time(root / "操作手册/退款处理流程.md",
+                                     std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 900));
+    REQUIRE(sync(data.path(), {root.path()}).ok());
+  }
+  Searcher open() {
+    SearcherOptions options;
+    options.log = false;
+    auto s = Searcher::open(data.path(), options);
+    REQUIRE(s.ok());
+    return std::move(s.value());
+  }
+};
+
+const std::vector<FacetValue>& facet(const SearchResponse& r, const std::string& name) {
+  for (const auto& [n, values] : r.facets)
+    if (n == name) return values;
+  throw std::runtime_error("no facet " + name);
+}
+
+}  // namespace
+
+TEST_CASE("results are grouped by document, the other matching sections folded under the best", "[search][group]") {
+  FacetFixture f;
+  auto searcher = f.open();
+  auto r = searcher.search({"退款", 10, 0});
+  REQUIRE(r.ok());
+  std::set<std::string> docs;
+  for (const auto& h : r->hits) CHECK(docs.insert(h.doc).second);
+  const auto sop = std::find_if(r->hits.begin(), r->hits.end(), [](const Hit& h) { return h.title == "退款处理流程"; });
+  REQUIRE(sop != r->hits.end());
+  CHECK(sop->more_count >= 2);
+  REQUIRE(sop->more.size() >= 2);
+  for (const auto& m : sop->more) {
+    CHECK(m.id != sop->id);
+    CHECK(m.snippet.find("<mark>退款</mark>") != std::string::npos);
+  }
+  SearchRequest sections("退款", 10, 0);
+  sections.group = false;
+  auto flat = searcher.search(sections);
+  REQUIRE(flat.ok());
+  CHECK(flat->hits.size() > r->hits.size());
+}
+
+TEST_CASE("filters narrow results and facets count documents", "[search][facets]") {
+  FacetFixture f;
+  auto searcher = f.open();
+  auto all = searcher.search({"退款", 10, 0});
+  REQUIRE(all.ok());
+  const auto& kinds = facet(*all, "kind");
+  std::uint64_t counted = 0;
+  for (const auto& v : kinds) counted += v.count;
+  CHECK(counted == all->hits.size());  // one count per document, not per section
+  const auto& clients = facet(*all, "client");
+  CHECK(std::any_of(clients.begin(), clients.end(), [](const FacetValue& v) { return v.value == "瑞丰贸易"; }));
+  const auto& projects = facet(*all, "project");
+  CHECK(std::any_of(projects.begin(), projects.end(), [](const FacetValue& v) { return v.value == "会员体系改版"; }));
+
+  auto manual = searcher.search({"kind:manual 退款", 10, 0});
+  REQUIRE(manual.ok());
+  REQUIRE_FALSE(manual->hits.empty());
+  for (const auto& h : manual->hits) CHECK(h.kind == "manual");
+  CHECK(manual->text == "退款");
+  CHECK(manual->filters.kind == "manual");
+
+  auto client = searcher.search({"client:瑞丰 退款", 10, 0});  // part of the name is enough
+  REQUIRE(client.ok());
+  REQUIRE(client->hits.size() == 1);
+  CHECK(client->hits[0].title == "瑞丰贸易");
+
+  SearchRequest dated("退款", 10, 0);
+  dated.filters.before = "2024-12-31";
+  auto old = searcher.search(dated);
+  REQUIRE(old.ok());
+  REQUIRE(old->hits.size() == 1);
+  CHECK(old->hits[0].title == "退款处理流程");
+
+  // Filters alone browse what they select, newest first.
+  auto browse = searcher.search({"project:会员", 10, 0});
+  REQUIRE(browse.ok());
+  REQUIRE(browse->hits.size() == 1);
+  CHECK(browse->hits[0].title == "会员体系改版");
+
+  auto none = searcher.search({"client:没有这个客户 退款", 10, 0});
+  REQUIRE(none.ok());
+  CHECK(none->hits.empty());
+}
+
+TEST_CASE("Chinese is ranked by how much of the query a section has, with synonyms and Traditional input", "[search][cjk]") {
+  FacetFixture f;
+  auto searcher = f.open();
+  // Nothing has every character pair of this question, but the SOP has its words.
+  auto r = searcher.search({"退款怎么审批", 10, 0});
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r->hits.empty());
+  CHECK(r->hits[0].title == "退款处理流程");
+  CHECK(r->hits[0].section == "审批");
+  // 顾客 is written; 客户 is typed (a synonym), in Traditional characters.
+  auto syn = searcher.search({"缺貨 客戶", 10, 0});
+  REQUIRE(syn.ok());
+  REQUIRE_FALSE(syn->hits.empty());
+  CHECK(syn->hits[0].title == "订单异常处理");
+  CHECK(syn->hits[0].snippet.find("<mark>顾客</mark>") != std::string::npos);
+}
+
+TEST_CASE("sorting by date puts the newest document first", "[search][sort]") {
+  FacetFixture f;
+  auto searcher = f.open();
+  SearchRequest request("退款", 10, 0);
+  request.sort = SortOrder::date;
+  auto r = searcher.search(request);
+  REQUIRE(r.ok());
+  REQUIRE(r->hits.size() >= 2);
+  for (std::size_t i = 1; i < r->hits.size(); ++i) CHECK(r->hits[i - 1].date >= r->hits[i].date);
+  CHECK(r->hits.back().title == "退款处理流程");
+}
+
+TEST_CASE("a misspelt English word gets a suggestion and still finds its document", "[search][spelling]") {
+  Fixture f;
+  auto searcher = f.open();
+  auto r = searcher.search({"invoice reconcilation", 10, 0});
+  REQUIRE(r.ok());
+  REQUIRE(r->suggestion);
+  CHECK(*r->suggestion == "invoice reconciliation");
+  auto right = searcher.search({"invoice reconciliation", 10, 0});
+  REQUIRE(right.ok());
+  CHECK_FALSE(right->suggestion);
+}
+
+TEST_CASE("every search and every opened result is logged to the catalog", "[search][log]") {
+  Fixture f;
+  std::int64_t id = 0;
+  {
+    auto searcher = f.open();
+    auto r = searcher.search({"kind:manual 退款", 10, 0});
+    REQUIRE(r.ok());
+    id = r->search_id;
+    CHECK(id > 0);
+    searcher.record_open(id, r->hits.at(0).id);
+    auto miss = searcher.search({"没有的词汇", 10, 0});
+    REQUIRE(miss.ok());
+    searcher.flush_log();
+  }
+  auto catalog = Catalog::open(catalog_path(f.data.path()));
+  REQUIRE(catalog.ok());
+  const auto log = catalog->recent_searches(10);
+  REQUIRE(log.size() == 2);
+  const auto first = std::find_if(log.begin(), log.end(), [&](const SearchLogEntry& e) { return e.id == id; });
+  REQUIRE(first != log.end());
+  CHECK(first->query == "退款");
+  CHECK(first->filters == "{\"kind\":\"manual\"}");
+  CHECK(first->hits >= 1);
+  const auto zero = std::find_if(log.begin(), log.end(), [&](const SearchLogEntry& e) { return e.id != id; });
+  CHECK(zero->hits == 0);
+  CHECK(catalog->opens_of(id).size() == 1);
 }

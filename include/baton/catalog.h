@@ -48,6 +48,26 @@ struct DocumentRecord {
   std::string parent;                      ///< document id of the mail an attachment belongs to
   std::vector<std::string> participants;
   std::vector<std::string> organisations;
+  std::vector<std::string> clients;
+  std::vector<std::string> projects;
+};
+
+/// One search, as the search log keeps it (for the gap view's demand signals).
+struct SearchLogEntry {
+  std::int64_t id = 0;     ///< random, unique; the UI sends it back when a result is opened
+  std::string at;          ///< ISO 8601 UTC
+  std::string query;       ///< the free text, normalised (lower case, Simplified, NFKC)
+  std::string raw;         ///< as typed
+  std::string filters;     ///< JSON object of the filters applied
+  std::int64_t hits = 0;   ///< matching documents (or sections when not grouped)
+  double took_ms = 0;
+};
+
+/// A result opened from a search.
+struct SearchOpen {
+  std::int64_t search_id = 0;
+  std::string unit;        ///< unit or document id opened
+  std::string at;
 };
 
 /// Totals for /api/health and summaries.
@@ -86,9 +106,18 @@ class Catalog {
   void put_documents(const std::string& source_id, const std::vector<DocumentRecord>& docs);
   /// A document by id, or nullopt.
   std::optional<DocumentRecord> document(const std::string& id);
+  /// Forgets every source and document (the index is being rebuilt); the search log stays.
+  void forget_sources();
   /// Failed sources (for reports), newest first.
   std::vector<SourceRecord> failed_sources();
   CatalogCounts counts();
+
+  /// Appends to the search log (one transaction for the lot).
+  void log_searches(const std::vector<SearchLogEntry>& searches, const std::vector<SearchOpen>& opens);
+  /// The newest searches first, at most `limit`.
+  std::vector<SearchLogEntry> recent_searches(int limit);
+  /// Results opened from a search.
+  std::vector<SearchOpen> opens_of(std::int64_t search_id);
 
   void set_meta(const std::string& key, const std::string& value);
   std::optional<std::string> meta(const std::string& key);

@@ -12,4 +12,9 @@ namespace baton {
 /// 邮件/聊天/mail/chat, 记录/records ...), then the format (mail is communication), then the title.
 Kind infer_kind(std::string_view rel_path, Format format, const Document& doc);
 
+/// Fills doc.clients and doc.projects: a file or folder inside a folder named for clients
+/// (客户, 客户资料, clients, customers) or projects (项目, projects) names one; so does a company a
+/// mail is from or to (its organisations). Underscores in names read as spaces.
+void infer_entities(std::string_view rel_path, Document& doc);
+
 }  // namespace baton

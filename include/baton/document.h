@@ -35,6 +35,8 @@ struct Document {
   std::string author;
   std::vector<std::string> participants;  ///< mail From/To/Cc ("Name <addr>"), chat senders
   std::vector<std::string> organisations; ///< mail domains (ruifeng-trade.com), companies named in signatures
+  std::vector<std::string> clients;       ///< clients this document is about (set by classify)
+  std::vector<std::string> projects;      ///< projects this document is about (set by classify)
   std::string thread;                     ///< conversation key: a mail thread's root Message-ID, a chat's name + day
   std::string message_id;                 ///< a mail's Message-ID, without <>
   std::vector<std::string> attachments;   ///< file names of a mail's attachments

@@ -39,9 +39,21 @@ inline constexpr const char* format_prefix = "XF";        ///< "markdown", "mail
 inline constexpr const char* participant_prefix = "XP";   ///< mail address or chat name, lower case
 inline constexpr const char* organisation_prefix = "XO";  ///< mail domain or company
 inline constexpr const char* thread_prefix = "XH";        ///< conversation key
+inline constexpr const char* client_prefix = "XC";        ///< client name, normalised
+inline constexpr const char* project_prefix = "XJ";       ///< project name, normalised
+inline constexpr const char* author_prefix = "XA";        ///< author name or address, normalised
 inline constexpr unsigned date_slot = 0;                  ///< "YYYYMMDD"
 inline constexpr unsigned ordinal_slot = 1;               ///< section number within its document (sortable)
 inline constexpr unsigned kind_slot = 2;
+inline constexpr unsigned doc_slot = 3;                   ///< document id: results collapse on it
+inline constexpr unsigned format_slot = 4;                ///< "markdown", "pdf", ... (the `type` facet)
+inline constexpr unsigned client_slot = 5;                ///< client names as shown, joined by value_separator
+inline constexpr unsigned project_slot = 6;               ///< project names as shown, joined by value_separator
+inline constexpr unsigned author_slot = 7;                ///< author as shown
+inline constexpr char value_separator = '\x1f';
+/// Bumped whenever what the indexer writes changes; an index of another version is rebuilt by the
+/// next sync (the catalog keeps it in meta "index_version").
+inline constexpr int version = 3;
 inline constexpr unsigned title_weight = 4;               ///< wdf boost of title and heading words
 /// Flags for TermGenerator and QueryParser: CJK is indexed as unigrams + bigrams.
 inline constexpr unsigned cjk_flags = 2048;  // FLAG_CJK_NGRAM in both classes

@@ -10,14 +10,30 @@
 #include <string_view>
 #include <vector>
 
+#include "baton/query.h"
 #include "baton/result.h"
 
 namespace baton {
 
+enum class SortOrder { relevance, date };
+
 struct SearchRequest {
-  std::string q;
+  SearchRequest() = default;
+  SearchRequest(std::string query, int limit_ = 10, int offset_ = 0) : q(std::move(query)), limit(limit_), offset(offset_) {}
+
+  std::string q;            ///< free text, may carry filters (`kind:manual 退款`)
   int limit = 10;
   int offset = 0;
+  Filters filters;          ///< filters given apart from q (request parameters); q's win where both set one
+  SortOrder sort = SortOrder::relevance;
+  bool group = true;        ///< one hit per document, its other matching sections under it
+};
+
+/// Another matching section of a hit's document.
+struct SectionHit {
+  std::string id;
+  std::string section;
+  std::string snippet;
 };
 
 struct Hit {
@@ -27,16 +43,37 @@ struct Hit {
   std::string title;
   std::string section;  ///< heading path, "A › B"
   std::string kind;
+  std::string type;     ///< file format
   std::string date;
+  std::string author;
   std::string snippet;  ///< HTML-escaped, with <mark>…</mark>
   double score = 0;
+  std::vector<SectionHit> more;  ///< (grouped) the document's next best matching sections
+  std::uint64_t more_count = 0;  ///< (grouped) how many other sections matched, at least
 };
 
+struct FacetValue {
+  std::string value;
+  std::uint64_t count = 0;
+};
+
+/// Facet names in the order they are shown.
+inline constexpr const char* facet_names[] = {"kind", "type", "year", "client", "project", "author"};
+
 struct SearchResponse {
-  std::uint64_t total = 0;  ///< estimated number of matching sections
+  std::string text;                 ///< the free text searched (filters taken out)
+  Filters filters;                  ///< the filters applied (typed and given)
+  std::uint64_t total = 0;          ///< estimated matching documents (grouped) or sections
   double took_ms = 0;
   std::vector<Hit> hits;
+  /// Per facet name: values with counts over the best matches (at most facet_window sections).
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
+  std::optional<std::string> suggestion;  ///< the query with misspelt words corrected
+  std::int64_t search_id = 0;             ///< the search log's id for it (0 when not logged)
 };
+
+/// Facets count the documents among this many best-matching sections.
+inline constexpr unsigned facet_window = 2000;
 
 struct SectionView {
   std::string id;
@@ -66,11 +103,11 @@ struct IndexStats {
 };
 
 /// Marks the words of a query in text, as the index matched them: English words by their stem,
-/// Chinese by the query's character bigrams (a lone character only when the query has it alone,
+/// Chinese by the query's words and bigrams (a lone character only when the query has it alone,
 /// so 退款 marks 退款 but not the 退 of 退货). Output is HTML-escaped with <mark>…</mark>.
 class Highlighter {
  public:
-  /// `terms` as Xapian holds them: words, Z-prefixed stems, CJK unigrams and bigrams, field prefixes.
+  /// `terms` as Xapian holds them: words, Z-prefixed stems, CJK characters, bigrams and longer words.
   explicit Highlighter(const std::vector<std::string>& terms);
 
   /// The whole text with every match marked.
@@ -84,17 +121,27 @@ class Highlighter {
   std::vector<Span> spans(std::string_view text) const;
   std::vector<std::string> words_;   // exact terms
   std::vector<std::string> stems_;   // stems (Z terms without the Z)
-  std::vector<std::string> cjk_;     // CJK unigrams and bigrams to mark
+  std::vector<std::string> cjk_;     // CJK characters, bigrams and words to mark
+  std::vector<std::size_t> cjk_lengths_;  // their lengths in characters, longest first
 };
 
 /// Limits a request must respect; larger values are a user error.
 inline constexpr int max_limit = 100;
 inline constexpr std::size_t max_query_bytes = 1024;
 
+struct SearcherOptions {
+  /// Log every search and opened result to the catalog (the gap view's demand signals).
+  bool log = true;
+  /// Synonym groups; reloaded when the file changes. Empty: the built-in ones (data/synonyms).
+  std::filesystem::path synonyms_file;
+  CjkMode cjk_mode = CjkMode::words_bigrams;
+};
+
 class Searcher {
  public:
-  /// Opens the index in `data_dir`. Errors: no index there yet (says to run `baton index`).
-  static Result<Searcher> open(const std::filesystem::path& data_dir);
+  /// Opens the index in `data_dir`. Errors: no index there yet (says to run `baton index`), an
+  /// unreadable synonyms file.
+  static Result<Searcher> open(const std::filesystem::path& data_dir, SearcherOptions options = {});
   Searcher(Searcher&&) noexcept;
   ~Searcher();
 
@@ -103,6 +150,11 @@ class Searcher {
   /// A document (by document id or unit id), its sections highlighted for `q` if given.
   /// Errors: unknown id.
   Result<DocumentView> document(const std::string& id, const std::string& q = {});
+  /// Records in the search log that `unit` was opened from search `search_id` (written later, in
+  /// the background, like the searches themselves).
+  void record_open(std::int64_t search_id, const std::string& unit);
+  /// Writes what the search log holds in memory (searches are logged in the background).
+  void flush_log();
   IndexStats stats();
 
  private:

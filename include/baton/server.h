@@ -12,6 +12,8 @@
 namespace baton {
 
 class Searcher;
+struct SearchRequest;
+struct SearchResponse;
 
 /// A file of static/, compiled into the binary (see cmake/embed_assets.cmake).
 struct Asset {
@@ -19,6 +21,9 @@ struct Asset {
   std::string_view bytes;
 };
 const std::vector<Asset>& embedded_assets();
+
+/// The JSON of GET /api/search for a response (`baton search --json` prints the same).
+std::string search_response_json(const SearchResponse& response, const SearchRequest& request, int indent = -1);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";

@@ -31,8 +31,14 @@ bool is_utf8(std::string_view s);
 /// Replaces every ill-formed UTF-8 sequence with U+FFFD, so JSON and Xapian never see broken text.
 std::string sanitize_utf8(std::string_view s);
 
-/// NFKC (folds full-width/half-width forms) and lower case: applied to indexed text and to queries alike.
+/// NFKC (folds full-width/half-width forms), lower case, and Traditional Chinese characters to
+/// Simplified (from ICU's Traditional-Simplified transliterator, one character at a time): applied to
+/// indexed text and to queries alike, so 報價 finds 报价 and the reverse.
 std::string normalize_for_index(std::string_view s);
+
+/// normalize_for_index() of one code point, for a CJK character fast (a table look-up); the first
+/// code point of the result where the fold has several.
+char32_t fold_cjk(char32_t c);
 
 /// True for the code points Xapian's CJK n-gram tokenizer treats as CJK (xapian-core's cjk-tokenizer.cc).
 bool is_cjk(unsigned codepoint);

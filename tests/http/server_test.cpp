@@ -86,6 +86,35 @@ TEST_CASE("GET /api/search finds the refund SOP for 退款 with the contract's f
   CHECK_THAT(top["snippet"].get<std::string>(), Catch::Contains("<mark>退款</mark>"));
 }
 
+TEST_CASE("GET /api/search takes filters, sort and grouping, and returns facets and the query it ran", "[http]") {
+  const json r = get_json("/api/search?q=" + encode("client:瑞丰 报价") + "&kind=communication&sort=date", 200);
+  CHECK(r["query"]["text"] == "报价");
+  CHECK(r["query"]["filters"]["client"] == "瑞丰");
+  CHECK(r["query"]["filters"]["kind"] == "communication");
+  CHECK(r["query"]["sort"] == "date");
+  CHECK(r["query"]["group"] == "doc");
+  REQUIRE_FALSE(r["hits"].empty());
+  for (const auto& h : r["hits"]) {
+    CHECK(h["kind"] == "communication");
+    CHECK(h["type"] == "mail");
+    CHECK(h.contains("more"));
+    CHECK(h.contains("more_count"));
+  }
+  for (const char* facet : {"kind", "type", "year", "client", "project", "author"}) CHECK(r["facets"].contains(facet));
+  CHECK(r["facets"]["kind"][0]["value"] == "communication");
+  CHECK(r["search_id"].get<std::int64_t>() > 0);
+  CHECK(r["suggestion"].is_null());
+  // Traditional input finds the Simplified text and the reverse.
+  const json t = get_json("/api/search?q=" + encode("報價調整"), 200);
+  REQUIRE_FALSE(t["hits"].empty());
+  const json typo = get_json("/api/search?q=" + encode("invoice reconcilation"), 200);
+  CHECK(typo["suggestion"] == "invoice reconciliation");
+  // Opening a result from a search is accepted (and logged); a bad search id is not.
+  const std::string doc = "/api/docs/" + r["hits"][0]["id"].get<std::string>();
+  get_json(doc + "?search=" + std::to_string(r["search_id"].get<std::int64_t>()), 200);
+  get_json(doc + "?search=abc", 400);
+}
+
 TEST_CASE("English, GBK and mail-only content are all findable over HTTP", "[http]") {
   const json en = get_json("/api/search?q=" + encode("invoice reconciliation"), 200);
   REQUIRE_FALSE(en["hits"].empty());
@@ -128,6 +157,10 @@ TEST_CASE("wrong requests get a 4xx with a JSON error", "[http]") {
   get_json("/api/search?q=a&limit=100000", 400);
   get_json("/api/search?q=a&offset=-5", 400);
   get_json("/api/search?q=" + std::string(2000, 'a'), 400);
+  get_json("/api/search?q=a&sort=size", 400);
+  get_json("/api/search?q=a&group=thread", 400);
+  get_json("/api/search?q=a&after=last-week", 400);
+  get_json("/api/search?q=" + encode("kind:novel 退款"), 400);
   get_json("/api/docs/0123456789abcdef", 404);
   get_json("/api/docs/not-an-id", 400);
   get_json("/api/nothing-here", 404);

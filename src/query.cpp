@@ -1,0 +1,604 @@
+#include "baton/query.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "baton/document.h"
+#include "baton/index.h"
+#include "baton/text.h"
+
+namespace baton {
+
+// --- filters -------------------------------------------------------------------------------------
+
+bool Filters::empty() const { return items().empty(); }
+
+std::vector<std::pair<std::string, std::string>> Filters::items() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::pair<const char*, const std::string*> all[] = {{"kind", &kind},     {"client", &client}, {"project", &project},
+                                                            {"author", &author}, {"type", &type},     {"year", &year},
+                                                            {"after", &after},   {"before", &before}};
+  for (const auto& [name, value] : all)
+    if (!value->empty()) out.emplace_back(name, *value);
+  return out;
+}
+
+bool Filters::set(std::string_view name, std::string value) {
+  std::string* slot = name == "kind"      ? &kind
+                      : name == "client"  ? &client
+                      : name == "project" ? &project
+                      : name == "author"  ? &author
+                      : name == "type"    ? &type
+                      : name == "year"    ? &year
+                      : name == "after"   ? &after
+                      : name == "before"  ? &before
+                                          : nullptr;
+  if (!slot) return false;
+  *slot = std::move(value);
+  return true;
+}
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// YYYY, YYYY-MM or YYYY-MM-DD ('/' or '.' also separate) → YYYY-MM-DD, the first or last day of the
+// period. Days are not checked against the month: the bound only has to sort right.
+Result<std::string> normalize_date(const std::string& name, const std::string& value, bool end) {
+  std::vector<std::string> parts{""};
+  for (char c : value) {
+    if (c == '-' || c == '/' || c == '.') parts.emplace_back();
+    else parts.back() += c;
+  }
+  const auto bad = [&] { return make_error(name + ": '" + value + "' is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"); };
+  if (parts.size() > 3 || parts[0].size() != 4) return bad();
+  for (const auto& p : parts)
+    if (!all_digits(p) || p.size() > 4) return bad();
+  const auto two = [](const std::string& p) { return p.size() == 1 ? "0" + p : p; };
+  std::string month = parts.size() > 1 ? two(parts[1]) : (end ? "12" : "01");
+  std::string day = parts.size() > 2 ? two(parts[2]) : (end ? "31" : "01");
+  const int m = std::stoi(month), d = std::stoi(day);
+  if (month.size() != 2 || day.size() != 2 || m < 1 || m > 12 || d < 1 || d > 31) return bad();
+  return parts[0] + "-" + month + "-" + day;
+}
+
+}  // namespace
+
+Status check_filters(Filters& f) {
+  if (!f.kind.empty()) {
+    f.kind = ascii_lower(f.kind);
+    if (!parse_kind(f.kind))
+      return make_error("kind: unknown kind '" + f.kind + "' (handover, manual, communication, record, answer)");
+  }
+  f.type = ascii_lower(f.type);
+  if (!f.year.empty() && (f.year.size() != 4 || !all_digits(f.year)))
+    return make_error("year: '" + f.year + "' is not a year (YYYY)");
+  if (!f.after.empty()) {
+    auto d = normalize_date("after", f.after, false);
+    if (!d) return d.error();
+    f.after = *d;
+  }
+  if (!f.before.empty()) {
+    auto d = normalize_date("before", f.before, true);
+    if (!d) return d.error();
+    f.before = *d;
+  }
+  return Ok{};
+}
+
+Result<ParsedQuery> parse_query(std::string_view q) {
+  ParsedQuery out;
+  std::string text;
+  std::size_t i = 0;
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (i < q.size()) {
+    while (i < q.size() && space(q[i])) ++i;
+    if (i >= q.size()) break;
+    // A token runs to the next space outside quotes.
+    const std::size_t start = i;
+    bool quoted = false;
+    while (i < q.size() && (quoted || !space(q[i]))) {
+      if (q[i] == '"') quoted = !quoted;
+      ++i;
+    }
+    std::string token(q.substr(start, i - start));
+    // A full-width colon (typed with a Chinese input method) counts too.
+    if (const auto fw = token.find("："); fw != std::string::npos && token.find(':') == std::string::npos)
+      token.replace(fw, 3, ":");
+    const auto colon = token.find(':');
+    if (colon != std::string::npos && colon > 0 && colon + 1 < token.size()) {
+      const std::string name = ascii_lower(token.substr(0, colon));
+      std::string value = token.substr(colon + 1);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      if (!value.empty() && out.filters.set(name, value)) continue;
+    }
+    if (!text.empty()) text += ' ';
+    text += token;
+  }
+  out.text = std::move(text);
+  if (auto ok = check_filters(out.filters); !ok) return ok.error();
+  return out;
+}
+
+// --- synonyms ------------------------------------------------------------------------------------
+
+namespace {
+
+const Xapian::Stem& english() {
+  static const Xapian::Stem stem("english");
+  return stem;
+}
+
+bool is_ascii_word(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+}
+
+std::string stem_key(const std::string& word) { return "Z" + english()(word); }
+
+}  // namespace
+
+Synonyms Synonyms::parse(std::string_view text) {
+  Synonyms out;
+  std::istringstream in{std::string(text)};
+  for (std::string line; std::getline(in, line);) {
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    for (std::string_view sep : {"，", "、", "；", ";"})
+      for (std::size_t at; (at = line.find(sep)) != std::string::npos;) line.replace(at, sep.size(), ",");
+    std::vector<std::string> group;
+    std::stringstream fields(line);
+    for (std::string field; std::getline(fields, field, ',');) {
+      std::string term = normalize_for_index(trim(field));
+      // Inner runs of spaces become one: "purchase  order" is the phrase "purchase order".
+      term.erase(std::unique(term.begin(), term.end(), [](char a, char b) { return a == ' ' && b == ' '; }), term.end());
+      if (!term.empty() && std::find(group.begin(), group.end(), term) == group.end()) group.push_back(term);
+    }
+    if (group.size() < 2) continue;
+    const std::size_t g = out.groups_.size();
+    for (const auto& term : group) {
+      out.index_[term].push_back(g);
+      if (is_ascii_word(term)) out.index_[stem_key(term)].push_back(g);  // "refunds" finds "refund"
+      out.longest_ = std::max(out.longest_, term.size());
+    }
+    out.groups_.push_back(std::move(group));
+  }
+  return out;
+}
+
+Result<Synonyms> Synonyms::load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return make_error("cannot read synonyms file " + file.string(), ErrorKind::not_found);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str());
+}
+
+const Synonyms& Synonyms::builtin() {
+  static const Synonyms synonyms = parse(
+#include "default_synonyms.inc"
+  );
+  return synonyms;
+}
+
+std::vector<std::string> Synonyms::of(const std::string& term) const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return;
+    for (std::size_t g : it->second)
+      for (const auto& t : groups_[g])
+        if (t != term && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  };
+  add(term);
+  if (is_ascii_word(term)) add(stem_key(term));
+  return out;
+}
+
+std::size_t Synonyms::longest_at(std::string_view text, std::size_t pos) const {
+  for (std::size_t len = std::min(longest_, text.size() - pos); len > 0; --len) {
+    // Only whole code points: a UTF-8 continuation byte cannot start the rest of the text.
+    if (pos + len < text.size() && (static_cast<unsigned char>(text[pos + len]) & 0xC0) == 0x80) continue;
+    if (index_.count(std::string(text.substr(pos, len)))) return len;
+  }
+  return 0;
+}
+
+// --- query planning ------------------------------------------------------------------------------
+
+std::string_view cjk_mode_name(CjkMode mode) {
+  switch (mode) {
+    case CjkMode::xapian: return "xapian";
+    case CjkMode::bigrams: return "bigrams";
+    case CjkMode::words: return "words";
+    case CjkMode::words_bigrams: return "words+bigrams";
+  }
+  return "words+bigrams";
+}
+
+std::optional<CjkMode> parse_cjk_mode(std::string_view name) {
+  for (CjkMode m : {CjkMode::xapian, CjkMode::bigrams, CjkMode::words, CjkMode::words_bigrams})
+    if (cjk_mode_name(m) == name) return m;
+  return std::nullopt;
+}
+
+namespace {
+
+// Words a question is phrased with that say nothing about what is asked. Dropped from a query
+// (unless nothing else is left), so that 怎么 or "how" does not decide the ranking.
+constexpr std::string_view chinese_stopwords[] = {
+    "怎么", "怎样", "怎么样", "如何", "什么", "为什么", "为何", "哪里", "哪些", "哪个", "是否", "可以", "能否", "能不能",
+    "需要", "的", "了", "吗", "呢", "吧", "啊", "是", "在", "和", "与", "及", "或", "我", "我们", "你", "您", "他",
+    "她", "它", "这", "那", "这个", "那个", "有", "要", "会", "能", "该", "一下", "请问", "办", "做", "弄", "去",
+    "把", "被", "给", "就", "都", "也", "还", "又", "从", "对", "到", "着", "过", "啥", "咋", "咋办", "怎么办"};
+constexpr std::string_view english_stopwords[] = {
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "how", "do", "does", "i",
+    "my", "what", "where", "when", "why", "can", "with", "by", "from", "it", "be", "this", "that", "me", "we",
+    "you", "should", "which", "who", "there", "any", "about", "get"};
+
+template <std::size_t N>
+bool listed(const std::string_view (&list)[N], std::string_view word) {
+  return std::find(std::begin(list), std::end(list), word) != std::end(list);
+}
+
+std::vector<std::string> code_points_of(std::string_view s) {
+  std::vector<std::string> out;
+  for (Xapian::Utf8Iterator it(s.data(), s.size()); it != Xapian::Utf8Iterator(); ++it) {
+    std::string c;
+    Xapian::Unicode::append_utf8(c, *it);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// ICU's dictionary word break for a run of Chinese (one break iterator per thread: they are not
+// thread-safe and cost a millisecond to create).
+std::vector<std::string> chinese_words(const std::string& run) {
+  thread_local std::unique_ptr<icu::BreakIterator> words = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
+    return U_SUCCESS(status) ? std::move(it) : nullptr;
+  }();
+  if (!words) return code_points_of(run);
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(run);
+  words->setText(u);
+  std::vector<std::string> out;
+  for (int32_t start = words->first(), end = words->next(); end != icu::BreakIterator::DONE; start = end, end = words->next()) {
+    std::string w;
+    u.tempSubStringBetween(start, end).toUTF8String(w);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+// The spelling table's correction of an English word, unless it means the same (its stem is the
+// correction's: "refunds" for "refund").
+std::string correction(const std::string& word, const Xapian::Database& db) {
+  if (!is_ascii_word(word) || word.size() < 3 || std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return {};
+  std::string fix = db.get_spelling_suggestion(word, 2);
+  if (fix.empty() || fix == word || english()(fix) == english()(word)) return {};
+  // A word whose stem the documents have is a typo only if it is long (a short one is a real word:
+  // "lid" of "lids", not "lin") and the correction is at least as common there ("reconcilation"
+  // shares its stem with "reconcile").
+  const Xapian::doccount typed = db.get_termfreq(stem_key(word));
+  if (typed > 0 && (word.size() < 6 || db.get_termfreq(stem_key(fix)) < typed)) return {};
+  return fix;
+}
+
+class Planner {
+ public:
+  Planner(const Xapian::Database& db, const Synonyms& synonyms, CjkMode mode)
+      : db_(db), synonyms_(synonyms), mode_(mode) {}
+
+  QueryPlan plan(std::string_view raw) {
+    const std::string text = normalize_for_index(raw);
+    tokenize(text);
+    QueryPlan out;
+    std::vector<Xapian::Query> primary, secondary;
+    for (const auto& c : concepts_) {
+      if (c.query.empty()) continue;
+      (c.secondary ? secondary : primary).push_back(c.query);
+    }
+    Xapian::Query main;
+    if (primary.size() == 1) {
+      main = primary.front();
+    } else if (primary.size() > 1) {
+      // Any concept matches; a section with all of them gets their weight a second time.
+      main = Xapian::Query(Xapian::Query::OP_AND_MAYBE, Xapian::Query(Xapian::Query::OP_OR, primary.begin(), primary.end()),
+                           Xapian::Query(Xapian::Query::OP_AND, primary.begin(), primary.end()));
+    }
+    if (!secondary.empty()) {
+      Xapian::Query extra(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, secondary.begin(), secondary.end()),
+                          secondary_weight);
+      main = main.empty() ? extra : Xapian::Query(Xapian::Query::OP_OR, main, extra);
+    }
+    out.query = main;
+    out.terms = highlight_;
+    out.unknown = unknown_;
+    return out;
+  }
+
+ private:
+  static constexpr double secondary_weight = 0.3;
+
+  struct Concept {
+    Xapian::Query query;
+    bool secondary = false;
+  };
+
+  // Splits normalised text into tokens: "quoted phrases" and space-separated words,
+  // each of which may mix Chinese and other script.
+  void tokenize(const std::string& text) {
+    std::vector<std::string> words;  // the plain words of the current stretch, for multi-word synonyms
+    std::size_t i = 0;
+    while (i < text.size()) {
+      if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n') {
+        ++i;
+        continue;
+      }
+      // No `-word` exclusion: pasted titles ("[PATCH -next] ...") have dashes that exclude nothing.
+      if (text[i] == '"') {
+        const std::size_t close = text.find('"', i + 1);
+        const std::string inner = text.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
+        i = close == std::string::npos ? text.size() : close + 1;
+        add_phrase(inner);
+        continue;
+      }
+      std::size_t j = i;
+      while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n') ++j;
+      add_token(text.substr(i, j - i));
+      i = j;
+    }
+    flush_words();
+    // A query of nothing but stop words still searches for them.
+    if (std::none_of(concepts_.begin(), concepts_.end(), [](const Concept& c) { return !c.secondary; })) {
+      for (const auto& w : dropped_) add_concept(w, false);
+    }
+  }
+
+  void add_phrase(const std::string& inner) {
+    Xapian::QueryParser qp;
+    qp.set_stemmer(english());
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+    Xapian::Query q;
+    try {
+      q = qp.parse_query("\"" + inner + "\"", Xapian::QueryParser::FLAG_PHRASE | schema::cjk_flags);
+    } catch (const Xapian::QueryParserError&) {
+      return;
+    }
+    if (q.empty()) return;
+    highlight_.insert(highlight_.end(), q.get_unique_terms_begin(), q.get_unique_terms_end());
+    concepts_.push_back({q, false});
+  }
+
+  // One space-separated token: runs of Chinese and runs of other word characters.
+  void add_token(const std::string& token) {
+    std::vector<std::pair<std::string, bool>> runs;  // (text, is_cjk); punctuation splits non-CJK parts
+    for (Xapian::Utf8Iterator it(token.data(), token.size()); it != Xapian::Utf8Iterator(); ++it) {
+      const unsigned ch = *it;
+      if (!Xapian::Unicode::is_wordchar(ch)) {
+        if (!runs.empty() && !runs.back().second && !runs.back().first.empty()) runs.emplace_back("", false);
+        continue;
+      }
+      const bool cjk = is_cjk(ch);
+      if (runs.empty() || runs.back().second != cjk || (cjk && runs.back().first.empty())) runs.emplace_back("", cjk);
+      Xapian::Unicode::append_utf8(runs.back().first, ch);
+    }
+    runs.erase(std::remove_if(runs.begin(), runs.end(), [](const auto& r) { return r.first.empty(); }), runs.end());
+    if (runs.empty()) return;
+    // Latin parts joined by punctuation (apt-get, erofs-utils, v1.2) are one phrase, as indexed.
+    const bool joined = runs.size() > 1 && std::none_of(runs.begin(), runs.end(), [](const auto& r) { return r.second; });
+    if (joined) {
+      flush_words();
+      std::vector<Xapian::Query> parts;
+      for (const auto& r : runs) {
+        parts.emplace_back(stem_key(r.first));
+        highlight_.push_back(stem_key(r.first));
+      }
+      concepts_.push_back({Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end()), false});
+      return;
+    }
+    for (const auto& [run, cjk] : runs) {
+      if (cjk) {
+        flush_words();
+        add_chinese(run);
+      } else {
+        words_.push_back(run);
+      }
+    }
+  }
+
+  // English words wait here so that "purchase order" can match a two-word synonym.
+  void flush_words() {
+    for (std::size_t i = 0; i < words_.size();) {
+      std::size_t used = 1;
+      for (std::size_t n = std::min<std::size_t>(3, words_.size() - i); n >= 2; --n) {
+        std::string phrase = words_[i];
+        for (std::size_t k = 1; k < n; ++k) phrase += " " + words_[i + k];
+        if (!synonyms_.of(phrase).empty()) {
+          add_concept(phrase, false);
+          used = n;
+          break;
+        }
+      }
+      if (used == 1) {
+        const std::string& w = words_[i];
+        if (listed(english_stopwords, w) && synonyms_.of(w).empty()) dropped_.push_back(w);
+        else add_concept(w, false);
+      }
+      i += used;
+    }
+    words_.clear();
+  }
+
+  void add_chinese(const std::string& run) {
+    if (mode_ == CjkMode::xapian) {
+      Xapian::QueryParser qp;
+      const Xapian::Query q = qp.parse_query(run, schema::cjk_flags);
+      highlight_.insert(highlight_.end(), q.get_unique_terms_begin(), q.get_unique_terms_end());
+      concepts_.push_back({q, false});
+      return;
+    }
+    // Synonym entries first (longest match), then the rest by the mode.
+    std::string rest;
+    for (std::size_t pos = 0; pos < run.size();) {
+      const std::size_t len = synonyms_.longest_at(run, pos);
+      const std::size_t step = utf8_length(run, pos);
+      if (len > step) {  // a synonym entry of two characters or more
+        add_plain_chinese(rest);
+        rest.clear();
+        add_concept(run.substr(pos, len), false);
+        pos += len;
+      } else {
+        rest += run.substr(pos, step);
+        pos += step;
+      }
+    }
+    add_plain_chinese(rest);
+  }
+
+  static std::size_t utf8_length(const std::string& s, std::size_t pos) {
+    const auto c = static_cast<unsigned char>(s[pos]);
+    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    return std::min(n, s.size() - pos);
+  }
+
+  void add_plain_chinese(const std::string& run) {
+    if (run.empty()) return;
+    const auto chars = code_points_of(run);
+    if (chars.size() == 1) {
+      add_concept(run, false);
+      return;
+    }
+    if (mode_ == CjkMode::bigrams) {
+      for (std::size_t k = 0; k + 1 < chars.size(); ++k) add_concept(chars[k] + chars[k + 1], false);
+      return;
+    }
+    std::vector<std::string> words = chinese_words(run);
+    std::vector<std::string> kept;
+    for (const auto& w : words) {
+      if (listed(chinese_stopwords, w)) dropped_.push_back(w);
+      else kept.push_back(w);
+    }
+    // A word ICU split into single characters ("运维" → 运 维) is better read as its bigrams.
+    std::vector<std::string> primary;
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      if (code_points_of(kept[k]).size() == 1 && k + 1 < kept.size() && code_points_of(kept[k + 1]).size() == 1) {
+        primary.push_back(kept[k] + kept[k + 1]);
+        ++k;
+      } else {
+        primary.push_back(kept[k]);
+      }
+    }
+    for (const auto& w : primary) add_concept(w, false);
+    if (mode_ == CjkMode::words_bigrams) {
+      for (std::size_t k = 0; k + 1 < chars.size(); ++k) {
+        const std::string b = chars[k] + chars[k + 1];
+        if (std::find(primary.begin(), primary.end(), b) == primary.end() && !listed(chinese_stopwords, b))
+          concepts_.push_back({Xapian::Query(b), true});
+      }
+    }
+  }
+
+  // A Chinese word as the n-gram index holds it: a character or bigram is a term, a longer word
+  // the phrase of its characters (only characters have positions).
+  static Xapian::Query cjk_word(const std::string& word) {
+    const auto chars = code_points_of(word);
+    if (chars.size() <= 2) return Xapian::Query(word);
+    std::vector<Xapian::Query> parts(chars.begin(), chars.end());
+    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
+  }
+
+  // The query for one typed form: an English word by its stem, a phrase of stems, or Chinese.
+  Xapian::Query form(const std::string& term) {
+    bool has_cjk = false;
+    for (Xapian::Utf8Iterator it(term); it != Xapian::Utf8Iterator(); ++it) has_cjk |= is_cjk(*it);
+    if (has_cjk) {
+      highlight_.push_back(term);
+      return cjk_word(term);
+    }
+    if (term.find(' ') == std::string::npos) {
+      highlight_.push_back(stem_key(term));
+      return Xapian::Query(stem_key(term));
+    }
+    std::vector<Xapian::Query> parts;
+    std::istringstream in(term);
+    for (std::string w; in >> w;) {
+      parts.emplace_back(stem_key(w));
+      highlight_.push_back(stem_key(w));
+    }
+    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
+  }
+
+  // A concept: the typed term or any of its synonyms; an English word the index lacks also its
+  // spelling correction.
+  void add_concept(const std::string& term, bool secondary) {
+    std::vector<Xapian::Query> forms{form(term)};
+    for (const auto& s : synonyms_.of(term)) forms.push_back(form(s));
+    if (const std::string fix = correction(term, db_); !fix.empty()) {
+      {
+        unknown_.push_back(term);
+        forms.push_back(form(fix));
+        for (const auto& s : synonyms_.of(fix)) forms.push_back(form(s));
+      }
+    }
+    concepts_.push_back({forms.size() == 1 ? forms.front() : Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end()),
+                         secondary});
+  }
+
+  const Xapian::Database& db_;
+  const Synonyms& synonyms_;
+  CjkMode mode_;
+  std::vector<Concept> concepts_;
+  std::vector<std::string> words_, dropped_, highlight_, unknown_;
+};
+
+}  // namespace
+
+QueryPlan plan_query(std::string_view text, const Xapian::Database& db, const Synonyms& synonyms, CjkMode mode) {
+  return Planner(db, synonyms, mode).plan(text);
+}
+
+std::string spelling_suggestion(std::string_view q, const Xapian::Database& db) {
+  std::string out;
+  bool changed = false;
+  std::size_t i = 0;
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  while (i < q.size()) {
+    // Leave filters (name:value) as they are.
+    if (q[i] != ' ') {
+      const std::size_t end = std::min(q.find(' ', i), q.size());
+      const std::string_view token = q.substr(i, end - i);
+      if (token.find(':') != std::string_view::npos) {
+        out += token;
+        i = end;
+        continue;
+      }
+    }
+    if (!letter(q[i])) {
+      out += q[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < q.size() && letter(q[j])) ++j;
+    const std::string word(q.substr(i, j - i));
+    const bool standalone = (i == 0 || !letter(q[i - 1])) && (j == q.size() || static_cast<unsigned char>(q[j]) < 0x80);
+    const std::string fix = standalone ? correction(ascii_lower(word), db) : std::string();
+    if (!fix.empty()) {
+      out += fix;
+      changed = true;
+    } else {
+      out += word;
+    }
+    i = j;
+  }
+  return changed ? out : std::string();
+}
+
+}  // namespace baton

@@ -1,0 +1,62 @@
+#include "baton/query.h"
+
+#include <catch2/catch.hpp>
+
+#include "baton/text.h"
+
+using namespace baton;
+
+TEST_CASE("filters typed in the query box are taken out of the text", "[query]") {
+  auto p = parse_query("kind:manual client:\"瑞丰 贸易\" 退款 after:2024-1 http://x.cn 10:30");
+  REQUIRE(p.ok());
+  CHECK(p->text == "退款 http://x.cn 10:30");
+  CHECK(p->filters.kind == "manual");
+  CHECK(p->filters.client == "瑞丰 贸易");
+  CHECK(p->filters.after == "2024-01-01");
+  // A full-width colon, typed with a Chinese input method, works too.
+  auto fw = parse_query("退货 year：2025");
+  REQUIRE(fw.ok());
+  CHECK(fw->text == "退货");
+  CHECK(fw->filters.year == "2025");
+}
+
+TEST_CASE("bad filter values are errors that say what is expected", "[query]") {
+  CHECK_FALSE(parse_query("kind:novel 退款").ok());
+  CHECK_FALSE(parse_query("after:yesterday").ok());
+  CHECK_FALSE(parse_query("before:2024-13-01").ok());
+  CHECK_FALSE(parse_query("year:24").ok());
+  Filters f;
+  f.before = "2024";
+  REQUIRE(check_filters(f).ok());
+  CHECK(f.before == "2024-12-31");
+}
+
+TEST_CASE("synonym groups match across scripts and forms", "[query]") {
+  const Synonyms s = Synonyms::parse("# comment\n退款, 退货款，refund\n工单、ticket\nsingle\n客户, customer # trailing comment\n");
+  CHECK(s.size() == 3);
+  const auto refund = s.of("退款");
+  CHECK(std::find(refund.begin(), refund.end(), "refund") != refund.end());
+  CHECK(std::find(refund.begin(), refund.end(), "退货款") != refund.end());
+  // Traditional input is folded before matching; an English plural finds its stem's group.
+  CHECK_FALSE(s.of(normalize_for_index("退貨款")).empty());
+  CHECK_FALSE(s.of("refunds").empty());
+  CHECK_FALSE(s.of("tickets").empty());
+  CHECK(s.of("single").empty());
+  const std::string text = "怎么退货款";
+  CHECK(s.longest_at(text, 6) == std::string("退货款").size());
+  CHECK(s.longest_at(text, 0) == 0);
+}
+
+TEST_CASE("the built-in synonyms are the repository's data/synonyms", "[query]") {
+  CHECK(Synonyms::builtin().size() > 40);
+  CHECK_FALSE(Synonyms::builtin().of("工单").empty());
+}
+
+TEST_CASE("Traditional Chinese and full-width forms fold to what the index holds", "[query][text]") {
+  CHECK(normalize_for_index("報價調整") == "报价调整");
+  CHECK(normalize_for_index("網路設定") == "网路设定");
+  CHECK(normalize_for_index("ＤＨＣＰ設定") == "dhcp设定");
+  CHECK(fold_cjk(U'價') == U'价');
+  CHECK(fold_cjk(U'价') == U'价');
+  CHECK(fold_cjk(U'Ａ') == U'a');
+}
