@@ -4,7 +4,9 @@
     python3 tests/browser/search_test.py --baton build/baton --root data/demo
     python3 tests/browser/search_test.py --url http://127.0.0.1:8080      # a server already running
 
-With --baton/--root it indexes ROOT into a fresh data dir, serves it on a free loopback port and stops it again.
+With --baton/--root it indexes ROOT into a fresh data dir, serves it on a free loopback port and stops it again;
+it also indexes a small fixture folder of its own (a title holding HTML). Checks that need that fixture are skipped
+with --url.
 Needs Debian's python3-selenium and chromium-driver; nothing is downloaded. The last line is `N passed, N failed`.
 """
 
@@ -70,6 +72,25 @@ class SetupError(Exception):
     pass
 
 
+class Skip(Exception):
+    """A check that cannot run in this mode (not a failure)."""
+
+
+# A word no demo document contains, and a title that is HTML if anyone inserts it as HTML.
+PROBE_WORD = 'xsstitleprobe'
+PROBE_TITLE = 'Probe <img src=x id=baton-xss> <b>bold</b> ' + PROBE_WORD
+
+
+def write_fixture(tmp):
+    """A folder with one Markdown file whose title is HTML-looking text (a code span keeps it text)."""
+    root = os.path.join(tmp, 'fixture')
+    os.makedirs(os.path.join(root, '操作手册'))
+    with open(os.path.join(root, '操作手册', 'probe.md'), 'w', encoding='utf-8') as f:
+        f.write('# Probe `<img src=x id=baton-xss> <b>bold</b>` ' + PROBE_WORD + '\n\n'
+                'This page only exists for the browser test: ' + PROBE_WORD + '.\n')
+    return root
+
+
 # ---- the server under test ----------------------------------------------------------------------------
 
 def free_port():
@@ -92,9 +113,10 @@ def _die_with_parent():
 
 
 class Server:
-    def __init__(self, baton, root, tmp):
+    def __init__(self, baton, root, tmp, extra_roots=()):
         self.baton = baton
         self.root = root
+        self.extra_roots = list(extra_roots)
         self.tmp = tmp
         self.proc = None
         self.log = None
@@ -110,7 +132,7 @@ class Server:
         os.makedirs(data_dir)
         port = free_port()
         self.url = f'http://127.0.0.1:{port}'
-        cmd = [self.baton, 'serve', '--data-dir', data_dir, '--port', str(port), self.root]
+        cmd = [self.baton, 'serve', '--data-dir', data_dir, '--port', str(port), self.root] + self.extra_roots
         print('starting:', ' '.join(cmd), flush=True)
         self.log = open(self.log_path, 'wb')
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
@@ -179,9 +201,10 @@ def start_browser(args, profile_dir, log_dir):
 class Page:
     """Small helpers over the driver that know the UI's ids and its data-state protocol."""
 
-    def __init__(self, driver, base):
+    def __init__(self, driver, base, has_fixture=False):
         self.d = driver
         self.base = base.rstrip('/')
+        self.has_fixture = has_fixture  # the server also indexed write_fixture()'s folder
         self.console = []  # every browser log entry seen so far
 
     def open(self, path='/'):
@@ -217,6 +240,44 @@ class Page:
         if state == 'error':
             raise AssertionError(f'search {q!r} showed an error: {self.d.find_element(By.ID, "error").text!r}')
         return self.d.find_elements(By.CSS_SELECTOR, '#results .hit')
+
+    def wait_rendered(self, what='the search in the URL'):
+        """Waits until the page shows the finished answer for the search in its URL (after a click that changed
+        the hash); returns the hit elements."""
+        js = ("const r = document.getElementById('results'); const s = document.body.dataset.state;"
+              "return r && r.dataset.hash === location.hash && s !== 'loading'"
+              " && document.body.dataset.view === 'search' ? s : null;")
+        state = self.wait(lambda d: d.execute_script(js), what)
+        if state == 'error':
+            raise AssertionError(f'{what} showed an error: {self.d.find_element(By.ID, "error").text!r}')
+        return self.d.find_elements(By.CSS_SELECTOR, '#results .hit')
+
+    def click_and_wait(self, element, what):
+        before = self.d.current_url
+        element.click()
+        self.wait(lambda d: d.current_url != before, f'the URL to change for {what}')
+        return self.wait_rendered(what)
+
+    def hash_params(self):
+        """The query parameters of the current #/search?… hash, as a dict of lists."""
+        from urllib.parse import parse_qs, urlsplit
+        frag = urlsplit(self.d.current_url).fragment
+        return parse_qs(frag.split('?', 1)[1]) if '?' in frag else {}
+
+    def badge_kinds(self):
+        return self.d.execute_script("return [...document.querySelectorAll('#results .hit > .hit-head .badge')]"
+                                     ".map(b => b.dataset.kind);")
+
+    def chips(self):
+        return self.d.execute_script(
+            "return [...document.querySelectorAll('#chips .chip')].map(c => ({key: c.dataset.key,"
+            " value: c.dataset.value, origin: c.dataset.origin, text: c.textContent}));")
+
+    def record_fetches(self):
+        """From now on window.__batonFetches lists every URL the page fetches (the page is one document)."""
+        self.d.execute_script(
+            "if (!window.__batonFetches) { window.__batonFetches = []; const f = window.fetch;"
+            " window.fetch = function (u, o) { window.__batonFetches.push(String(u)); return f.call(this, u, o); }; }")
 
     def wait_doc(self):
         js = "return document.body.dataset.view === 'doc' && document.body.dataset.state !== 'loading'" \
@@ -314,7 +375,9 @@ def check_back_and_keyboard(page):
                                  ".getAttribute('href');")
     ActionChains(page.d).send_keys(Keys.ENTER).perform()
     page.wait_doc()
-    assert page.d.current_url.endswith(href), f'Enter opened {page.d.current_url}, expected {href}'
+    # The search id is dropped from the URL once the open is logged, so compare the document part.
+    doc_part = href.split('?')[0]
+    assert doc_part in page.d.current_url, f'Enter opened {page.d.current_url}, expected {href}'
 
 
 def check_search_english(page):
@@ -357,6 +420,254 @@ def check_language_switch(page):
     assert page.d.find_element(By.ID, 'go').text == '搜索', 'not back to Chinese'
 
 
+KIND_ZH = {'handover': '交接文档', 'manual': '操作手册', 'communication': '沟通记录', 'record': '记录/表格', 'answer': '问答'}
+
+
+def facet_values(page, facet):
+    return page.d.execute_script(
+        "return [...document.querySelectorAll('#facets .facet[data-facet=\"' + arguments[0] + '\"] .facet-value')]"
+        ".map(a => ({value: a.dataset.value, label: a.querySelector('.facet-label').textContent,"
+        " count: a.querySelector('.facet-count').textContent, active: a.classList.contains('active')}));", facet)
+
+
+def check_facet_click(page):
+    page.open('/')
+    hits = page.search('退款')
+    assert hits, 'no hits for 退款'
+    kinds = page.wait(lambda d: facet_values(page, 'kind'), 'the kind facet in #facets')
+    for v in kinds:
+        if v['value'] in KIND_ZH:
+            assert v['label'] == KIND_ZH[v['value']], f'kind {v["value"]} is labelled {v["label"]!r}'
+        assert v['count'].strip().isdigit(), f'facet count reads {v["count"]!r}'
+    # The smallest kind narrows the most; click it.
+    pick = min(kinds, key=lambda v: int(v['count']))
+    before = len(hits)
+    link = page.d.find_element(By.CSS_SELECTOR, f'#facets .facet[data-facet="kind"] .facet-value[data-value="{pick["value"]}"]')
+    hits = page.click_and_wait(link, f'the kind facet {pick["value"]}')
+    assert page.hash_params().get('kind') == [pick['value']], f'URL after the facet click: {page.d.current_url}'
+    assert hits, f'no hits after clicking kind={pick["value"]}'
+    assert len(hits) <= before, f'{len(hits)} hits after the filter, {before} before'
+    bad = [k for k in page.badge_kinds() if k != pick['value']]
+    assert not bad, f'kind={pick["value"]} still shows hits of kind {bad}'
+    chips = page.chips()
+    assert any(c['key'] == 'kind' and c['value'] == pick['value'] and c['origin'] == 'param' for c in chips), \
+        f'no kind chip for the clicked facet; chips: {chips}'
+    active = [v for v in facet_values(page, 'kind') if v['active']]
+    assert [v['value'] for v in active] == [pick['value']], f'active kind facet values: {active}'
+    # Reload keeps the filter (it is in the URL).
+    page.d.refresh()
+    page.wait_rendered('the filtered search after a reload')
+    assert any(c['key'] == 'kind' for c in page.chips()), 'the kind chip is gone after a reload'
+    # The chip's × takes the filter off again.
+    x = page.d.find_element(By.CSS_SELECTOR, '#chips .chip[data-key="kind"] .chip-remove')
+    hits = page.click_and_wait(x, 'removing the kind chip')
+    assert 'kind' not in page.hash_params(), f'URL still filters after removing the chip: {page.d.current_url}'
+    assert not page.chips(), f'chips left after removing the only one: {page.chips()}'
+    assert len(hits) == before, f'{len(hits)} hits after removing the filter, {before} before it'
+
+
+def check_typed_filter_chip(page):
+    page.open('/')
+    hits = page.search('kind:manual 退款')
+    assert hits, f'no hits for kind:manual 退款; page says {page.text()[:300]!r}'
+    chips = page.wait(lambda d: page.chips(), 'a chip for the typed kind:manual')
+    chip = [c for c in chips if c['key'] == 'kind']
+    assert chip and chip[0]['value'] == 'manual' and chip[0]['origin'] == 'query', f'chips: {chips}'
+    assert '操作手册' in chip[0]['text'], f'the kind chip reads {chip[0]["text"]!r}'
+    bad = [k for k in page.badge_kinds() if k != 'manual']
+    assert not bad, f'kind:manual shows hits of kind {bad}'
+    x = page.d.find_element(By.CSS_SELECTOR, '#chips .chip[data-key="kind"] .chip-remove')
+    page.click_and_wait(x, 'removing the typed kind chip')
+    value = page.d.find_element(By.ID, 'q').get_attribute('value')
+    assert value == '退款', f'#q holds {value!r} after removing the kind chip'
+    assert page.hash_params().get('q') == ['退款'], f'URL after removing the chip: {page.d.current_url}'
+    assert not page.chips(), f'chips left: {page.chips()}'
+
+
+def hit_dates(page):
+    return page.d.execute_script("return [...document.querySelectorAll('#results .hit > .hit-head')]"
+                                 ".map(h => { const t = h.querySelector('time'); return t ? t.dateTime : ''; });")
+
+
+def hit_docs(hits):
+    """What each hit opens, without the per-search id (it differs on every search)."""
+    return [h.find_element(By.CSS_SELECTOR, '.hit-title').get_attribute('href').split('?')[0] for h in hits]
+
+
+def check_sort_toggle(page):
+    page.open('/')
+    page.search('订单')
+    rel = page.d.find_element(By.CSS_SELECTOR, '#sort button[data-sort="relevance"]')
+    assert rel.get_attribute('aria-pressed') == 'true', 'relevance is not the default sort'
+    assert '相关度' in rel.text, f'relevance button reads {rel.text!r}'
+    relevance_order = hit_docs(page.d.find_elements(By.CSS_SELECTOR, '#results .hit'))
+    by_date = page.d.find_element(By.CSS_SELECTOR, '#sort button[data-sort="date"]')
+    assert '日期' in by_date.text, f'date button reads {by_date.text!r}'
+    hits = page.click_and_wait(by_date, 'sorting by date')
+    assert hits, 'no hits sorted by date'
+    assert page.hash_params().get('sort') == ['date'], f'URL after sorting by date: {page.d.current_url}'
+    assert page.d.find_element(By.CSS_SELECTOR, '#sort button[data-sort="date"]').get_attribute('aria-pressed') == 'true'
+    dates = [x for x in hit_dates(page) if x]
+    assert dates == sorted(dates, reverse=True), f'hits sorted by date are not newest first: {dates}'
+    date_order = hit_docs(hits)
+    if len(set(dates)) > 1:
+        assert date_order != relevance_order, 'sorting by date did not change the order'
+    page.d.back()
+    page.wait_rendered('going back to the relevance order')
+    assert 'sort' not in page.hash_params(), f'URL after back: {page.d.current_url}'
+    assert page.d.find_element(By.CSS_SELECTOR, '#sort button[data-sort="relevance"]').get_attribute(
+        'aria-pressed') == 'true', 'back did not restore the relevance sort'
+
+
+def check_more_matches(page):
+    page.open('/')
+    page.search('退款')
+    toggles = page.d.find_elements(By.CSS_SELECTOR, '#results .hit .more-toggle')
+    assert toggles, 'no hit folds other matching sections (.more-toggle) for 退款'
+    hit = toggles[0].find_element(By.XPATH, './ancestor::li[contains(@class, "hit")]')
+    label = toggles[0].text
+    assert '另有' in label and '处匹配' in label, f'the fold reads {label!r}'
+    lst = hit.find_element(By.CSS_SELECTOR, '.more-list')
+    assert not lst.is_displayed(), 'the other matches are shown before the fold is opened'
+    # Keyboard: select that hit with the arrows, → unfolds, ← folds.
+    index = int(hit.get_attribute('data-index'))
+    ActionChains(page.d).send_keys('/').perform()
+    for _ in range(index + 1):
+        ActionChains(page.d).send_keys(Keys.ARROW_DOWN).perform()
+    ActionChains(page.d).send_keys(Keys.ARROW_RIGHT).perform()
+    page.wait(lambda d: lst.is_displayed(), '→ to unfold the selected hit\'s other matches', timeout=5)
+    ActionChains(page.d).send_keys(Keys.ARROW_LEFT).perform()
+    page.wait(lambda d: not lst.is_displayed(), '← to fold them again', timeout=5)
+    toggles[0].click()
+    page.wait(lambda d: lst.is_displayed(), 'the other matches to unfold', timeout=5)
+    assert toggles[0].get_attribute('aria-expanded') == 'true'
+    links = lst.find_elements(By.CSS_SELECTOR, '.more-link')
+    assert links, 'the unfolded list has no links'
+    main_href = hit.find_element(By.CSS_SELECTOR, '.hit-title').get_attribute('href').split('?')[0]
+    hrefs = [a.get_attribute('href').split('?')[0] for a in links]
+    assert all('#/doc/' in h for h in hrefs), f'more links: {hrefs}'
+    assert main_href not in hrefs, 'a folded match links to the best section again'
+    # The label counts them: "另有 N 处匹配" with N >= the links shown.
+    n = int(''.join(ch for ch in label if ch.isdigit()) or '0')
+    assert n >= len(links), f'the fold says {n} but lists {len(links)}'
+    # English says it too.
+    page.d.find_element(By.ID, 'lang').click()
+    try:
+        page.wait(lambda d: 'more match' in d.find_element(By.CSS_SELECTOR, '#results .more-toggle').text,
+                  'the English fold label', timeout=5)
+        assert page.d.find_elements(By.CSS_SELECTOR, '#results .more-toggle[aria-expanded="true"]'), \
+            'switching the language folded the matches again'
+    finally:
+        page.d.find_element(By.ID, 'lang').click()
+        page.d.execute_script("localStorage.removeItem('baton.lang');")
+    link = page.d.find_element(By.CSS_SELECTOR, '#results .hit .more-list .more-link')
+    unit = page.d.execute_script(
+        "return decodeURIComponent(arguments[0].getAttribute('href').replace(/^#\\/doc\\//, '').split('?')[0]);", link)
+    link.click()
+    doc = page.wait_doc()
+    current = doc.find_elements(By.CSS_SELECTOR, '.doc-section.current')
+    assert current, 'the folded match did not open at a section'
+    assert current[0].get_attribute('data-unit') == unit, \
+        f'opened at section {current[0].get_attribute("data-unit")}, the link was for {unit}'
+
+
+def check_pagination(page):
+    page.open('/')
+    hits = page.search('订单')
+    pager = page.d.find_element(By.ID, 'pager')
+    assert pager.is_displayed(), 'no pager for 订单 (expected more than one page)'
+    assert page.d.find_element(By.ID, 'prev').get_attribute('disabled'), 'previous is enabled on page 1'
+    current = page.d.find_element(By.CSS_SELECTOR, '#pages .page-link.current').text
+    assert current == '1', f'current page reads {current!r}'
+    first = hit_docs(hits)
+    two = page.d.find_element(By.CSS_SELECTOR, '#pages a.page-link[data-page="2"]')
+    hits = page.click_and_wait(two, 'page 2')
+    assert page.hash_params().get('offset') == ['10'], f'URL on page 2: {page.d.current_url}'
+    assert hits, 'page 2 is empty'
+    second = hit_docs(hits)
+    assert not set(first) & set(second), f'page 2 repeats page 1: {set(first) & set(second)}'
+    assert page.d.find_element(By.CSS_SELECTOR, '#pages .page-link.current').text == '2'
+    assert not page.d.find_element(By.ID, 'prev').get_attribute('disabled'), 'previous is disabled on page 2'
+    hits = page.click_and_wait(page.d.find_element(By.ID, 'prev'), 'the previous page')
+    assert 'offset' not in page.hash_params(), f'URL back on page 1: {page.d.current_url}'
+    again = hit_docs(hits)
+    assert again == first, 'previous did not bring back page 1'
+    page.click_and_wait(page.d.find_element(By.ID, 'next'), 'the next page')
+    assert page.hash_params().get('offset') == ['10'], f'URL after next: {page.d.current_url}'
+
+
+def check_did_you_mean(page):
+    page.open('/')
+    page.search('invoise reconcilation')
+    box = page.wait(lambda d: d.find_element(By.ID, 'suggestion') if d.find_element(By.ID, 'suggestion')
+                    .is_displayed() else None, 'a "did you mean" suggestion for invoise reconcilation', timeout=5)
+    assert '您是不是要找' in box.text, f'the suggestion reads {box.text!r}'
+    link = box.find_element(By.ID, 'suggestion-link')
+    suggestion = link.text.strip()
+    assert suggestion and suggestion != 'invoise reconcilation', f'suggestion is {suggestion!r}'
+    hits = page.click_and_wait(link, 'the suggested search')
+    assert page.hash_params().get('q') == [suggestion], f'URL after the suggestion: {page.d.current_url}'
+    assert page.d.find_element(By.ID, 'q').get_attribute('value') == suggestion
+    assert hits, f'no hits for the suggestion {suggestion!r}'
+
+
+def check_open_sends_search_id(page):
+    page.open('/')
+    page.record_fetches()
+    page.search('退款')
+    searches = [u for u in page.d.execute_script('return window.__batonFetches') if u.startswith('/api/search?')]
+    assert searches, 'the search request was not seen'
+    page.d.find_elements(By.CSS_SELECTOR, '#results .hit-title')[0].click()
+    page.wait_doc()
+    docs = [u for u in page.d.execute_script('return window.__batonFetches') if u.startswith('/api/docs/')]
+    assert docs, 'no /api/docs request was seen'
+    from urllib.parse import parse_qs, urlsplit
+    params = parse_qs(urlsplit(docs[-1]).query)
+    assert params.get('search', [''])[0].isdigit() and int(params['search'][0]) > 0, \
+        f'the document request does not carry the search id (search_id from the response): {docs[-1]}'
+    assert 'search=' not in page.d.current_url, f'the search id stays in the URL (a reload would log again): ' \
+                                                 f'{page.d.current_url}'
+
+
+def check_title_html_is_text(page):
+    if not page.has_fixture:
+        raise Skip('needs the fixture folder, which only a server started by this test indexes')
+    page.open('/')
+    hits = page.search(PROBE_WORD)
+    assert hits, f'no hit for {PROBE_WORD} (the fixture document)'
+    title = hits[0].find_element(By.CSS_SELECTOR, '.hit-title').get_attribute('textContent')
+    assert '<img src=x id=baton-xss>' in title and '<b>bold</b>' in title, f'the hit title reads {title!r}'
+    assert not page.d.find_elements(By.ID, 'baton-xss'), 'the title was inserted as HTML (an <img> appeared)'
+    assert_untrusted_text_stays_text(page)
+    hits[0].find_element(By.CSS_SELECTOR, '.hit-title').click()
+    doc = page.wait_doc()
+    text = doc.find_element(By.CSS_SELECTOR, '.doc-title-text').get_attribute('textContent')
+    assert '<img src=x id=baton-xss>' in text, f'the document title reads {text!r}'
+    assert not page.d.find_elements(By.ID, 'baton-xss'), 'the document view inserted the title as HTML'
+    assert not doc.find_elements(By.CSS_SELECTOR, '.doc-head b, .doc-head img'), 'HTML in the document header'
+
+
+def check_narrow_screen(page):
+    page.d.set_window_size(390, 844)
+    try:
+        page.open('/')
+        hits = page.search('退款')
+        assert hits, 'no hits on a narrow screen'
+        over = page.d.execute_script('return document.documentElement.scrollWidth - window.innerWidth;')
+        assert over <= 1, f'the page scrolls sideways by {over}px at 390px wide'
+        box = page.d.find_element(By.ID, 'facets-box')
+        assert box.get_attribute('open') is None, 'the facets take the screen before the results on a phone'
+        top_results = page.d.execute_script("return document.querySelector('#results .hit').getBoundingClientRect().top;")
+        assert top_results < 844, f'the first result starts below the fold ({top_results}px)'
+        page.d.find_element(By.ID, 'facets-summary').click()
+        page.wait(lambda d: d.find_element(By.CSS_SELECTOR, '#facets .facet-value').is_displayed(),
+                  'the facets to open on a narrow screen', timeout=5)
+        over = page.d.execute_script('return document.documentElement.scrollWidth - window.innerWidth;')
+        assert over <= 1, f'open facets make the page scroll sideways by {over}px'
+    finally:
+        page.d.set_window_size(1280, 900)
+
+
 def check_console_clean(page):
     page.drain_console()
     severe = [e for e in page.console if e.get('level') == 'SEVERE']
@@ -376,6 +687,15 @@ CHECKS = [
     ('English search invoice reconciliation', check_search_english),
     ('a query with no results shows #empty', check_nothing_found),
     ('中文/English switch persists', check_language_switch),
+    ('clicking a facet narrows the results and shows a removable chip', check_facet_click),
+    ('a typed kind: filter shows a chip; removing it edits the query', check_typed_filter_chip),
+    ('sort toggle 相关度/日期 orders by date and lives in the URL', check_sort_toggle),
+    ('other matching sections fold under the best one and open there', check_more_matches),
+    ('pagination: page numbers, previous and next', check_pagination),
+    ('"did you mean" link searches the suggestion', check_did_you_mean),
+    ('opening a result sends the search id', check_open_sends_search_id),
+    ('a title holding HTML is shown as text', check_title_html_is_text),
+    ('narrow screen: no sideways scroll, facets folded', check_narrow_screen),
     ('browser console has no SEVERE entries', check_console_clean),
 ]
 
@@ -387,6 +707,8 @@ def run_checks(page, shots):
             fn(page)
             passed += 1
             print(f'ok   {name}', flush=True)
+        except Skip as e:
+            print(f'skip {name}: {e}', flush=True)
         except AssertionError as e:
             failed += 1
             print(f'FAIL {name}: {e}', flush=True)
@@ -433,14 +755,14 @@ def main():
         if args.url:
             base = args.url.rstrip('/')
         else:
-            server = Server(os.path.abspath(args.baton), os.path.abspath(args.root), tmp)
+            server = Server(os.path.abspath(args.baton), os.path.abspath(args.root), tmp, [write_fixture(tmp)])
             server.start()
             base = server.url
         profile = os.path.join(tmp, 'chromium-profile')
         os.makedirs(profile)
         driver = start_browser(args, profile, tmp)
         driver.set_page_load_timeout(WAIT_S)
-        passed, failed = run_checks(Page(driver, base), args.screenshots)
+        passed, failed = run_checks(Page(driver, base, has_fixture=server is not None), args.screenshots)
         if failed and server:
             print('--- server log (tail) ---\n' + server.read_log(4000) + '\n---', flush=True)
     except SetupError as e:
