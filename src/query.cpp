@@ -131,8 +131,10 @@ Result<ParsedQuery> parse_query(std::string_view q) {
 
 namespace {
 
+// One stemmer per thread: a Xapian::Stem keeps its working state inside, so sharing one between
+// request threads crashed the server under load (bench/search).
 const Xapian::Stem& english() {
-  static const Xapian::Stem stem("english");
+  thread_local const Xapian::Stem stem("english");
   return stem;
 }
 

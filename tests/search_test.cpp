@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "baton/catalog.h"
 #include "baton/index.h"
@@ -356,4 +358,19 @@ TEST_CASE("every search and every opened result is logged to the catalog", "[sea
   const auto zero = std::find_if(log.begin(), log.end(), [&](const SearchLogEntry& e) { return e.id != id; });
   CHECK(zero->hits == 0);
   CHECK(catalog->opens_of(id).size() == 1);
+}
+
+TEST_CASE("searches from many threads at once all succeed", "[search][threads]") {
+  Fixture f;
+  auto searcher = f.open();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      const char* queries[] = {"invoice reconciling", "credit notes refunded", "退款审批", "reconcilation"};
+      for (int i = 0; i < 50; ++i)
+        if (!searcher.search({queries[(i + t) % 4], 10, 0}).ok()) ++failures;
+    });
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
 }
