@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
@@ -153,6 +154,15 @@ SourceRecord read_source(const Stmt& s) {
 constexpr const char* source_columns = "id, root, path, size, mtime_ns, hash, format, charset, failed, error, units";
 
 }  // namespace
+
+std::string now_iso() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 Result<Catalog> Catalog::open(const std::filesystem::path& file) {
   sqlite3* db = nullptr;

@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 #include "baton/search.h"
@@ -10,12 +11,14 @@
 
 namespace baton {
 
-namespace {
-
-struct CodePoint {
+struct Highlighter::CodePoint {
   std::size_t begin, end;  // byte offsets in the text
   unsigned ch;
 };
+
+namespace {
+
+using CodePoint = Highlighter::CodePoint;
 
 std::vector<CodePoint> code_points(std::string_view text) {
   std::vector<CodePoint> out;
@@ -78,13 +81,16 @@ Highlighter::Highlighter(const std::vector<std::string>& terms) {
     if (!std::count(cjk_lengths_.begin(), cjk_lengths_.end(), n)) cjk_lengths_.push_back(n);
   }
   std::sort(cjk_lengths_.rbegin(), cjk_lengths_.rend());
+  for (const auto& t : cjk_) cjk_first_.push_back(*Xapian::Utf8Iterator(t));
+  for (const auto* list : {&words_, &stems_})
+    for (const auto& t : *list)
+      if (latin_first_.find(t[0]) == std::string::npos) latin_first_ += t[0];
 }
 
-std::vector<Highlighter::Span> Highlighter::spans(std::string_view text) const {
+std::vector<Highlighter::Span> Highlighter::spans(std::string_view text, const std::vector<CodePoint>& cps) const {
   std::vector<Span> out;
-  const auto cps = code_points(text);
   std::vector<bool> marked(cps.size(), false);
-  const Xapian::Stem stemmer("english");
+  thread_local const Xapian::Stem stemmer("english");  // a Stem is not safe to share between threads
   // CJK characters fold one at a time (a table look-up); other text goes through the full fold.
   std::vector<char32_t> folded(cps.size(), 0);
   const auto piece = [&](std::size_t a, std::size_t b) {
@@ -94,6 +100,9 @@ std::vector<Highlighter::Span> Highlighter::spans(std::string_view text) const {
       return out;
     }
     return normalize_for_index(text.substr(cps[a].begin, cps[b - 1].end - cps[a].begin));
+  };
+  const auto mark = [&](std::size_t a, std::size_t b) {
+    std::fill(marked.begin() + static_cast<std::ptrdiff_t>(a), marked.begin() + static_cast<std::ptrdiff_t>(b), true);
   };
   for (std::size_t i = 0; i < cps.size();) {
     const unsigned ch = cps[i].ch;
@@ -105,15 +114,19 @@ std::vector<Highlighter::Span> Highlighter::spans(std::string_view text) const {
     if (is_cjk(ch)) {
       while (j < cps.size() && is_cjk(cps[j].ch) && Xapian::Unicode::is_wordchar(cps[j].ch)) ++j;
       for (std::size_t k = i; k < j; ++k) folded[k] = fold_cjk(cps[k].ch);
-      for (std::size_t k = i; k < j; ++k)
+      for (std::size_t k = i; k < j; ++k) {
+        if (std::find(cjk_first_.begin(), cjk_first_.end(), folded[k]) == cjk_first_.end()) continue;
         for (std::size_t n : cjk_lengths_)
-          if (k + n <= j && contains(cjk_, piece(k, k + n)))
-            std::fill(marked.begin() + static_cast<std::ptrdiff_t>(k), marked.begin() + static_cast<std::ptrdiff_t>(k + n), true);
+          if (k + n <= j && contains(cjk_, piece(k, k + n))) mark(k, k + n);
+      }
     } else {
       while (j < cps.size() && Xapian::Unicode::is_wordchar(cps[j].ch) && !is_cjk(cps[j].ch)) ++j;
-      const std::string word = piece(i, j);
-      if (contains(words_, word) || contains(stems_, stemmer(word)))
-        std::fill(marked.begin() + static_cast<std::ptrdiff_t>(i), marked.begin() + static_cast<std::ptrdiff_t>(j), true);
+      // A stem starts with its word's first letter: other words are not stemmed (most of the text).
+      const unsigned first = ch < 0x80 ? static_cast<unsigned>(std::tolower(static_cast<int>(ch))) : ch;
+      if (first >= 0x80 || latin_first_.find(static_cast<char>(first)) != std::string::npos) {
+        const std::string word = piece(i, j);
+        if (contains(words_, word) || contains(stems_, stemmer(word))) mark(i, j);
+      }
     }
     i = j;
   }
@@ -161,14 +174,14 @@ std::string render(std::string_view text, const std::vector<CodePoint>& cps, std
 std::string Highlighter::all(std::string_view text) const {
   const auto cps = code_points(text);
   std::vector<std::pair<std::size_t, std::size_t>> marks;
-  for (const Span& s : spans(text)) marks.emplace_back(s.first, s.last);
+  for (const Span& s : spans(text, cps)) marks.emplace_back(s.first, s.last);
   return render(text, cps, 0, cps.size(), marks, false);
 }
 
 std::string Highlighter::snippet(std::string_view text, std::size_t max_bytes) const {
   const auto cps = code_points(text);
   if (cps.empty()) return {};
-  const auto found = spans(text);
+  const auto found = spans(text, cps);
   // Extends a window starting at code point `a` to the byte budget.
   const auto window_end = [&](std::size_t a) {
     std::size_t b = a;

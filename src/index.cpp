@@ -81,6 +81,25 @@ std::optional<StoredUnit> decode_unit(const std::string& data) {
   }
 }
 
+std::string join_values(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += value_separator;
+    out += n;
+  }
+  return out;
+}
+
+std::vector<std::string> split_values(std::string_view joined) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < joined.size();) {
+    const std::size_t end = std::min(joined.find(value_separator, start), joined.size());
+    if (end > start) out.emplace_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace schema
 
 namespace {
@@ -152,16 +171,6 @@ std::string term(const char* prefix, std::string_view value) {
   return t.size() > 240 ? t.substr(0, 240) : t;  // Xapian's term length limit is 245 bytes
 }
 
-// Names joined for a facet value slot.
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) {
-    if (!out.empty()) out += schema::value_separator;
-    out += n;
-  }
-  return out;
-}
-
 // "Lin Xiaowen <lin@example.com>" → "Lin Xiaowen"; an address alone stays as it is.
 std::string display_name(std::string_view person) {
   const std::size_t lt = person.find('<');
@@ -173,11 +182,11 @@ std::string display_name(std::string_view person) {
   return std::string(trim(person.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1)));
 }
 
-// Counts the plain English words (3 to 24 letters, not part of a longer token with digits) of
-// normalised text: Xapian's spelling table suggests from these.
+// Counts the plain English words (3 to 24 letters, not glued to digits or '_' as in "utf8" or
+// "max_len") of normalised text: Xapian's spelling table suggests from these.
 void count_words(std::string_view text, std::unordered_map<std::string, unsigned>& counts) {
   const auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
-  const auto joins = [](char c) { return (c >= '0' && c <= '9') || c == '_' || static_cast<unsigned char>(c) >= 0x80; };
+  const auto glue = [](char c) { return (c >= '0' && c <= '9') || c == '_'; };
   for (std::size_t i = 0; i < text.size();) {
     if (!letter(text[i])) {
       ++i;
@@ -185,8 +194,7 @@ void count_words(std::string_view text, std::unordered_map<std::string, unsigned
     }
     std::size_t j = i;
     while (j < text.size() && letter(text[j])) ++j;
-    const bool glued = (i > 0 && joins(text[i - 1]) && static_cast<unsigned char>(text[i - 1]) < 0x80) ||
-                       (j < text.size() && joins(text[j]) && static_cast<unsigned char>(text[j]) < 0x80);
+    const bool glued = (i > 0 && glue(text[i - 1])) || (j < text.size() && glue(text[j]));
     if (!glued && j - i >= 3 && j - i <= 24) ++counts[std::string(text.substr(i, j - i))];
     i = j;
   }
@@ -263,9 +271,21 @@ class UnitBuilder {
     std::vector<Xapian::Document> units;
     const std::string title = normalize_for_index(doc.title);
     const std::string kind(kind_name(doc.kind));
-    const std::string clients = joined(doc.clients), projects = joined(doc.projects);
+    const std::string clients = schema::join_values(doc.clients), projects = schema::join_values(doc.projects);
     const std::string author = display_name(doc.author);
     count_words(title, spellings);
+    // The boolean terms every section of the document carries.
+    std::vector<std::string> doc_terms{term(schema::doc_prefix, doc.id), term(schema::source_prefix, source_id),
+                                       term(schema::kind_prefix, kind), term(schema::format_prefix, doc.format)};
+    for (const auto& p : doc.participants) {
+      doc_terms.push_back(term(schema::participant_prefix, normalize_for_index(p)));
+      doc_terms.push_back(term(schema::author_prefix, normalize_for_index(display_name(p))));
+    }
+    for (const auto& o : doc.organisations) doc_terms.push_back(term(schema::organisation_prefix, normalize_for_index(o)));
+    if (!doc.thread.empty()) doc_terms.push_back(term(schema::thread_prefix, doc.thread));
+    for (const auto& c : doc.clients) doc_terms.push_back(term(schema::client_prefix, normalize_for_index(c)));
+    for (const auto& p : doc.projects) doc_terms.push_back(term(schema::project_prefix, normalize_for_index(p)));
+    if (!author.empty()) doc_terms.push_back(term(schema::author_prefix, normalize_for_index(author)));
     for (std::size_t i = 0; i < doc.sections.size(); ++i) {
       const Section& section = doc.sections[i];
       const std::string unit_id = doc.id + "-" + std::to_string(i);
@@ -288,17 +308,7 @@ class UnitBuilder {
       count_words(body, spellings);
       if (!heading.empty()) count_words(normalize_for_index(heading), spellings);
       xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
-      xdoc.add_boolean_term(term(schema::doc_prefix, doc.id));
-      xdoc.add_boolean_term(term(schema::source_prefix, source_id));
-      xdoc.add_boolean_term(term(schema::kind_prefix, kind));
-      xdoc.add_boolean_term(term(schema::format_prefix, doc.format));
-      for (const auto& p : doc.participants) xdoc.add_boolean_term(term(schema::participant_prefix, normalize_for_index(p)));
-      for (const auto& o : doc.organisations) xdoc.add_boolean_term(term(schema::organisation_prefix, normalize_for_index(o)));
-      if (!doc.thread.empty()) xdoc.add_boolean_term(term(schema::thread_prefix, doc.thread));
-      for (const auto& c : doc.clients) xdoc.add_boolean_term(term(schema::client_prefix, normalize_for_index(c)));
-      for (const auto& p : doc.projects) xdoc.add_boolean_term(term(schema::project_prefix, normalize_for_index(p)));
-      if (!author.empty()) xdoc.add_boolean_term(term(schema::author_prefix, normalize_for_index(author)));
-      for (const auto& p : doc.participants) xdoc.add_boolean_term(term(schema::author_prefix, normalize_for_index(display_name(p))));
+      for (const auto& t : doc_terms) xdoc.add_boolean_term(t);
       xdoc.add_value(schema::date_slot, date_value(doc.date));
       xdoc.add_value(schema::ordinal_slot, Xapian::sortable_serialise(static_cast<double>(i)));
       xdoc.add_value(schema::kind_slot, kind);
@@ -456,15 +466,6 @@ std::vector<SourceRecord> diff_root(const fs::path& root, Catalog& catalog, std:
   std::vector<SourceRecord> gone;
   for (auto& [rel, record] : known) gone.push_back(std::move(record));
   return gone;
-}
-
-std::string now_iso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // The shard a source's units live in. Stable for a source: derived from its id, which a rename keeps.

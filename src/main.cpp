@@ -300,9 +300,9 @@ int main(int argc, char** argv) {
   search->add_flag("--sections", flags.ungrouped, "One result per matching section instead of per document");
   search->add_flag("--json", flags.as_json, "Print the API's JSON");
   search->add_option("--synonyms", synonyms, synonyms_help);
-  std::vector<std::pair<std::string, std::string>> filter_values = {
-      {"kind", ""}, {"client", ""}, {"project", ""}, {"author", ""}, {"type", ""}, {"year", ""}, {"after", ""}, {"before", ""}};
-  for (auto& [name, value] : filter_values) search->add_option("--" + name, value, "Filter: " + name);
+  std::vector<std::pair<std::string, std::string>> filter_values;
+  for (const char* name : baton::filter_names) filter_values.emplace_back(name, "");
+  for (auto& [name, value] : filter_values) search->add_option("--" + name, value, "Filter, as " + name + ": in the query");
 
   CLI11_PARSE(app, argc, argv);
   baton::SearcherOptions options;

@@ -2,6 +2,7 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <fstream>
@@ -16,28 +17,31 @@ namespace baton {
 
 // --- filters -------------------------------------------------------------------------------------
 
+namespace {
+
+// The member for a filter name (const or not, as `f` is); nullptr for an unknown name.
+template <typename F>
+auto* field(F& f, std::string_view name) {
+  decltype(&f.kind) fields[] = {&f.kind, &f.client, &f.project, &f.author, &f.type, &f.year, &f.after, &f.before};
+  static_assert(std::size(fields) == std::size(filter_names));
+  for (std::size_t i = 0; i < std::size(filter_names); ++i)
+    if (name == filter_names[i]) return fields[i];
+  return decltype(&f.kind){nullptr};
+}
+
+}  // namespace
+
 bool Filters::empty() const { return items().empty(); }
 
 std::vector<std::pair<std::string, std::string>> Filters::items() const {
   std::vector<std::pair<std::string, std::string>> out;
-  const std::pair<const char*, const std::string*> all[] = {{"kind", &kind},     {"client", &client}, {"project", &project},
-                                                            {"author", &author}, {"type", &type},     {"year", &year},
-                                                            {"after", &after},   {"before", &before}};
-  for (const auto& [name, value] : all)
-    if (!value->empty()) out.emplace_back(name, *value);
+  for (const char* name : filter_names)
+    if (const std::string* value = field(*this, name); !value->empty()) out.emplace_back(name, *value);
   return out;
 }
 
 bool Filters::set(std::string_view name, std::string value) {
-  std::string* slot = name == "kind"      ? &kind
-                      : name == "client"  ? &client
-                      : name == "project" ? &project
-                      : name == "author"  ? &author
-                      : name == "type"    ? &type
-                      : name == "year"    ? &year
-                      : name == "after"   ? &after
-                      : name == "before"  ? &before
-                                          : nullptr;
+  std::string* slot = field(*this, name);
   if (!slot) return false;
   *slot = std::move(value);
   return true;
@@ -258,6 +262,13 @@ std::vector<std::string> code_points_of(std::string_view s) {
   return out;
 }
 
+// Bytes of the UTF-8 character at `pos`.
+std::size_t char_bytes(std::string_view s, std::size_t pos) {
+  auto end = static_cast<int32_t>(pos);
+  U8_FWD_1(s.data(), end, static_cast<int32_t>(s.size()));
+  return static_cast<std::size_t>(end) - pos;
+}
+
 // ICU's dictionary word break for a run of Chinese (one break iterator per thread: they are not
 // thread-safe and cost a millisecond to create).
 std::vector<std::string> chinese_words(const std::string& run) {
@@ -283,13 +294,14 @@ std::vector<std::string> chinese_words(const std::string& run) {
 std::string correction(const std::string& word, const Xapian::Database& db) {
   if (!is_ascii_word(word) || word.size() < 3 || std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return {};
-  std::string fix = db.get_spelling_suggestion(word, 2);
-  if (fix.empty() || fix == word || english()(fix) == english()(word)) return {};
   // A word whose stem the documents have is a typo only if it is long (a short one is a real word:
   // "lid" of "lids", not "lin") and the correction is at least as common there ("reconcilation"
   // shares its stem with "reconcile").
   const Xapian::doccount typed = db.get_termfreq(stem_key(word));
-  if (typed > 0 && (word.size() < 6 || db.get_termfreq(stem_key(fix)) < typed)) return {};
+  if (typed > 0 && word.size() < 6) return {};
+  std::string fix = db.get_spelling_suggestion(word, 2);
+  if (fix.empty() || fix == word || english()(fix) == english()(word)) return {};
+  if (typed > 0 && db.get_termfreq(stem_key(fix)) < typed) return {};
   return fix;
 }
 
@@ -322,7 +334,7 @@ class Planner {
     }
     out.query = main;
     out.terms = highlight_;
-    out.unknown = unknown_;
+    out.corrections = corrections_;
     return out;
   }
 
@@ -334,17 +346,16 @@ class Planner {
     bool secondary = false;
   };
 
-  // Splits normalised text into tokens: "quoted phrases" and space-separated words,
-  // each of which may mix Chinese and other script.
+  // Splits normalised text into tokens: "quoted phrases" and space-separated words, each of which
+  // may mix Chinese and other script. There is no `-word` exclusion: pasted titles ("[PATCH -next]
+  // ...") have dashes that exclude nothing.
   void tokenize(const std::string& text) {
-    std::vector<std::string> words;  // the plain words of the current stretch, for multi-word synonyms
     std::size_t i = 0;
     while (i < text.size()) {
       if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n') {
         ++i;
         continue;
       }
-      // No `-word` exclusion: pasted titles ("[PATCH -next] ...") have dashes that exclude nothing.
       if (text[i] == '"') {
         const std::size_t close = text.find('"', i + 1);
         const std::string inner = text.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
@@ -360,7 +371,7 @@ class Planner {
     flush_words();
     // A query of nothing but stop words still searches for them.
     if (std::none_of(concepts_.begin(), concepts_.end(), [](const Concept& c) { return !c.secondary; })) {
-      for (const auto& w : dropped_) add_concept(w, false);
+      for (const auto& w : dropped_) add_concept(w);
     }
   }
 
@@ -379,20 +390,22 @@ class Planner {
     concepts_.push_back({q, false});
   }
 
-  // One space-separated token: runs of Chinese and runs of other word characters.
+  // One space-separated token: runs of Chinese and runs of other word characters. Punctuation ends
+  // a run (退款，审批 is two runs: no bigram 款审).
   void add_token(const std::string& token) {
-    std::vector<std::pair<std::string, bool>> runs;  // (text, is_cjk); punctuation splits non-CJK parts
+    std::vector<std::pair<std::string, bool>> runs;  // (text, is_cjk)
+    bool split = true;
     for (Xapian::Utf8Iterator it(token.data(), token.size()); it != Xapian::Utf8Iterator(); ++it) {
       const unsigned ch = *it;
       if (!Xapian::Unicode::is_wordchar(ch)) {
-        if (!runs.empty() && !runs.back().second && !runs.back().first.empty()) runs.emplace_back("", false);
+        split = true;
         continue;
       }
       const bool cjk = is_cjk(ch);
-      if (runs.empty() || runs.back().second != cjk || (cjk && runs.back().first.empty())) runs.emplace_back("", cjk);
+      if (split || runs.back().second != cjk) runs.emplace_back("", cjk);
+      split = false;
       Xapian::Unicode::append_utf8(runs.back().first, ch);
     }
-    runs.erase(std::remove_if(runs.begin(), runs.end(), [](const auto& r) { return r.first.empty(); }), runs.end());
     if (runs.empty()) return;
     // Latin parts joined by punctuation (apt-get, erofs-utils, v1.2) are one phrase, as indexed.
     const bool joined = runs.size() > 1 && std::none_of(runs.begin(), runs.end(), [](const auto& r) { return r.second; });
@@ -424,7 +437,7 @@ class Planner {
         std::string phrase = words_[i];
         for (std::size_t k = 1; k < n; ++k) phrase += " " + words_[i + k];
         if (!synonyms_.of(phrase).empty()) {
-          add_concept(phrase, false);
+          add_concept(phrase);
           used = n;
           break;
         }
@@ -432,7 +445,7 @@ class Planner {
       if (used == 1) {
         const std::string& w = words_[i];
         if (listed(english_stopwords, w) && synonyms_.of(w).empty()) dropped_.push_back(w);
-        else add_concept(w, false);
+        else add_concept(w);
       }
       i += used;
     }
@@ -451,11 +464,11 @@ class Planner {
     std::string rest;
     for (std::size_t pos = 0; pos < run.size();) {
       const std::size_t len = synonyms_.longest_at(run, pos);
-      const std::size_t step = utf8_length(run, pos);
+      const std::size_t step = char_bytes(run, pos);
       if (len > step) {  // a synonym entry of two characters or more
         add_plain_chinese(rest);
         rest.clear();
-        add_concept(run.substr(pos, len), false);
+        add_concept(run.substr(pos, len));
         pos += len;
       } else {
         rest += run.substr(pos, step);
@@ -465,21 +478,15 @@ class Planner {
     add_plain_chinese(rest);
   }
 
-  static std::size_t utf8_length(const std::string& s, std::size_t pos) {
-    const auto c = static_cast<unsigned char>(s[pos]);
-    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    return std::min(n, s.size() - pos);
-  }
-
   void add_plain_chinese(const std::string& run) {
     if (run.empty()) return;
     const auto chars = code_points_of(run);
     if (chars.size() == 1) {
-      add_concept(run, false);
+      add_concept(run);
       return;
     }
     if (mode_ == CjkMode::bigrams) {
-      for (std::size_t k = 0; k + 1 < chars.size(); ++k) add_concept(chars[k] + chars[k + 1], false);
+      for (std::size_t k = 0; k + 1 < chars.size(); ++k) add_concept(chars[k] + chars[k + 1]);
       return;
     }
     std::vector<std::string> words = chinese_words(run);
@@ -498,7 +505,7 @@ class Planner {
         primary.push_back(kept[k]);
       }
     }
-    for (const auto& w : primary) add_concept(w, false);
+    for (const auto& w : primary) add_concept(w);
     if (mode_ == CjkMode::words_bigrams) {
       for (std::size_t k = 0; k + 1 < chars.size(); ++k) {
         const std::string b = chars[k] + chars[k + 1];
@@ -540,25 +547,24 @@ class Planner {
 
   // A concept: the typed term or any of its synonyms; an English word the index lacks also its
   // spelling correction.
-  void add_concept(const std::string& term, bool secondary) {
+  void add_concept(const std::string& term) {
     std::vector<Xapian::Query> forms{form(term)};
     for (const auto& s : synonyms_.of(term)) forms.push_back(form(s));
-    if (const std::string fix = correction(term, db_); !fix.empty()) {
-      {
-        unknown_.push_back(term);
-        forms.push_back(form(fix));
-        for (const auto& s : synonyms_.of(fix)) forms.push_back(form(s));
-      }
+    if (std::string fix = correction(term, db_); !fix.empty()) {
+      forms.push_back(form(fix));
+      for (const auto& s : synonyms_.of(fix)) forms.push_back(form(s));
+      corrections_.emplace_back(term, std::move(fix));
     }
     concepts_.push_back({forms.size() == 1 ? forms.front() : Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end()),
-                         secondary});
+                         false});
   }
 
   const Xapian::Database& db_;
   const Synonyms& synonyms_;
   CjkMode mode_;
   std::vector<Concept> concepts_;
-  std::vector<std::string> words_, dropped_, highlight_, unknown_;
+  std::vector<std::string> words_, dropped_, highlight_;
+  std::vector<std::pair<std::string, std::string>> corrections_;
 };
 
 }  // namespace
@@ -567,40 +573,33 @@ QueryPlan plan_query(std::string_view text, const Xapian::Database& db, const Sy
   return Planner(db, synonyms, mode).plan(text);
 }
 
-std::string spelling_suggestion(std::string_view q, const Xapian::Database& db) {
-  std::string out;
-  bool changed = false;
-  std::size_t i = 0;
+std::string spelling_suggestion(std::string_view q, const std::vector<std::pair<std::string, std::string>>& corrections) {
+  if (corrections.empty()) return {};
   const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  while (i < q.size()) {
-    // Leave filters (name:value) as they are.
-    if (q[i] != ' ') {
-      const std::size_t end = std::min(q.find(' ', i), q.size());
-      const std::string_view token = q.substr(i, end - i);
-      if (token.find(':') != std::string_view::npos) {
-        out += token;
-        i = end;
-        continue;
-      }
-    }
-    if (!letter(q[i])) {
-      out += q[i++];
+  std::string out;
+  for (std::size_t i = 0; i < q.size();) {
+    // A filter (name:value) is left as it is.
+    const std::size_t token_end = std::min(q.find(' ', i), q.size());
+    if (q.substr(i, token_end - i).find(':') != std::string_view::npos) {
+      out += q.substr(i, token_end - i);
+      i = token_end;
       continue;
     }
-    std::size_t j = i;
-    while (j < q.size() && letter(q[j])) ++j;
-    const std::string word(q.substr(i, j - i));
-    const bool standalone = (i == 0 || !letter(q[i - 1])) && (j == q.size() || static_cast<unsigned char>(q[j]) < 0x80);
-    const std::string fix = standalone ? correction(ascii_lower(word), db) : std::string();
-    if (!fix.empty()) {
-      out += fix;
-      changed = true;
-    } else {
-      out += word;
+    for (; i < token_end;) {
+      std::size_t j = i;
+      while (j < token_end && letter(q[j])) ++j;
+      if (j == i) {
+        out += q[i++];
+        continue;
+      }
+      const std::string word = ascii_lower(q.substr(i, j - i));
+      const auto fix = std::find_if(corrections.begin(), corrections.end(), [&](const auto& c) { return c.first == word; });
+      out += fix == corrections.end() ? std::string(q.substr(i, j - i)) : fix->second;
+      i = j;
     }
-    i = j;
+    if (i < q.size()) out += q[i++];  // the space
   }
-  return changed ? out : std::string();
+  return out;
 }
 
 }  // namespace baton

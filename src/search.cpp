@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 #include <unordered_set>
@@ -27,31 +28,12 @@ namespace {
 constexpr int max_offset = 10000;
 constexpr std::size_t snippet_bytes = 360;  // about 120 CJK characters or 60 English words
 constexpr std::size_t more_sections = 3;    // other matching sections shown under a grouped hit
+constexpr std::size_t more_snippet_bytes = 180;  // their snippets: one line
 constexpr std::size_t facet_values = 12;    // values shown per facet
 
 const std::regex& id_pattern() {
   static const std::regex re("^([0-9a-f]{16})(-[0-9]{1,6})?$");
   return re;
-}
-
-std::string now_iso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::vector<std::string> split_values(const std::string& joined) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= joined.size() && !joined.empty()) {
-    const std::size_t end = std::min(joined.find(schema::value_separator, start), joined.size());
-    if (end > start) out.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 // Counts facet values per document (a document's sections share them) over the sections the
@@ -64,8 +46,8 @@ class FacetSpy : public Xapian::MatchSpy {
     ++counts_[1][doc.get_value(schema::format_slot)];
     const std::string date = doc.get_value(schema::date_slot);
     if (date.size() >= 4) ++counts_[2][date.substr(0, 4)];
-    for (const auto& v : split_values(doc.get_value(schema::client_slot))) ++counts_[3][v];
-    for (const auto& v : split_values(doc.get_value(schema::project_slot))) ++counts_[4][v];
+    for (const auto& v : schema::split_values(doc.get_value(schema::client_slot))) ++counts_[3][v];
+    for (const auto& v : schema::split_values(doc.get_value(schema::project_slot))) ++counts_[4][v];
     const std::string author = doc.get_value(schema::author_slot);
     if (!author.empty()) ++counts_[5][author];
   }
@@ -128,18 +110,9 @@ Xapian::Query filter_query(const Xapian::Database& db, const Filters& f) {
 }
 
 std::string filters_json(const Filters& f) {
-  std::string out = "{";
-  for (const auto& [name, value] : f.items()) {
-    if (out.size() > 1) out += ',';
-    out += '"' + name + "\":\"";
-    for (char c : value) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) continue;
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : f.items()) out[name] = value;
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -317,6 +290,12 @@ Result<Searcher> Searcher::open(const fs::path& data_dir, SearcherOptions option
   } catch (const Xapian::Error& e) {
     return make_error("cannot open index in " + data_dir.string() + ": " + e.get_description());
   }
+  // Terms and values mean other things in an index of another version (sync rebuilds it).
+  auto catalog = Catalog::open(catalog_path(data_dir));
+  if (!catalog) return catalog.error();
+  if (catalog->meta("index_version").value_or("") != std::to_string(schema::version))
+    return make_error("the index in " + data_dir.string() + " was built by another version of Baton: run `baton index ROOT` again",
+                      ErrorKind::unavailable);
   if (auto ok = impl->load_synonyms(); !ok) return ok.error();
   if (impl->options.log) impl->log = std::make_unique<SearchLog>(catalog_path(data_dir));
   return Searcher(std::move(impl));
@@ -371,20 +350,22 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       response.facets = spy.facets();
 
       const Highlighter highlighter(plan.terms);
-      const auto snippet_of = [&](const schema::StoredUnit& unit) {
+      const auto snippet_of = [&](const schema::StoredUnit& unit, std::size_t bytes) {
         // A heading with no text of its own matched by its words: show those.
         const std::string& text = !trim(unit.text).empty() ? unit.text : !unit.section.empty() ? unit.section : unit.title;
-        return highlighter.snippet(text, snippet_bytes);
+        return highlighter.snippet(text, bytes);
       };
       std::vector<Xapian::Query> docs;
+      std::vector<Xapian::docid> shown;  // the hits' own sections, not to be listed again under them
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         auto unit = schema::decode_unit(it.get_document().get_data());
         if (!unit) continue;
         Hit hit{unit->id, unit->doc, unit->path, unit->title, unit->section, unit->kind, unit->format,
-                unit->date, unit->author, snippet_of(*unit), it.get_weight(), {}, 0};
+                unit->date, unit->author, snippet_of(*unit, snippet_bytes), it.get_weight(), {}, 0};
         if (request.group) {
           hit.more_count = it.get_collapse_count();
           if (hit.more_count > 0) docs.emplace_back(schema::doc_prefix + unit->doc);
+          shown.push_back(*it);
         }
         response.hits.push_back(std::move(hit));
       }
@@ -396,17 +377,20 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
         more.set_collapse_key(schema::doc_slot, static_cast<Xapian::doccount>(more_sections + 1));
         const Xapian::MSet extra = more.get_mset(0, static_cast<Xapian::doccount>(docs.size() * (more_sections + 1)));
         for (auto it = extra.begin(); it != extra.end(); ++it) {
-          auto unit = schema::decode_unit(it.get_document().get_data());
+          if (std::find(shown.begin(), shown.end(), *it) != shown.end()) continue;
+          // Which hit it belongs to from the value slot: only the sections shown are decoded.
+          const Xapian::Document xdoc = it.get_document();
+          const std::string doc = xdoc.get_value(schema::doc_slot);
+          const auto hit = std::find_if(response.hits.begin(), response.hits.end(), [&](const Hit& h) { return h.doc == doc; });
+          if (hit == response.hits.end() || hit->more.size() >= more_sections) continue;
+          auto unit = schema::decode_unit(xdoc.get_data());
           if (!unit) continue;
-          for (Hit& hit : response.hits)
-            if (hit.doc == unit->doc && hit.id != unit->id && hit.more.size() < more_sections)
-              hit.more.push_back({unit->id, unit->section.empty() ? unit->title : unit->section, snippet_of(*unit)});
+          hit->more.push_back({unit->id, unit->section.empty() ? unit->title : unit->section,
+                               snippet_of(*unit, more_snippet_bytes)});
         }
       }
 
-      if (!plan.unknown.empty()) {
-        if (std::string s = spelling_suggestion(q, db); !s.empty()) response.suggestion = std::move(s);
-      }
+      if (!plan.corrections.empty()) response.suggestion = spelling_suggestion(q, plan.corrections);
       response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       if (impl_->log) {
         response.search_id = impl_->log->next_id();

@@ -110,7 +110,7 @@ Result<SearchRequest> search_request(const httplib::Request& req) {
   request.q = req.get_param_value("q");
   request.limit = *limit;
   request.offset = *offset;
-  for (const char* name : {"kind", "client", "project", "author", "type", "year", "after", "before"})
+  for (const char* name : filter_names)
     if (req.has_param(name)) request.filters.set(name, std::string(trim(req.get_param_value(name))));
   const std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "relevance";
   if (sort == "date") request.sort = SortOrder::date;

@@ -158,17 +158,15 @@ std::string normalize_for_index(std::string_view s) {
 }
 
 char32_t fold_cjk(char32_t c) {
-  // Ideographs are their own NFKC case fold; only the compatibility block and the width forms are not.
-  if (c >= 0x3400 && c <= 0x9FFF) return fold_han(c);
-  if (c < 0x2E80 || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || c > 0xFFFF) {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
-    if (U_FAILURE(status)) return c;
-    const icu::UnicodeString n = nfkc->normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
-    if (U_FAILURE(status) || n.isEmpty()) return c;
-    return fold_han(static_cast<char32_t>(n.char32At(0)));
-  }
-  return c;
+  // The unified ideographs are their own NFKC case fold: only the table applies. Anything else
+  // (compatibility ideographs, width forms, radicals, kana) goes through ICU.
+  if (c >= fold_first && c <= fold_last) return fold_han(c);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return c;
+  const icu::UnicodeString n = nfkc->normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
+  if (U_FAILURE(status) || n.isEmpty()) return c;
+  return fold_han(static_cast<char32_t>(n.char32At(0)));
 }
 
 bool is_cjk(unsigned p) {

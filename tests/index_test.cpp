@@ -183,3 +183,20 @@ TEST_CASE("a second writer is refused while one holds the index", "[index]") {
   REQUIRE(slow->ok());
   if (!second.ok()) CHECK_THAT(second.error().message, Catch::Contains("another"));
 }
+
+TEST_CASE("an index of another version is refused by search and rebuilt by the next sync", "[index]") {
+  test::TempDir root, data;
+  test::write_file(root / "操作手册/退款.md", "# 退款流程\n\n买家申请退款后两小时内处理。\n");
+  sync_ok(data.path(), root.path());
+  {
+    auto catalog = Catalog::open(catalog_path(data.path()));
+    REQUIRE(catalog.ok());
+    catalog->set_meta("index_version", "2");
+  }
+  auto refused = Searcher::open(data.path());
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error().message, Catch::Contains("another version") && Catch::Contains("baton index"));
+  const SyncSummary again = sync_ok(data.path(), root.path());
+  CHECK(again.added == 1);  // read again, not taken as unchanged
+  CHECK(hits(data.path(), "退款") == 1);
+}

@@ -60,3 +60,10 @@ TEST_CASE("Traditional Chinese and full-width forms fold to what the index holds
   CHECK(fold_cjk(U'价') == U'价');
   CHECK(fold_cjk(U'Ａ') == U'a');
 }
+
+TEST_CASE("the suggestion is the query as typed with the corrected words replaced", "[query]") {
+  const std::vector<std::pair<std::string, std::string>> fixes = {{"reconcilation", "reconciliation"}};
+  CHECK(spelling_suggestion("Invoice Reconcilation client:reconcilation 对账", fixes) ==
+        "Invoice reconciliation client:reconcilation 对账");
+  CHECK(spelling_suggestion("invoice", {}).empty());
+}

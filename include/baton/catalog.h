@@ -83,6 +83,9 @@ struct CatalogError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The current time as the catalog keeps times: ISO 8601, UTC, to the second.
+std::string now_iso();
+
 /// A connection to the catalog. Not thread-safe: one per thread (WAL lets readers and a writer mix).
 class Catalog {
  public:

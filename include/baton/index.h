@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "baton/result.h"
@@ -51,6 +52,9 @@ inline constexpr unsigned client_slot = 5;                ///< client names as s
 inline constexpr unsigned project_slot = 6;               ///< project names as shown, joined by value_separator
 inline constexpr unsigned author_slot = 7;                ///< author as shown
 inline constexpr char value_separator = '\x1f';
+/// Names as one value slot holds them, and back.
+std::string join_values(const std::vector<std::string>& names);
+std::vector<std::string> split_values(std::string_view joined);
 /// Bumped whenever what the indexer writes changes; an index of another version is rebuilt by the
 /// next sync (the catalog keeps it in meta "index_version").
 inline constexpr int version = 3;

@@ -11,11 +11,15 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "baton/result.h"
 
 namespace baton {
+
+/// The filter names, as typed (`kind:`), as request parameters and as CLI options (`--kind`).
+inline constexpr const char* filter_names[] = {"kind", "client", "project", "author", "type", "year", "after", "before"};
 
 /// Filters a search can carry, typed in the box (`kind:manual client:瑞丰 after:2024-01-01`) or
 /// given as request parameters. Empty means "not filtered".
@@ -29,7 +33,7 @@ struct Filters {
   std::string after;    ///< YYYY-MM-DD, inclusive
   std::string before;   ///< YYYY-MM-DD, inclusive
   bool empty() const;
-  /// (name, value) of every filter that is set, in a fixed order.
+  /// (name, value) of every filter that is set, in the order of filter_names.
   std::vector<std::pair<std::string, std::string>> items() const;
   /// Sets a filter by name; false for an unknown name.
   bool set(std::string_view name, std::string value);
@@ -85,7 +89,8 @@ std::optional<CjkMode> parse_cjk_mode(std::string_view name);
 struct QueryPlan {
   Xapian::Query query;                  ///< empty when the text had no searchable word
   std::vector<std::string> terms;       ///< every term it can match (for highlighting)
-  std::vector<std::string> unknown;     ///< English words the index does not have (for spelling)
+  /// English words taken for misspellings, and their corrections (searched as well).
+  std::vector<std::pair<std::string, std::string>> corrections;
 };
 
 /// Builds the query for free `text` (already without filters) against `db`. Each concept (an English
@@ -95,8 +100,8 @@ struct QueryPlan {
 QueryPlan plan_query(std::string_view text, const Xapian::Database& db, const Synonyms& synonyms,
                      CjkMode mode = CjkMode::words_bigrams);
 
-/// The query typed with each unknown English word replaced by the index's spelling suggestion;
-/// empty when there is nothing to suggest.
-std::string spelling_suggestion(std::string_view q, const Xapian::Database& db);
+/// The query as typed with each corrected word replaced ("did you mean"); filters stay as they
+/// are. Empty when `corrections` is.
+std::string spelling_suggestion(std::string_view q, const std::vector<std::pair<std::string, std::string>>& corrections);
 
 }  // namespace baton

@@ -110,6 +110,8 @@ class Highlighter {
   /// `terms` as Xapian holds them: words, Z-prefixed stems, CJK characters, bigrams and longer words.
   explicit Highlighter(const std::vector<std::string>& terms);
 
+  struct CodePoint;  ///< a character of a text and its bytes (defined in highlight.cpp)
+
   /// The whole text with every match marked.
   std::string all(std::string_view text) const;
   /// The window of at most `max_bytes` with the most distinct matches, "…" where it was cut;
@@ -118,11 +120,14 @@ class Highlighter {
 
  private:
   struct Span;
-  std::vector<Span> spans(std::string_view text) const;
+  std::vector<Span> spans(std::string_view text, const std::vector<CodePoint>& cps) const;
   std::vector<std::string> words_;   // exact terms
   std::vector<std::string> stems_;   // stems (Z terms without the Z)
   std::vector<std::string> cjk_;     // CJK characters, bigrams and words to mark
   std::vector<std::size_t> cjk_lengths_;  // their lengths in characters, longest first
+  // First characters of the terms: most text starts none, and is passed over without more work.
+  std::vector<char32_t> cjk_first_;
+  std::string latin_first_;
 };
 
 /// Limits a request must respect; larger values are a user error.
