@@ -100,6 +100,35 @@ std::vector<std::string> split_values(std::string_view joined) {
   return out;
 }
 
+namespace {
+constexpr char field_separator = '\x1e';
+}
+
+std::string pack_facets(const Facets& f) {
+  std::string out;
+  for (const std::string* field : {&f.doc, &f.kind, &f.format, &f.year}) {
+    out += *field;
+    out += field_separator;
+  }
+  out += join_values(f.clients);
+  out += field_separator;
+  out += join_values(f.projects);
+  out += field_separator;
+  out += f.author;
+  return out;
+}
+
+Facets unpack_facets(std::string_view packed) {
+  std::string_view fields[7];
+  for (std::size_t i = 0, start = 0; i < std::size(fields) && start <= packed.size(); ++i) {
+    const std::size_t end = std::min(packed.find(field_separator, start), packed.size());
+    fields[i] = packed.substr(start, end - start);
+    start = end + 1;
+  }
+  return {std::string(fields[0]), std::string(fields[1]), std::string(fields[2]), std::string(fields[3]),
+          split_values(fields[4]), split_values(fields[5]), std::string(fields[6])};
+}
+
 }  // namespace schema
 
 namespace {
@@ -271,8 +300,10 @@ class UnitBuilder {
     std::vector<Xapian::Document> units;
     const std::string title = normalize_for_index(doc.title);
     const std::string kind(kind_name(doc.kind));
-    const std::string clients = schema::join_values(doc.clients), projects = schema::join_values(doc.projects);
     const std::string author = display_name(doc.author);
+    const std::string date = date_value(doc.date);
+    const std::string facets = schema::pack_facets(
+        {doc.id, kind, doc.format, date.substr(0, 4), doc.clients, doc.projects, author});
     count_words(title, spellings);
     // The boolean terms every section of the document carries.
     std::vector<std::string> doc_terms{term(schema::doc_prefix, doc.id), term(schema::source_prefix, source_id),
@@ -309,14 +340,10 @@ class UnitBuilder {
       if (!heading.empty()) count_words(normalize_for_index(heading), spellings);
       xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
       for (const auto& t : doc_terms) xdoc.add_boolean_term(t);
-      xdoc.add_value(schema::date_slot, date_value(doc.date));
+      xdoc.add_value(schema::date_slot, date);
       xdoc.add_value(schema::ordinal_slot, Xapian::sortable_serialise(static_cast<double>(i)));
-      xdoc.add_value(schema::kind_slot, kind);
       xdoc.add_value(schema::doc_slot, doc.id);
-      xdoc.add_value(schema::format_slot, doc.format);
-      if (!clients.empty()) xdoc.add_value(schema::client_slot, clients);
-      if (!projects.empty()) xdoc.add_value(schema::project_slot, projects);
-      if (!author.empty()) xdoc.add_value(schema::author_slot, author);
+      xdoc.add_value(schema::facets_slot, facets);
       xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level, kind,
                                          doc.date, doc.author, section.text, doc.format, parent_id, doc.thread,
                                          doc.participants, doc.attachments}));
@@ -663,7 +690,9 @@ class Writer {
       if (kind != unit->kind) {
         xdoc.remove_term(term(schema::kind_prefix, unit->kind));
         xdoc.add_boolean_term(term(schema::kind_prefix, kind));
-        xdoc.add_value(schema::kind_slot, kind);
+        schema::Facets facets = schema::unpack_facets(xdoc.get_value(schema::facets_slot));
+        facets.kind = kind;
+        xdoc.add_value(schema::facets_slot, schema::pack_facets(facets));
         unit->kind = kind;
       }
       xdoc.set_data(schema::encode_unit(*unit));

@@ -41,15 +41,14 @@ const std::regex& id_pattern() {
 class FacetSpy : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
-    if (!seen_.insert(doc.get_value(schema::doc_slot)).second) return;
-    ++counts_[0][doc.get_value(schema::kind_slot)];
-    ++counts_[1][doc.get_value(schema::format_slot)];
-    const std::string date = doc.get_value(schema::date_slot);
-    if (date.size() >= 4) ++counts_[2][date.substr(0, 4)];
-    for (const auto& v : schema::split_values(doc.get_value(schema::client_slot))) ++counts_[3][v];
-    for (const auto& v : schema::split_values(doc.get_value(schema::project_slot))) ++counts_[4][v];
-    const std::string author = doc.get_value(schema::author_slot);
-    if (!author.empty()) ++counts_[5][author];
+    const schema::Facets f = schema::unpack_facets(doc.get_value(schema::facets_slot));
+    if (f.doc.empty() || !seen_.insert(f.doc).second) return;
+    ++counts_[0][f.kind];
+    ++counts_[1][f.format];
+    ++counts_[2][f.year];
+    for (const auto& v : f.clients) ++counts_[3][v];
+    for (const auto& v : f.projects) ++counts_[4][v];
+    ++counts_[5][f.author];
   }
 
   std::vector<std::pair<std::string, std::vector<FacetValue>>> facets() const {
@@ -339,7 +338,8 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
 
       Xapian::Enquire enquire(db);
       enquire.set_query(query);
-      if (request.group) enquire.set_collapse_key(schema::doc_slot, 1);
+      // Collapsing on the facets (one per document, like the document id) reads one value per match, not two.
+      if (request.group) enquire.set_collapse_key(schema::facets_slot, 1);
       if (request.sort == SortOrder::date || trim(parsed->text).empty())
         enquire.set_sort_by_value_then_relevance(schema::date_slot, true);
       FacetSpy spy;

@@ -200,3 +200,24 @@ TEST_CASE("an index of another version is refused by search and rebuilt by the n
   CHECK(again.added == 1);  // read again, not taken as unchanged
   CHECK(hits(data.path(), "退款") == 1);
 }
+
+TEST_CASE("a document's facets pack into one value and back", "[index][facets]") {
+  const schema::Facets f{"0123456789abcdef", "communication", "mail", "2024", {"瑞丰贸易", "Acme Ltd"}, {}, "张伟"};
+  const schema::Facets back = schema::unpack_facets(schema::pack_facets(f));
+  CHECK(back.doc == f.doc);
+  CHECK(back.kind == f.kind);
+  CHECK(back.format == f.format);
+  CHECK(back.year == f.year);
+  CHECK(back.clients == f.clients);
+  CHECK(back.projects.empty());
+  CHECK(back.author == f.author);
+  // Empty fields stay in their places.
+  const schema::Facets sparse = schema::unpack_facets(schema::pack_facets({"d", "", "pdf", "", {}, {"Alpha"}, ""}));
+  CHECK(sparse.kind.empty());
+  CHECK(sparse.format == "pdf");
+  CHECK(sparse.projects == std::vector<std::string>{"Alpha"});
+  // Short or foreign values never throw: the missing fields are empty.
+  CHECK(schema::unpack_facets("").doc.empty());
+  CHECK(schema::unpack_facets("only-doc").doc == "only-doc");
+  CHECK(schema::unpack_facets("only-doc").author.empty());
+}

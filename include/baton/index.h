@@ -45,19 +45,31 @@ inline constexpr const char* project_prefix = "XJ";       ///< project name, nor
 inline constexpr const char* author_prefix = "XA";        ///< author name or address, normalised
 inline constexpr unsigned date_slot = 0;                  ///< "YYYYMMDD"
 inline constexpr unsigned ordinal_slot = 1;               ///< section number within its document (sortable)
-inline constexpr unsigned kind_slot = 2;
+inline constexpr unsigned facets_slot = 2;                ///< the document's facet values, packed (Facets)
 inline constexpr unsigned doc_slot = 3;                   ///< document id: results collapse on it
-inline constexpr unsigned format_slot = 4;                ///< "markdown", "pdf", ... (the `type` facet)
-inline constexpr unsigned client_slot = 5;                ///< client names as shown, joined by value_separator
-inline constexpr unsigned project_slot = 6;               ///< project names as shown, joined by value_separator
-inline constexpr unsigned author_slot = 7;                ///< author as shown
 inline constexpr char value_separator = '\x1f';
-/// Names as one value slot holds them, and back.
+/// Names as one value holds them, and back.
 std::string join_values(const std::vector<std::string>& names);
 std::vector<std::string> split_values(std::string_view joined);
+
+/// What the facets count, the same for every section of a document. It is packed into one value
+/// slot because the facet counter reads it for every match in the facet window: one value read
+/// per match instead of one per facet. Sections share it exactly, so it is also the collapse key.
+struct Facets {
+  std::string doc;     ///< document id (counts are per document)
+  std::string kind;
+  std::string format;  ///< "markdown", "pdf", ... (the `type` facet)
+  std::string year;    ///< "YYYY" or empty
+  std::vector<std::string> clients, projects;  ///< names as shown
+  std::string author;  ///< as shown
+};
+std::string pack_facets(const Facets& facets);
+/// The fields of a packed value; empty fields where the value is shorter (never throws).
+Facets unpack_facets(std::string_view packed);
+
 /// Bumped whenever what the indexer writes changes; an index of another version is rebuilt by the
 /// next sync (the catalog keeps it in meta "index_version").
-inline constexpr int version = 3;
+inline constexpr int version = 4;
 inline constexpr unsigned title_weight = 4;               ///< wdf boost of title and heading words
 /// Flags for TermGenerator and QueryParser: CJK is indexed as unigrams + bigrams.
 inline constexpr unsigned cjk_flags = 2048;  // FLAG_CJK_NGRAM in both classes

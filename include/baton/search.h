@@ -72,8 +72,10 @@ struct SearchResponse {
   std::int64_t search_id = 0;             ///< the search log's id for it (0 when not logged)
 };
 
-/// Facets count the documents among this many best-matching sections.
-inline constexpr unsigned facet_window = 2000;
+/// Facets count the documents among this many best-matching sections. Measured on 110,000 units
+/// (bench/search): 2,000 cost 6.4 ms p50 in-process, 1,000 4.1 ms, 500 2.9 ms, 10 1.9 ms: Xapian has
+/// to weigh every match in the window. The best 500 sections are what a person refines.
+inline constexpr unsigned facet_window = 500;
 
 struct SectionView {
   std::string id;
