@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "baton/index.h"
 #include "baton/text.h"
 
 using namespace baton;
@@ -66,4 +67,56 @@ TEST_CASE("the suggestion is the query as typed with the corrected words replace
   CHECK(spelling_suggestion("Invoice Reconcilation client:reconcilation 对账", fixes) ==
         "Invoice reconciliation client:reconcilation 对账");
   CHECK(spelling_suggestion("invoice", {}).empty());
+}
+
+namespace {
+
+// An in-memory index of Chinese sections, written as the indexer writes CJK (n-grams with positions).
+Xapian::Database chinese_index(const std::vector<std::string>& sections) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::TermGenerator tg;
+  tg.set_flags(schema::cjk_flags);
+  for (const auto& text : sections) {
+    Xapian::Document doc;
+    tg.set_document(doc);
+    tg.index_text(text);
+    doc.set_data(text);
+    db.add_document(doc);
+  }
+  return db;
+}
+
+std::vector<std::string> top(const Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  std::vector<std::string> out;
+  const Xapian::MSet mset = enquire.get_mset(0, 10);
+  for (auto m = mset.begin(); m != mset.end(); ++m) out.push_back(m.get_document().get_data());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("friso reads a Chinese run as its dictionary words, covering every character", "[query][friso]") {
+  const Xapian::Database db = chinese_index({});
+  const Synonyms none = Synonyms::parse("");
+  CHECK(plan_query("退款审批流程", db, none, CjkMode::friso).terms == std::vector<std::string>{"退款", "审批", "流程"});
+  // A three-character word stays whole; the stop word 怎么 is dropped.
+  CHECK(plan_query("虚拟机怎么装", db, none, CjkMode::friso).terms == std::vector<std::string>{"虚拟机", "装"});
+  // friso skips characters beyond its tables (CJK Extension B): they are still searched.
+  CHECK(plan_query("测试𠀀流程", db, none, CjkMode::friso).terms == std::vector<std::string>{"测试", "𠀀", "流程"});
+}
+
+TEST_CASE("the friso modes find the section that has the query's words", "[query][friso]") {
+  const Xapian::Database db = chinese_index({"虚拟内存不足时的处理", "在服务器上安装虚拟机的步骤", "机房空调的维修"});
+  const Synonyms none = Synonyms::parse("");
+  for (CjkMode mode : {CjkMode::friso, CjkMode::friso_bigrams}) {
+    CAPTURE(cjk_mode_name(mode));
+    CHECK(parse_cjk_mode(cjk_mode_name(mode)) == mode);
+    const auto hits = top(db, plan_query("虚拟机怎么装", db, none, mode).query);
+    REQUIRE_FALSE(hits.empty());
+    CHECK(hits.front() == "在服务器上安装虚拟机的步骤");
+  }
+  // Words only: 虚拟机 is a phrase that 虚拟内存 does not have.
+  CHECK(top(db, plan_query("虚拟机怎么装", db, none, CjkMode::friso).query).size() == 1);
 }

@@ -76,10 +76,12 @@ class Synonyms {
 
 /// How a run of Chinese is turned into a query (the relevance harness compares them).
 enum class CjkMode {
-  xapian,       ///< Xapian's QueryParser: every unigram and bigram required (the peer's behaviour)
-  bigrams,      ///< any of the run's bigrams; ranking rewards sections that have more of them
-  words,        ///< ICU dictionary words, any of them
-  words_bigrams ///< ICU words, plus the bigrams between them at a lower weight
+  xapian,        ///< Xapian's QueryParser: every unigram and bigram required (the peer's behaviour)
+  bigrams,       ///< any of the run's bigrams; ranking rewards sections that have more of them
+  words,         ///< ICU dictionary words, any of them
+  words_bigrams, ///< ICU words, plus the bigrams between them at a lower weight
+  friso,         ///< as words, with friso's words (mmseg over its own dictionary) instead of ICU's
+  friso_bigrams  ///< as words_bigrams, with friso's words
 };
 std::string_view cjk_mode_name(CjkMode mode);
 /// Inverse of cjk_mode_name().
