@@ -1,7 +1,9 @@
 // Relevance harness: known-item queries over the shared corpus (tests/relevance/*.tsv: a query, the
 // document a person typing it wants, in their own words). Reports success@5 and MRR@10 per
 // language and per way of reading Chinese, and holds the default to floors set from measurement.
-// dev.tsv is what ranking was tuned on; holdout.tsv was written apart and is not tuned on.
+// dev.tsv is what ranking was tuned on; holdout.tsv was written apart and not tuned on, but its
+// misses were read; holdout2.tsv was written later by another person, and its misses are not
+// printed, so that nobody tunes to it.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iomanip>
@@ -77,7 +79,7 @@ Searcher open_with(CjkMode mode) {
 
 std::string row(const std::string& label, const std::map<std::string, Score>& s) {
   std::ostringstream out;
-  out << std::fixed << std::setprecision(3) << std::left << std::setw(16) << label;
+  out << std::fixed << std::setprecision(3) << std::left << std::setw(24) << label;
   for (const char* lang : {"zh", "en"}) {
     const auto it = s.find(lang);
     const Score sc = it == s.end() ? Score{} : it->second;
@@ -91,18 +93,22 @@ std::string row(const std::string& label, const std::map<std::string, Score>& s)
 TEST_CASE("known-item queries find their document in the top 5", "[corpus][relevance]") {
   const auto dev = load("dev.tsv");
   const auto holdout = load("holdout.tsv");
+  const auto holdout2 = load("holdout2.tsv");
   REQUIRE(dev.size() >= 40);
   REQUIRE(holdout.size() >= 40);
+  REQUIRE(holdout2.size() >= 40);
 
   // Every way of reading Chinese, side by side (xapian = Xapian's QueryParser, every n-gram required).
   std::ostringstream table;
   std::map<std::string, std::map<std::string, Score>> results;
-  for (CjkMode mode : {CjkMode::xapian, CjkMode::bigrams, CjkMode::words, CjkMode::words_bigrams}) {
+  for (CjkMode mode : {CjkMode::xapian, CjkMode::bigrams, CjkMode::words, CjkMode::words_bigrams, CjkMode::friso,
+                        CjkMode::friso_bigrams}) {
     Searcher searcher = open_with(mode);
     const std::string name(cjk_mode_name(mode));
     results["dev " + name] = evaluate(searcher, dev);
     results["holdout " + name] = evaluate(searcher, holdout);
-    table << row("dev " + name, results["dev " + name]) << "\n" << row("holdout " + name, results["holdout " + name]) << "\n";
+    results["holdout2 " + name] = evaluate(searcher, holdout2);
+    for (const char* set : {"dev ", "holdout ", "holdout2 "}) table << row(set + name, results[set + name]) << "\n";
   }
   std::ostringstream dev_misses, holdout_misses;
   Searcher searcher = open_with(SearcherOptions{}.cjk_mode);
@@ -114,14 +120,17 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // Floors from the measured figures (see the README), a little below them so that a change that
   // costs one query per language still passes and one that costs several does not.
   const std::string def(cjk_mode_name(SearcherOptions{}.cjk_mode));
-  // Measured (2026-11-27): dev zh 0.750 en 0.885; holdout zh 0.833 en 0.923 success@5;
-  // holdout MRR@10 zh 0.607 en 0.747.
-  CHECK(results["dev " + def]["zh"].success5() >= 0.70);
+  // Measured (2026-11-27, after the operations-vocabulary synonyms): dev zh 0.792 en 0.885; holdout
+  // zh 0.833 en 0.923; holdout2 zh 0.760 en 0.760 success@5; holdout MRR@10 zh 0.607 en 0.719.
+  CHECK(results["dev " + def]["zh"].success5() >= 0.75);
   CHECK(results["dev " + def]["en"].success5() >= 0.80);
   CHECK(results["holdout " + def]["zh"].success5() >= 0.75);
   CHECK(results["holdout " + def]["en"].success5() >= 0.85);
   CHECK(results["holdout " + def]["zh"].mrr10() >= 0.55);
   CHECK(results["holdout " + def]["en"].mrr10() >= 0.65);
+  CHECK(results["holdout2 " + def]["zh"].success5() >= 0.70);
+  CHECK(results["holdout2 " + def]["en"].success5() >= 0.70);
   // Requiring every n-gram (the peer's way) must stay far behind for paraphrased Chinese.
   CHECK(results["holdout " + def]["zh"].success5() > results["holdout xapian"]["zh"].success5());
+  CHECK(results["holdout2 " + def]["zh"].success5() > results["holdout2 xapian"]["zh"].success5());
 }
