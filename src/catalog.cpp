@@ -120,6 +120,25 @@ constexpr const char* migrations[] = {
       at TEXT NOT NULL);
     CREATE INDEX search_opens_search ON search_opens(search_id);
     )sql",
+    // 4: for the gap view: what each document leaves unfinished or exposes, the date it says it was
+    // last updated, and what people decided about entities (user data: never cleared by a re-index).
+    R"sql(
+    ALTER TABLE documents ADD COLUMN updated TEXT NOT NULL DEFAULT '';
+    CREATE TABLE findings (
+      doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+      kind TEXT NOT NULL,
+      line INTEGER NOT NULL,
+      section TEXT NOT NULL DEFAULT '',
+      label TEXT NOT NULL,
+      excerpt TEXT NOT NULL,
+      value TEXT NOT NULL DEFAULT '');
+    CREATE INDEX findings_doc ON findings(doc_id);
+    CREATE TABLE entity_decisions (
+      key TEXT PRIMARY KEY,
+      action TEXT NOT NULL,
+      value TEXT NOT NULL DEFAULT '',
+      at TEXT NOT NULL);
+    )sql",
 };
 
 std::string to_json_array(const std::vector<std::string>& v) {
@@ -133,6 +152,19 @@ std::vector<std::string> from_json_array(const std::string& s) {
     for (const auto& e : j)
       if (e.is_string()) out.push_back(e.get<std::string>());
   return out;
+}
+
+constexpr const char* document_select =
+    "SELECT d.id, d.source_id, s.root, s.path, d.title, d.kind, d.date, d.author, d.units, d.format, d.thread, "
+    "d.message_id, d.parent, d.participants, d.organisations, d.clients, d.projects, d.updated "
+    "FROM documents d JOIN sources s ON s.id = d.source_id";
+
+DocumentRecord read_document(const Stmt& s) {
+  return DocumentRecord{s.text(0),  s.text(1),  s.text(2),  s.text(3),  s.text(4),
+                        s.text(5),  s.text(6),  s.text(7),  static_cast<int>(s.integer(8)),
+                        s.text(9),  s.text(10), s.text(11), s.text(12), from_json_array(s.text(13)),
+                        from_json_array(s.text(14)), from_json_array(s.text(15)), from_json_array(s.text(16)),
+                        s.text(17), {}};
 }
 
 SourceRecord read_source(const Stmt& s) {
@@ -254,27 +286,43 @@ void Catalog::put_documents(const std::string& source_id, const std::vector<Docu
   del.bind(1, source_id).run();
   Stmt s(db_,
          "INSERT OR REPLACE INTO documents (id, source_id, title, kind, date, author, units, format, thread, "
-         "message_id, parent, participants, organisations, clients, projects) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "message_id, parent, participants, organisations, clients, projects, updated) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  Stmt f(db_, "INSERT INTO findings (doc_id, kind, line, section, label, excerpt, value) VALUES (?,?,?,?,?,?,?)");
   for (const auto& d : docs) {
     s.reset();
     s.bind(1, d.id).bind(2, source_id).bind(3, d.title).bind(4, d.kind).bind(5, d.date).bind(6, d.author);
     s.bind(7, std::int64_t{d.units}).bind(8, d.format).bind(9, d.thread).bind(10, d.message_id).bind(11, d.parent);
     s.bind(12, to_json_array(d.participants)).bind(13, to_json_array(d.organisations));
-    s.bind(14, to_json_array(d.clients)).bind(15, to_json_array(d.projects)).run();
+    s.bind(14, to_json_array(d.clients)).bind(15, to_json_array(d.projects)).bind(16, d.updated).run();
+    for (const auto& finding : d.findings) {
+      f.reset();
+      f.bind(1, d.id).bind(2, finding.kind).bind(3, std::int64_t{finding.line}).bind(4, finding.section);
+      f.bind(5, finding.label).bind(6, finding.excerpt).bind(7, finding.value).run();
+    }
   }
 }
 
 std::optional<DocumentRecord> Catalog::document(const std::string& id) {
-  Stmt s(db_,
-         "SELECT d.id, d.source_id, s.root, s.path, d.title, d.kind, d.date, d.author, d.units, d.format, d.thread, "
-         "d.message_id, d.parent, d.participants, d.organisations, d.clients, d.projects "
-         "FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?");
+  Stmt s(db_, (std::string(document_select) + " WHERE d.id = ?").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
-  return DocumentRecord{s.text(0),  s.text(1),  s.text(2),  s.text(3),  s.text(4),
-                        s.text(5),  s.text(6),  s.text(7),  static_cast<int>(s.integer(8)),
-                        s.text(9),  s.text(10), s.text(11), s.text(12), from_json_array(s.text(13)),
-                        from_json_array(s.text(14)), from_json_array(s.text(15)), from_json_array(s.text(16))};
+  return read_document(s);
+}
+
+std::vector<DocumentRecord> Catalog::documents() {
+  Stmt s(db_, (std::string(document_select) + " ORDER BY s.root, s.path, d.id").c_str());
+  std::vector<DocumentRecord> out;
+  while (s.step()) out.push_back(read_document(s));
+  return out;
+}
+
+std::vector<std::pair<std::string, FindingRecord>> Catalog::findings() {
+  Stmt s(db_, "SELECT doc_id, kind, line, section, label, excerpt, value FROM findings ORDER BY rowid");
+  std::vector<std::pair<std::string, FindingRecord>> out;
+  while (s.step())
+    out.emplace_back(s.text(0), FindingRecord{s.text(1), static_cast<int>(s.integer(2)), s.text(3), s.text(4), s.text(5), s.text(6)});
+  return out;
 }
 
 std::vector<std::string> Catalog::roots() {
@@ -325,6 +373,34 @@ std::vector<SearchOpen> Catalog::opens_of(std::int64_t search_id) {
   std::vector<SearchOpen> out;
   while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2)});
   return out;
+}
+
+std::vector<QueryDemand> Catalog::query_demand() {
+  Stmt s(db_,
+         "SELECT l.query, (SELECT raw FROM search_log r WHERE r.query = l.query ORDER BY r.at DESC LIMIT 1), "
+         "count(*), sum(l.hits = 0), sum(EXISTS (SELECT 1 FROM search_opens o WHERE o.search_id = l.id)), max(l.at) "
+         "FROM search_log l WHERE l.query != '' GROUP BY l.query ORDER BY count(*) DESC, max(l.at) DESC");
+  std::vector<QueryDemand> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4), s.text(5)});
+  return out;
+}
+
+std::vector<EntityDecision> Catalog::entity_decisions() {
+  Stmt s(db_, "SELECT key, action, value, at FROM entity_decisions ORDER BY key");
+  std::vector<EntityDecision> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+  return out;
+}
+
+void Catalog::decide_entity(const EntityDecision& d) {
+  Stmt s(db_, "INSERT OR REPLACE INTO entity_decisions (key, action, value, at) VALUES (?,?,?,?)");
+  s.bind(1, d.key).bind(2, d.action).bind(3, d.value).bind(4, d.at.empty() ? now_iso() : d.at).run();
+}
+
+bool Catalog::undo_entity_decision(const std::string& key) {
+  Stmt s(db_, "DELETE FROM entity_decisions WHERE key = ?");
+  s.bind(1, key).run();
+  return sqlite3_changes(db_) > 0;
 }
 
 std::vector<SourceRecord> Catalog::failed_sources() {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <regex>
 #include <string>
 
 namespace baton {
@@ -98,6 +100,30 @@ void infer_entities(std::string_view rel_path, Document& doc) {
   const bool named = std::any_of(doc.organisations.begin(), doc.organisations.end(), [&](const auto& o) { return !is_domain(o); });
   for (const auto& o : doc.organisations)
     if (!named || !is_domain(o)) add_unique(doc.clients, o);
+}
+
+std::string declared_update(std::string_view text) {
+  // Words that put a date on the text itself, not on what it describes.
+  static const std::regex cue(R"((更新|修订|修改|编写|整理|撰写|记录人|作者|updated|revised|written|modified|author))",
+                              std::regex::icase);
+  static const std::regex date(R"((20\d\d|19\d\d)\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2}))");
+  constexpr std::size_t header_lines = 8, max_line = 400;
+  std::string best;
+  std::size_t pos = 0;
+  for (std::size_t n = 0; n < header_lines && pos < text.size(); ++n) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string line(text.substr(pos, std::min(end - pos, max_line)));
+    pos = end + 1;
+    if (!std::regex_search(line, cue)) continue;
+    for (std::sregex_iterator it(line.begin(), line.end(), date), stop; it != stop; ++it) {
+      const int y = std::stoi((*it)[1]), m = std::stoi((*it)[2]), d = std::stoi((*it)[3]);
+      if (m < 1 || m > 12 || d < 1 || d > 31) continue;
+      char iso[16];
+      std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+      best = std::max(best, std::string(iso));
+    }
+  }
+  return best;
 }
 
 }  // namespace baton

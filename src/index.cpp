@@ -21,6 +21,7 @@
 #include <unordered_set>
 
 #include "baton/catalog.h"
+#include "baton/findings.h"
 #include "baton/classify.h"
 #include "baton/extract.h"
 #include "baton/text.h"
@@ -356,8 +357,47 @@ class UnitBuilder {
   TextIndexer text_;
 };
 
+std::string_view finding_kind_name(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::marker: return "marker";
+    case FindingKind::secret: return "secret";
+    case FindingKind::reference: return "reference";
+  }
+  return "marker";
+}
+
+FindingRecord to_record(const Finding& f, std::string section) {
+  return {std::string(finding_kind_name(f.kind)), f.line, std::move(section), f.label, f.excerpt, f.value};
+}
+
+// What the gap view needs from a document's text (markers, secrets, references), and the text with its
+// secrets redacted: a password pasted into a document must never be shown or found by search.
+// `file_text`: the whole file when its lines are the document's (Markdown, plain text), for file line
+// numbers; otherwise lines are counted within each section.
+std::vector<FindingRecord> scan_and_redact(Document& doc, const std::optional<std::string>& file_text) {
+  std::vector<FindingRecord> out;
+  if (file_text)
+    for (const Finding& f : scan_findings(*file_text)) out.push_back(to_record(f, {}));
+  for (Section& section : doc.sections) {
+    if (!file_text)
+      for (const Finding& f : scan_findings(section.text)) out.push_back(to_record(f, heading_label(section)));
+    section.text = redact_secrets(section.text);
+    for (auto& h : section.heading_path) h = redact_secrets(h);
+  }
+  doc.title = redact_secrets(doc.title);
+  return out;
+}
+
+// The date the document's first lines say it was last updated.
+std::string updated_of(const Document& doc) {
+  for (const Section& section : doc.sections)
+    if (!trim(section.text).empty()) return declared_update(section.text);
+  return {};
+}
+
 // Turns the documents extracted from a job's file into units and catalog records.
-void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuilder& builder) {
+void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuilder& builder,
+             const std::optional<std::string>& file_text = std::nullopt) {
   const std::string format(format_name(out.format));
   out.charset = docs.empty() ? std::string() : docs.front().charset;
   for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -371,12 +411,13 @@ void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuild
                                  : infer_kind(job.rel, out.format, doc);
     if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
     infer_entities(job.rel, doc);
+    std::vector<FindingRecord> findings = scan_and_redact(doc, docs.size() == 1 ? file_text : std::nullopt);
     const std::string parent_id = attached ? docs[static_cast<std::size_t>(doc.parent)].id : std::string();
     auto units = builder.build(job.source_id, job.root, doc, parent_id);
     out.records.push_back({doc.id, job.source_id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)),
                            doc.date, doc.author, static_cast<int>(units.size()), doc.format, doc.thread,
                            doc.message_id, parent_id, doc.participants, doc.organisations, doc.clients,
-                           doc.projects});
+                           doc.projects, updated_of(doc), std::move(findings)});
     std::move(units.begin(), units.end(), std::back_inserter(out.units));
   }
   out.spellings = std::move(builder.spellings);
@@ -391,7 +432,11 @@ void extract_into(const Job& job, std::string_view bytes, Outcome& out, UnitBuil
     out.error = docs.error().message;
     return;
   }
-  prepare(job, std::move(docs.value()), out, builder);
+  // Markdown and plain text: findings by the file's own line numbers (a chat export is several documents).
+  std::optional<std::string> file_text;
+  if (out.format == Format::markdown || out.format == Format::text)
+    if (auto decoded = to_utf8(bytes)) file_text = std::move(decoded->text);
+  prepare(job, std::move(docs.value()), out, builder, file_text);
   out.type = Outcome::Type::extracted;
 }
 

@@ -14,9 +14,11 @@
 #include <thread>
 
 #include "baton/catalog.h"
+#include "baton/gaps.h"
 #include "baton/index.h"
 #include "baton/search.h"
 #include "baton/server.h"
+#include "baton/text.h"
 
 namespace fs = std::filesystem;
 
@@ -206,8 +208,49 @@ class Watcher {
   std::thread thread_;
 };
 
+struct GapFlags {
+  std::string format = "text";
+  std::string as_of;
+  int stale_days = baton::GapOptions{}.stale_days;
+  std::string checklist;
+};
+
+int cmd_gaps(const std::string& data_dir, const GapFlags& flags) {
+  baton::GapOptions options;
+  options.as_of = flags.as_of;
+  options.stale_days = flags.stale_days;
+  options.checklist = flags.checklist;
+  auto report = baton::analyse_gaps(data_dir, options);
+  if (!report) return fail(report.error().message);
+  if (flags.format == "json") std::cout << baton::gaps_json(*report, 2) << "\n";
+  else if (flags.format == "md") std::cout << baton::gaps_markdown(*report);
+  else std::cout << baton::gaps_text(*report);
+  return 0;
+}
+
+int cmd_entity(const std::string& data_dir, const std::string& key, const std::string& action, const std::string& value) {
+  auto ok = baton::decide_entity(data_dir, key, action, value);
+  if (!ok) return fail(ok.error().message);
+  std::cout << key << ": " << action << (value.empty() ? "" : " " + value) << " (applies to the next gap report)\n";
+  return 0;
+}
+
+// BATON_EDITOR_TOKEN: one token, or several separated by commas.
+std::vector<std::string> editor_tokens() {
+  std::vector<std::string> tokens;
+  const char* env = std::getenv("BATON_EDITOR_TOKEN");
+  const std::string all = env ? env : "";
+  for (std::size_t start = 0; start <= all.size();) {
+    const std::size_t comma = std::min(all.find(',', start), all.size());
+    if (const auto t = baton::trim(std::string_view(all).substr(start, comma - start)); !t.empty()) tokens.emplace_back(t);
+    start = comma + 1;
+  }
+  return tokens;
+}
+
 int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const std::string& host, int port,
-              unsigned threads, bool watch, int watch_seconds, const baton::SearcherOptions& options) {
+              unsigned threads, bool watch, int watch_seconds, const baton::SearcherOptions& options,
+              const std::string& checklist) {
   // Stop cleanly on Ctrl-C or SIGTERM: a thread waits for the signal and stops the server. Blocked
   // before any thread starts (indexing, the search log), so that none of them takes the signal.
   sigset_t signals;
@@ -229,7 +272,8 @@ int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const
     roots = catalog->roots();
     if (roots.empty()) return fail("--watch: no folders indexed in " + data_dir + "; give the ROOTs to watch");
   }
-  baton::Server server(*searcher, {host, port, 8});
+  baton::ServerOptions server_options{host, port, 8, data_dir, checklist, editor_tokens()};
+  baton::Server server(*searcher, server_options);
   auto bound = server.bind();
   if (!bound) return fail(bound.error().message);
 
@@ -304,6 +348,29 @@ int main(int argc, char** argv) {
   for (const char* name : baton::filter_names) filter_values.emplace_back(name, "");
   for (auto& [name, value] : filter_values) search->add_option("--" + name, value, "Filter, as " + name + ": in the query");
 
+  auto* gaps = app.add_subcommand("gaps", "What the handover still lacks: checklist coverage, entities without a write-up, demand, markers, stale documents, secrets");
+  GapFlags gap_flags;
+  gaps->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
+  gaps->add_option("--format", gap_flags.format, "text, md (a report to sign off) or json (as GET /api/gaps)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "md", "json"}));
+  gaps->add_option("--as-of", gap_flags.as_of, "Judge staleness as of this date (YYYY-MM-DD; default today)");
+  gaps->add_option("--stale-days", gap_flags.stale_days, "Documents not updated for longer are stale")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
+  const std::string checklist_help = "Checklist file (default: DATA_DIR/checklist.json if present, else the built-in data/checklist.json)";
+  gaps->add_option("--checklist", gap_flags.checklist, checklist_help);
+  serve->add_option("--checklist", gap_flags.checklist, checklist_help);
+
+  auto* entity = app.add_subcommand("entity", "Decide about an entity of the gap report: confirm, ignore, rename, merge, kind or undo");
+  std::string entity_key, entity_action, entity_value;
+  entity->add_option("KEY", entity_key, "The entity's key (as `baton gaps --format json` shows it)")->required();
+  entity->add_option("ACTION", entity_action, "confirm [KIND], ignore, rename NAME, merge KEY, kind KIND, undo")
+      ->required()
+      ->check(CLI::IsMember({"confirm", "ignore", "rename", "merge", "kind", "undo"}));
+  entity->add_option("VALUE", entity_value, "The new name, the key to merge into, or the kind");
+  entity->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
+
   CLI11_PARSE(app, argc, argv);
   baton::SearcherOptions options;
   if (!synonyms.empty()) options.synonyms_file = synonyms;
@@ -311,7 +378,9 @@ int main(int argc, char** argv) {
   flags.filters = filter_values;
   try {
     if (*index) return cmd_index(data_dir, index_roots, threads, batch_files);
-    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads, watch, watch_seconds, options);
+    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads, watch, watch_seconds, options, gap_flags.checklist);
+    if (*gaps) return cmd_gaps(data_dir, gap_flags);
+    if (*entity) return cmd_entity(data_dir, entity_key, entity_action, entity_value);
     if (*search) return cmd_search(data_dir, flags, options);
   } catch (const std::exception& e) {
     return fail(std::string("internal error: ") + e.what());

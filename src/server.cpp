@@ -7,6 +7,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "baton/gaps.h"
 #include "baton/search.h"
 #include "baton/text.h"
 
@@ -27,6 +28,13 @@ void send_json(httplib::Response& res, const json& body, int status = 200) {
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, {{"error", message}}, status);
+}
+
+// The bearer token of a request, or "".
+std::string bearer_token(const httplib::Request& req) {
+  const std::string auth = req.get_header_value("Authorization");
+  constexpr std::string_view scheme = "Bearer ";
+  return auth.starts_with(scheme) ? std::string(trim(std::string_view(auth).substr(scheme.size()))) : std::string();
 }
 
 int status_of(const Error& error) {
@@ -132,6 +140,19 @@ json to_json(const DocumentView& d) {
 
 }  // namespace
 
+bool token_matches(std::string_view given, const std::vector<std::string>& tokens) {
+  bool match = false;
+  for (const std::string& token : tokens) {
+    // Every byte of the longer is compared, whatever the first difference.
+    const std::size_t n = std::max(given.size(), token.size());
+    unsigned char diff = given.size() == token.size() ? 0 : 1;
+    for (std::size_t i = 0; i < n; ++i)
+      diff |= static_cast<unsigned char>((i < given.size() ? given[i] : 0) ^ (i < token.size() ? token[i] : 0));
+    match |= !token.empty() && diff == 0;
+  }
+  return match;
+}
+
 std::string search_response_json(const SearchResponse& response, const SearchRequest& request, int indent) {
   return to_json(response, request).dump(indent, ' ', false, json::error_handler_t::replace);
 }
@@ -192,6 +213,51 @@ struct Server::Impl {
       // Opening a result is a read; which result was opened goes to the search log.
       searcher.record_open(search_id, doc->unit.value_or(doc->id));
       send_json(res, to_json(*doc));
+    });
+
+    http.Get("/api/gaps", [this](const httplib::Request& req, httplib::Response& res) {
+      GapOptions options;
+      options.as_of = req.get_param_value("as_of");
+      options.checklist = this->options.checklist;
+      if (req.has_param("stale_days")) {
+        const std::string v = req.get_param_value("stale_days");
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), options.stale_days);
+        if (ec != std::errc() || end != v.data() + v.size() || options.stale_days < 1 || options.stale_days > 36500)
+          return send_error(res, 400, "stale_days must be a number of days between 1 and 36500, got '" + v + "'");
+      }
+      const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+      if (format != "json" && format != "md") return send_error(res, 400, "format must be json or md, got '" + format + "'");
+      searcher.flush_log();  // the searches just made count as demand
+      auto report = analyse_gaps(this->options.data_dir, options);
+      if (!report) return send_error(res, status_of(report.error()), report.error().message);
+      if (format == "md") {
+        res.set_header("Content-Disposition", "attachment; filename=\"handover-gaps-" + report->as_of + ".md\"");
+        return res.set_content(gaps_markdown(*report), "text/markdown; charset=utf-8");
+      }
+      res.set_content(gaps_json(*report), "application/json; charset=utf-8");
+    });
+
+    // A person's decision about an entity of the gap report: {"key", "action", "value"}.
+    http.Post("/api/entities/decision", [this](const httplib::Request& req, httplib::Response& res) {
+      if (options.editor_tokens.empty())
+        return send_error(res, 403, "writing is disabled: start baton serve with BATON_EDITOR_TOKEN set");
+      if (!token_matches(bearer_token(req), options.editor_tokens))
+        return send_error(res, 401, "an editor token is needed: send Authorization: Bearer TOKEN");
+      const json body = json::parse(req.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object()) return send_error(res, 400, "body must be a JSON object");
+      const auto text = [&](const char* key) -> std::optional<std::string> {
+        if (!body.contains(key)) return std::string();
+        if (!body[key].is_string()) return std::nullopt;
+        return body[key].get<std::string>();
+      };
+      const auto key = text("key"), action = text("action"), value = text("value");
+      if (!key || !action || !value) return send_error(res, 400, "key, action and value must be strings");
+      if (key->empty() || action->empty()) return send_error(res, 400, "key and action are required");
+      if (key->size() > 200 || value->size() > 200) return send_error(res, 400, "key and value are limited to 200 bytes");
+      if (!is_utf8(*key) || !is_utf8(*value)) return send_error(res, 400, "key and value must be UTF-8");
+      auto ok = decide_entity(options.data_dir, *key, *action, *value);
+      if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
+      send_json(res, {{"key", *key}, {"action", *action}, {"value", *value}});
     });
 
     // The UI is compiled in: no request can make the server read a path from disk.

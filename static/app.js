@@ -63,6 +63,7 @@
       emptyPage: '这一页没有结果了。',
       firstPage: '回到第一页',
       back: '返回结果',
+      backGaps: '返回交接缺口',
       backHome: '返回首页',
       outline: '目录',
       date: '日期',
@@ -77,6 +78,106 @@
       badReply: '服务器的回复无法解析。',
       health: (d, u) => `已索引 ${d} 篇文档 · ${u} 个段落`,
       healthDown: '服务器暂未响应',
+      navLabel: '页面',
+      navGaps: '交接缺口',
+      gapsTitle: '交接缺口',
+      gapsLead: '对照交接清单看还缺什么。每一项都链接到它的依据；下载的报告可用于签字确认。',
+      gapsLoading: '正在生成缺口报告…',
+      score: '完整度',
+      checklist: '交接清单',
+      asOf: '截至日期',
+      staleDays: '过期阈值（天）',
+      documents: '文档数',
+      backToToday: '回到今天',
+      download: '下载报告（Markdown）',
+      coverage: '各项覆盖情况',
+      coverageSummary: (c, p, m) => `已覆盖 ${c} 项 · 部分覆盖 ${p} 项 · 缺失 ${m} 项`,
+      coverageHint: '点一项查看依据和缺少的内容。',
+      states: { covered: '已覆盖', partial: '部分', missing: '缺失' },
+      areaWhat: '应包含：',
+      areaMissing: '还缺：',
+      areaEvidence: '依据',
+      areaEntities: '涉及的对象',
+      noEvidence: '没有找到依据。',
+      writeNext: '接下来要写的',
+      writeNextLead: '按优先级排列，先补最要紧的。',
+      groups: {
+        undocumented: '没有资料的对象',
+        partial: '资料不全的对象',
+        facts: '只在沟通里出现的事实',
+        demand: '没找到答案的搜索',
+        stale: '过期文档',
+        markers: '待办标记',
+        references: '引用了不存在的文档',
+        secrets: '要移入密码库的密钥',
+      },
+      groupHints: {
+        undocumented: '邮件和聊天里常出现、却没有任何资料的客户、合作伙伴、项目和系统。',
+        partial: '已有资料，但缺少清单要求的部分内容。',
+        facts: '日期、金额、价格等只写在邮件或聊天里的信息，应补进对应的资料。',
+        demand: '同事搜过却没有找到结果（或没打开任何结果）的问题。点一下重新搜索。',
+        stale: '超过过期阈值没有更新的文档，请核对是否仍然有效。',
+        markers: '文档里留下的 TODO、待补充、TBD 等标记。',
+        references: '文档提到的文件在知识库里找不到。',
+        secrets: '写在文档里的密码和密钥：移到密码库，文档里只写保存位置。',
+      },
+      groupCount: (n) => `${n} 项`,
+      showAll: (n) => `显示全部（${n}）`,
+      entityKinds: { client: '客户', partner: '合作伙伴', project: '项目', system: '系统' },
+      conversations: (n) => `${n} 次沟通`,
+      mentions: (n) => `${n} 处提及`,
+      lastSeen: (d) => `最近 ${d}`,
+      aliases: '别名：',
+      seenIn: '出现在：',
+      writeUps: '现有资料：',
+      fields: '清单要求：',
+      confirmedTag: '已确认',
+      factAbout: (n) => `关于 ${n}`,
+      source: '来源：',
+      searches: (n, z) => `搜过 ${n} 次，${z} 次没有结果`,
+      searchesNotOpened: (n) => `搜过 ${n} 次，有结果但一个都没打开`,
+      lastTime: (d) => `最近 ${d}`,
+      updated: (d, n) => `最后更新 ${d}（${n} 天前）`,
+      refersTo: (v) => `引用了 ${v}，但找不到这个文档`,
+      secretType: '类型：',
+      secretValue: '值（已遮盖）：',
+      others: (n) => `其他已识别的对象（${n}）`,
+      othersLead: '资料齐全的对象。若认错了，可以在这里改名、合并或忽略。',
+      ownOrg: '视为本公司（不算客户或合作伙伴）：',
+      actionsLabel: (n) => `对 ${n} 的决定`,
+      actions: { confirm: '确认', ignore: '忽略', rename: '改名', merge: '合并', kind: '类别', undo: '撤销' },
+      actionHints: {
+        confirm: '确认这是一个真实的对象',
+        ignore: '这不是客户、合作伙伴、项目或系统：从报告中去掉',
+        rename: '换一个显示的名称',
+        merge: '它和另一个对象是同一个',
+        kind: '改成别的类别',
+        undo: '撤销对它的最后一次决定',
+      },
+      renameLabel: (n) => `${n} 的新名称`,
+      mergeLabel: (n) => `${n} 与哪个对象是同一个`,
+      mergeNone: '没有可以合并的其他对象。',
+      kindLabel: (n) => `${n} 的类别`,
+      ok: '确定',
+      cancel: '取消',
+      close: '关闭',
+      tokenLabel: '编辑口令',
+      tokenHint: '保存决定需要编辑口令（启动 baton serve 时设置的 BATON_EDITOR_TOKEN）。口令只保存在这个标签页里。',
+      tokenKept: '已保存编辑口令',
+      tokenForget: '清除口令',
+      saving: '正在保存…',
+      err401: '编辑口令不对（或没有填写），请重新输入。',
+      err403: '服务器没有开启编辑：启动 baton serve 时要设置环境变量 BATON_EDITOR_TOKEN。',
+      err400: '服务器拒绝了这个请求：',
+      serverSaid: (m) => `服务器说：${m}`,
+      done: {
+        confirm: (n) => `已确认 ${n}`,
+        ignore: (n) => `已忽略 ${n}，它不再出现在报告里`,
+        rename: (n, v) => `已把 ${n} 改名为 ${v}`,
+        merge: (n, v) => `已把 ${n} 合并到 ${v}`,
+        kind: (n, v) => `已把 ${n} 的类别改为 ${v}`,
+        undo: (n) => `已撤销对 ${n} 的决定`,
+      },
       kinds: {
         handover: '交接文档',
         manual: '操作手册',
@@ -152,6 +253,7 @@
       emptyPage: 'There are no results on this page.',
       firstPage: 'Back to the first page',
       back: 'Back to results',
+      backGaps: 'Back to the gaps',
       backHome: 'Back to start',
       outline: 'Contents',
       date: 'Date',
@@ -166,6 +268,106 @@
       badReply: 'The server sent a reply that could not be read.',
       health: (d, u) => `${d} documents · ${u} sections indexed`,
       healthDown: 'The server is not answering',
+      navLabel: 'Pages',
+      navGaps: 'Gaps',
+      gapsTitle: 'Handover gaps',
+      gapsLead: 'What the handover still lacks, against the checklist. Every item links to its evidence; the report downloads for sign-off.',
+      gapsLoading: 'Building the gap report…',
+      score: 'Completeness',
+      checklist: 'Checklist',
+      asOf: 'As of',
+      staleDays: 'Stale after (days)',
+      documents: 'Documents',
+      backToToday: 'Back to today',
+      download: 'Download report (Markdown)',
+      coverage: 'Coverage by checklist area',
+      coverageSummary: (c, p, m) => `${c} covered · ${p} partial · ${m} missing`,
+      coverageHint: 'Select an area to see its evidence and what is missing.',
+      states: { covered: 'covered', partial: 'partial', missing: 'missing' },
+      areaWhat: 'Should hold: ',
+      areaMissing: 'Missing: ',
+      areaEvidence: 'Evidence',
+      areaEntities: 'Entities',
+      noEvidence: 'No evidence found.',
+      writeNext: 'What to write next',
+      writeNextLead: 'Ranked: the most pressing first.',
+      groups: {
+        undocumented: 'Entities without a write-up',
+        partial: 'Incomplete write-ups',
+        facts: 'Facts only in conversations',
+        demand: 'Searches that found nothing',
+        stale: 'Stale documents',
+        markers: 'Markers',
+        references: 'References to missing documents',
+        secrets: 'Secrets to move to a vault',
+      },
+      groupHints: {
+        undocumented: 'Clients, partners, projects and systems that mail and chat keep naming but nothing describes.',
+        partial: 'A write-up exists but lacks parts the checklist asks for.',
+        facts: 'Dates, amounts and prices written only in a mail or a chat: add them to the write-up.',
+        demand: 'Questions colleagues searched for and found nothing (or opened nothing). Select one to search again.',
+        stale: 'Documents not updated within the threshold: check they still hold.',
+        markers: 'TODO, TBD and similar markers left in documents.',
+        references: 'Files a document refers to that the knowledge base does not have.',
+        secrets: 'Passwords and keys written in documents: move them to a vault and say only where they are kept.',
+      },
+      groupCount: (n) => `${n} ${n === '1' ? 'item' : 'items'}`,
+      showAll: (n) => `Show all (${n})`,
+      entityKinds: { client: 'client', partner: 'partner', project: 'project', system: 'system' },
+      conversations: (n) => `${n} ${n === '1' ? 'conversation' : 'conversations'}`,
+      mentions: (n) => `${n} ${n === '1' ? 'mention' : 'mentions'}`,
+      lastSeen: (d) => `last ${d}`,
+      aliases: 'Also: ',
+      seenIn: 'Seen in: ',
+      writeUps: 'Write-ups: ',
+      fields: 'Checklist: ',
+      confirmedTag: 'confirmed',
+      factAbout: (n) => `About ${n}`,
+      source: 'Source: ',
+      searches: (n, z) => `searched ${n}×, ${z}× nothing found`,
+      searchesNotOpened: (n) => `searched ${n}×, results shown but none opened`,
+      lastTime: (d) => `last ${d}`,
+      updated: (d, n) => `last updated ${d} (${n} days before)`,
+      refersTo: (v) => `refers to ${v}, which cannot be found`,
+      secretType: 'Type: ',
+      secretValue: 'Value (masked): ',
+      others: (n) => `Other entities found (${n})`,
+      othersLead: 'Entities with a complete write-up. If one was recognised wrongly, rename, merge or ignore it here.',
+      ownOrg: 'Taken to be the own company (never a client or partner): ',
+      actionsLabel: (n) => `Decisions about ${n}`,
+      actions: { confirm: 'Confirm', ignore: 'Ignore', rename: 'Rename', merge: 'Merge', kind: 'Kind', undo: 'Undo' },
+      actionHints: {
+        confirm: 'Confirm this is a real entity',
+        ignore: 'Not a client, partner, project or system: drop it from the report',
+        rename: 'Show it under another name',
+        merge: 'It is the same as another entity',
+        kind: 'Change its kind',
+        undo: 'Undo the last decision about it',
+      },
+      renameLabel: (n) => `New name for ${n}`,
+      mergeLabel: (n) => `${n} is the same as`,
+      mergeNone: 'There is no other entity to merge with.',
+      kindLabel: (n) => `Kind of ${n}`,
+      ok: 'OK',
+      cancel: 'Cancel',
+      close: 'Close',
+      tokenLabel: 'Editor token',
+      tokenHint: 'Saving a decision needs the editor token (BATON_EDITOR_TOKEN when baton serve was started). It is kept in this tab only.',
+      tokenKept: 'Editor token saved',
+      tokenForget: 'Forget it',
+      saving: 'Saving…',
+      err401: 'The editor token is wrong (or missing). Enter it again.',
+      err403: 'Editing is turned off on the server: start baton serve with the environment variable BATON_EDITOR_TOKEN set.',
+      err400: 'The server refused the request: ',
+      serverSaid: (m) => `The server said: ${m}`,
+      done: {
+        confirm: (n) => `Confirmed ${n}`,
+        ignore: (n) => `Ignored ${n}; it no longer shows in the report`,
+        rename: (n, v) => `Renamed ${n} to ${v}`,
+        merge: (n, v) => `Merged ${n} into ${v}`,
+        kind: (n, v) => `Changed the kind of ${n} to ${v}`,
+        undo: (n) => `Undid the decision about ${n}`,
+      },
       kinds: {
         handover: 'Handover',
         manual: 'Manual',
@@ -207,7 +409,9 @@
     seq: 0, // bumps on every navigation so late replies of an older one are dropped
     search: null, // {s: {q, filters, sort, offset}, data, expanded: Set of hit ids whose other matches are shown}
     doc: null, // {id, q, data}
+    gaps: null, // {params: {as_of, stale_days}, data, open: Set of area ids shown, notice, showAll: Set of groups}
     lastSearchHash: '',
+    from: '', // the hash of the last search or gap report shown: where a document's "back" goes
     lastSearchQ: '', // the query box as that search had it, typed filters included
     selected: -1,
     facetOpen: new Set(), // facets whose long value list is shown in full
@@ -303,6 +507,7 @@
       const sid = (params.get('search') || '').trim();
       return { name: 'doc', id, q: (params.get('q') || '').trim(), searchId: /^\d+$/.test(sid) ? sid : '' };
     }
+    if (path === '/gaps') return { name: 'gaps', params: gapsParams(params) };
     return { name: 'home' };
   }
 
@@ -312,6 +517,8 @@
       runSearch(r.s);
     } else if (r.name === 'doc') {
       openDoc(r.id, r.q, r.searchId);
+    } else if (r.name === 'gaps') {
+      openGaps(r.params);
     } else {
       showHome();
     }
@@ -416,8 +623,13 @@
   function showView(name) {
     state.view = name;
     document.body.dataset.view = name;
-    $('search-view').hidden = name === 'doc';
+    $('search-view').hidden = name === 'doc' || name === 'gaps';
     $('doc-view').hidden = name !== 'doc';
+    $('gaps-view').hidden = name !== 'gaps';
+    const nav = $('nav-gaps');
+    nav.classList.toggle('active', name === 'gaps');
+    if (name === 'gaps') nav.setAttribute('aria-current', 'page');
+    else nav.removeAttribute('aria-current');
     $('home').hidden = name !== 'home';
     $('search-layout').hidden = name !== 'search';
     if (name !== 'doc') {
@@ -447,6 +659,7 @@
     state.doc = null;
     state.selected = -1;
     showView('home');
+    state.from = '';
     $('q').value = '';
     clearResults();
     delete $('results').dataset.q;
@@ -466,6 +679,7 @@
     state.doc = null;
     state.lastSearchHash = hash;
     state.lastSearchQ = s.q;
+    state.from = hash;
     $('q').value = s.q;
     showError($('error'), '');
     document.title = s.q + ' · Baton';
@@ -863,12 +1077,18 @@
     showView('doc');
     state.selected = -1;
     const back = $('back');
-    const backHash = state.lastSearchHash || (q ? searchHash({ q, filters: {}, sort: 'relevance', offset: 0 }) : '#/');
+    // Back goes where the document was opened from: the gap report or the results.
+    const fromGaps = state.from.startsWith('#/gaps');
+    const backHash = fromGaps
+      ? state.from
+      : state.lastSearchHash || (q ? searchHash({ q, filters: {}, sort: 'relevance', offset: 0 }) : '#/');
+    const backLabel = fromGaps ? 'backGaps' : backHash === '#/' ? 'backHome' : 'back';
     back.href = backHash;
-    back.querySelector('[data-i18n]').dataset.i18n = backHash === '#/' ? 'backHome' : 'back';
-    back.querySelector('[data-i18n]').textContent = t(backHash === '#/' ? 'backHome' : 'back');
+    back.querySelector('[data-i18n]').dataset.i18n = backLabel;
+    back.querySelector('[data-i18n]').textContent = t(backLabel);
     // q here is only the words to highlight; the box keeps the whole query the results came from.
-    if (state.lastSearchHash) $('q').value = state.lastSearchQ;
+    if (fromGaps) $('q').value = '';
+    else if (state.lastSearchHash) $('q').value = state.lastSearchQ;
     else if (q) $('q').value = q;
     showError($('doc-error'), '');
     const slot = $('doc-slot');
@@ -1016,6 +1236,882 @@
     }
   }
 
+  // ---- gaps ----------------------------------------------------------------------------------------
+  //
+  // #/gaps?as_of=YYYY-MM-DD&stale_days=N shows GET /api/gaps: the score and one bar per checklist area first,
+  // then what to write next. Every string of the report is someone's text (file names, headings, mail lines)
+  // and goes in as text. Decisions about entities POST to /api/entities/decision with the editor token, which
+  // is asked for on the first write and kept in sessionStorage (this tab only).
+
+  const STATES = ['covered', 'partial', 'missing'];
+  const STATE_MARK = { covered: '✓', partial: '◐', missing: '✗' };
+  const ENTITY_KINDS = ['client', 'partner', 'project', 'system'];
+  const GROUP_SHOWN = 20; // items shown per group before "show all"
+  const TOKEN_KEY = 'baton.editorToken';
+
+  function gapsParams(params) {
+    const out = {};
+    const asOf = (params.get('as_of') || '').trim();
+    if (/^\d{4}-\d{2}-\d{2}$/.test(asOf)) out.as_of = asOf;
+    const days = (params.get('stale_days') || '').trim();
+    if (/^\d{1,5}$/.test(days) && Number(days) > 0) out.stale_days = String(Number(days));
+    return out;
+  }
+
+  function gapsQuery(params, extra) {
+    const p = new URLSearchParams();
+    Object.keys(extra || {}).forEach((k) => p.set(k, extra[k]));
+    if (params.as_of) p.set('as_of', params.as_of);
+    if (params.stale_days) p.set('stale_days', params.stale_days);
+    return p.toString();
+  }
+
+  function gapsHash(params) {
+    const qs = gapsQuery(params);
+    return qs ? '#/gaps?' + qs : '#/gaps';
+  }
+
+  function stateOf(v) {
+    return STATES.indexOf(str(v)) >= 0 ? str(v) : 'missing';
+  }
+
+  function list(v) {
+    return Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined) : [];
+  }
+
+  function obj(v) {
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  }
+
+  // opts.keep: a reload after a decision (keep the scroll position and the open areas).
+  async function openGaps(params, opts) {
+    const my = ++state.seq;
+    const keep = !!(opts && opts.keep);
+    showView('gaps');
+    state.doc = null;
+    state.selected = -1;
+    state.from = gapsHash(params);
+    document.title = t('gapsTitle') + ' · Baton';
+    showError($('gaps-error'), '');
+    const prev = state.gaps;
+    const same = prev && gapsQuery(prev.params) === gapsQuery(params);
+    state.gaps = {
+      params,
+      data: same ? prev.data : null,
+      open: same ? prev.open : new Set(),
+      showAll: same ? prev.showAll : new Set(),
+      notice: keep && prev ? prev.notice : null,
+    };
+    if (!state.gaps.data) {
+      const slot = $('gaps-slot');
+      slot.textContent = '';
+      slot.appendChild(gapsHead(params, null));
+      slot.appendChild(el('p', 'opening', t('gapsLoading')));
+    }
+    setState('loading');
+    let data;
+    try {
+      data = await api('/api/gaps' + (gapsQuery(params) ? '?' + gapsQuery(params) : ''));
+    } catch (e) {
+      if (my !== state.seq) return;
+      state.gaps.data = null;
+      const slot = $('gaps-slot');
+      slot.textContent = '';
+      slot.appendChild(gapsHead(params, null)); // the date can still be corrected
+      showError($('gaps-error'), e.message);
+      setState('error');
+      return;
+    }
+    if (my !== state.seq) return;
+    state.gaps.data = data;
+    renderGaps();
+    if (!keep && !same) window.scrollTo(0, 0);
+    setState('done');
+    if (keep) {
+      const n = $('gaps-notice');
+      if (n) n.focus({ preventScroll: true });
+    }
+  }
+
+  function rerenderGaps() {
+    if (state.gaps && state.gaps.data) renderGaps();
+    else if (state.gaps) openGaps(state.gaps.params);
+  }
+
+  function renderGaps() {
+    const g = state.gaps;
+    const d = obj(g.data);
+    const byKey = new Map();
+    list(d.entities).forEach((e) => byKey.set(str(e.key), e));
+    document.title = t('gapsTitle') + ' · Baton';
+    const slot = $('gaps-slot');
+    slot.textContent = '';
+    const root = el('div', 'gaps');
+    root.id = 'gaps';
+    root.dataset.asOf = str(d.as_of);
+    root.appendChild(gapsHead(g.params, d));
+    root.appendChild(gapsOverview(d));
+    root.appendChild(gapsCoverage(d, byKey));
+    root.appendChild(gapsNext(d, byKey));
+    root.appendChild(gapsOthers(d, byKey));
+    root.appendChild(gapsNotice());
+    slot.appendChild(root);
+  }
+
+  // Title, the as-of date and staleness threshold (each change reloads), the Markdown download.
+  function gapsHead(params, d) {
+    const head = el('header', 'gaps-head');
+    const h1 = el('h1', 'gaps-title', t('gapsTitle'));
+    head.appendChild(h1);
+    head.appendChild(el('p', 'gaps-lead', t('gapsLead')));
+    const tools = el('div', 'gaps-tools');
+
+    const dateLabel = el('label', 'gaps-field');
+    dateLabel.appendChild(el('span', 'gaps-field-name', t('asOf')));
+    const date = el('input');
+    date.type = 'date';
+    date.id = 'gaps-as-of';
+    date.value = (d && str(d.as_of)) || params.as_of || '';
+    date.addEventListener('change', () => {
+      const v = date.value;
+      if (v && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return;
+      const next = Object.assign({}, params);
+      if (v) next.as_of = v;
+      else delete next.as_of;
+      go(gapsHash(next));
+    });
+    dateLabel.appendChild(date);
+    tools.appendChild(dateLabel);
+
+    const daysLabel = el('label', 'gaps-field');
+    daysLabel.appendChild(el('span', 'gaps-field-name', t('staleDays')));
+    const days = el('input');
+    days.type = 'number';
+    days.id = 'gaps-stale-days';
+    days.min = '1';
+    days.max = '36500';
+    days.inputMode = 'numeric';
+    days.value = (d && d.stale_days !== undefined ? str(d.stale_days) : '') || params.stale_days || '';
+    days.addEventListener('change', () => {
+      const v = days.value.trim();
+      if (v && !(/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 36500)) return;
+      const next = Object.assign({}, params);
+      if (v) next.stale_days = String(Number(v));
+      else delete next.stale_days;
+      go(gapsHash(next));
+    });
+    daysLabel.appendChild(days);
+    tools.appendChild(daysLabel);
+
+    if (params.as_of || params.stale_days) {
+      const today = el('a', 'gaps-today', t('backToToday'));
+      today.href = '#/gaps';
+      tools.appendChild(today);
+    }
+
+    const dl = el('a', 'gaps-download', t('download'));
+    dl.id = 'gaps-download';
+    // The report's own date, so the download says what the page shows.
+    const asOf = (d && str(d.as_of)) || params.as_of || '';
+    dl.href = '/api/gaps?' + gapsQuery(Object.assign({}, params, asOf ? { as_of: asOf } : {}), { format: 'md' });
+    dl.setAttribute('download', '');
+    tools.appendChild(dl);
+    head.appendChild(tools);
+
+    if (readToken()) {
+      const tk = el('p', 'gaps-token');
+      tk.appendChild(el('span', '', t('tokenKept') + ' · '));
+      const forget = el('button', 'link-button', t('tokenForget'));
+      forget.type = 'button';
+      forget.addEventListener('click', () => {
+        writeToken('');
+        tk.remove();
+      });
+      tk.appendChild(forget);
+      head.appendChild(tk);
+    }
+    return head;
+  }
+
+  function gapsOverview(d) {
+    const box = el('section', 'gaps-overview');
+    box.setAttribute('aria-label', t('score'));
+    const scoreBox = el('div', 'score-box');
+    const score = Number(d.score);
+    const num = el('p', 'score');
+    num.id = 'gaps-score';
+    num.appendChild(el('span', 'score-label', t('score')));
+    num.appendChild(el('span', 'score-num', Number.isFinite(score) ? String(Math.round(score * 10) / 10) : '–'));
+    num.appendChild(el('span', 'score-of', '/100'));
+    scoreBox.appendChild(num);
+    if (d.formula) scoreBox.appendChild(el('p', 'formula', str(d.formula)));
+    box.appendChild(scoreBox);
+
+    const meta = el('dl', 'gaps-meta');
+    const add = (key, value, cls) => {
+      if (!value) return;
+      const row = el('div', 'meta-item' + (cls ? ' ' + cls : ''));
+      row.appendChild(el('dt', '', t(key)));
+      row.appendChild(el('dd', '', value));
+      meta.appendChild(row);
+    };
+    const cl = obj(d.checklist);
+    const source = cl.source ? (state.lang === 'en' ? ' (' + str(cl.source) + ')' : '（' + str(cl.source) + '）') : '';
+    add('checklist', str(cl.name) + source, 'gaps-checklist');
+    add('asOf', str(d.as_of));
+    add('staleDays', d.stale_days !== undefined ? fmtCount(d.stale_days) : '');
+    add('documents', d.documents !== undefined ? fmtCount(d.documents) : '');
+    box.appendChild(meta);
+    return box;
+  }
+
+  function stateLabel(st) {
+    const pill = el('span', 'pill state-' + st);
+    pill.appendChild(el('span', 'pill-mark', STATE_MARK[st])).setAttribute('aria-hidden', 'true');
+    pill.appendChild(el('span', 'pill-text', t('states')[st]));
+    return pill;
+  }
+
+  function localName(x) {
+    const zh = str(x.zh);
+    const en = str(x.en);
+    return state.lang === 'en' ? en || zh : zh || en;
+  }
+
+  function safeId(s) {
+    return str(s).replace(/[^A-Za-z0-9_-]/g, '_');
+  }
+
+  function gapsCoverage(d, byKey) {
+    const sec = el('section', 'coverage');
+    sec.setAttribute('aria-labelledby', 'coverage-title');
+    const h2 = el('h2', 'gaps-h2', t('coverage'));
+    h2.id = 'coverage-title';
+    sec.appendChild(h2);
+    const areas = list(d.areas);
+    const counts = { covered: 0, partial: 0, missing: 0 };
+    areas.forEach((a) => counts[stateOf(a.state)]++);
+    const sum = el('p', 'coverage-summary');
+    sum.appendChild(document.createTextNode(
+      t('coverageSummary')(fmtCount(counts.covered), fmtCount(counts.partial), fmtCount(counts.missing))));
+    sum.appendChild(el('span', 'coverage-hint', t('coverageHint')));
+    sec.appendChild(sum);
+    const ol = el('ol', 'areas');
+    ol.id = 'areas';
+    areas.forEach((a) => ol.appendChild(areaRow(a, byKey)));
+    sec.appendChild(ol);
+    return sec;
+  }
+
+  function areaRow(a, byKey) {
+    const id = str(a.id);
+    const st = stateOf(a.state);
+    const open = state.gaps.open.has(id);
+    const li = el('li', 'area state-' + st);
+    li.dataset.area = id;
+    li.dataset.state = st;
+    const detailId = 'area-detail-' + safeId(id);
+    const btn = el('button', 'area-row');
+    btn.type = 'button';
+    btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    btn.setAttribute('aria-controls', detailId);
+    const other = state.lang === 'en' ? str(a.zh) : str(a.en);
+    const name = el('span', 'area-name', localName(a) || id);
+    if (other) name.title = other;
+    btn.appendChild(name);
+    const score = Math.min(1, Math.max(0, Number(a.score) || 0));
+    const pct = Math.round(score * 100);
+    const bar = el('span', 'bar');
+    bar.setAttribute('aria-hidden', 'true');
+    const fill = el('span', 'bar-fill');
+    fill.style.width = pct + '%'; // CSSOM, not a style attribute: allowed by the CSP
+    bar.appendChild(fill);
+    btn.appendChild(bar);
+    btn.appendChild(el('span', 'area-pct', pct + '%'));
+    btn.appendChild(stateLabel(st));
+    li.appendChild(btn);
+
+    const detail = el('div', 'area-detail');
+    detail.id = detailId;
+    detail.hidden = !open;
+    if (a.what) detail.appendChild(el('p', 'area-what', t('areaWhat') + str(a.what)));
+    if (a.missing) detail.appendChild(el('p', 'area-missing', t('areaMissing') + str(a.missing)));
+    const keys = list(a.entities).map(str);
+    if (keys.length) {
+      detail.appendChild(el('h3', 'detail-title', t('areaEntities')));
+      const ul = el('ul', 'area-entities');
+      keys.forEach((k) => {
+        const e = byKey.get(k);
+        const item = el('li', 'area-entity');
+        item.appendChild(el('span', 'area-entity-name', e ? str(e.name) || k : k));
+        if (e) item.appendChild(stateLabel(stateOf(e.write_up)));
+        ul.appendChild(item);
+      });
+      detail.appendChild(ul);
+    }
+    const evs = list(a.evidence);
+    if (evs.length) {
+      detail.appendChild(el('h3', 'detail-title', t('areaEvidence')));
+      detail.appendChild(evidenceList(evs, 'area-evidence'));
+    } else {
+      detail.appendChild(el('p', 'muted no-evidence', t('noEvidence')));
+    }
+    li.appendChild(detail);
+
+    btn.addEventListener('click', () => {
+      const show = detail.hidden;
+      detail.hidden = !show;
+      btn.setAttribute('aria-expanded', show ? 'true' : 'false');
+      if (show) state.gaps.open.add(id);
+      else state.gaps.open.delete(id);
+    });
+    return li;
+  }
+
+  // A link to the section (or document) a piece of evidence points at.
+  function evidenceLink(ev, label, q) {
+    const e = obj(ev);
+    const id = str(e.unit) || str(e.doc);
+    const text = label || str(e.title) || str(e.path) || t('untitled');
+    if (!id) return el('span', 'ev-link', text);
+    const a = el('a', 'ev-link', text);
+    a.href = docHash(id, q || '');
+    return a;
+  }
+
+  function evidenceItem(ev) {
+    const e = obj(ev);
+    const li = el('li', 'ev');
+    li.appendChild(evidenceLink(e));
+    if (e.section) li.appendChild(el('span', 'ev-section', str(e.section)));
+    if (e.path && str(e.path) !== str(e.title)) li.appendChild(el('span', 'ev-path', str(e.path)));
+    if (e.date) li.appendChild(el('span', 'ev-date', str(e.date)));
+    return li;
+  }
+
+  function evidenceList(evs, cls) {
+    const ul = el('ul', 'evidence' + (cls ? ' ' + cls : ''));
+    evs.forEach((ev) => ul.appendChild(evidenceItem(ev)));
+    return ul;
+  }
+
+  // ---- what to write next ----
+
+  function gapsNext(d, byKey) {
+    const entities = list(d.entities);
+    const demand = obj(d.demand);
+    const hygiene = obj(d.hygiene);
+    const groups = [
+      { id: 'undocumented', items: entities.filter((e) => stateOf(e.write_up) === 'missing'), render: (e) => entityRow(e, entities) },
+      { id: 'partial', items: entities.filter((e) => stateOf(e.write_up) === 'partial'), render: (e) => entityRow(e, entities) },
+      { id: 'facts', items: list(d.conversation_only), render: (f) => factRow(f, byKey) },
+      {
+        id: 'demand',
+        items: list(demand.not_found).map((x) => ({ x, opened: false }))
+          .concat(list(demand.not_opened).map((x) => ({ x, opened: true }))),
+        render: demandRow,
+      },
+      { id: 'stale', items: list(hygiene.stale), render: staleRow },
+      { id: 'markers', items: list(hygiene.markers), render: markerRow },
+      { id: 'references', items: list(hygiene.broken_references), render: referenceRow },
+      { id: 'secrets', items: list(d.secrets), render: secretRow },
+    ];
+
+    const sec = el('section', 'next');
+    sec.setAttribute('aria-labelledby', 'next-title');
+    const h2 = el('h2', 'gaps-h2', t('writeNext'));
+    h2.id = 'next-title';
+    sec.appendChild(h2);
+    sec.appendChild(el('p', 'gaps-lead', t('writeNextLead')));
+
+    // A ranked table of contents: every group with its count, the empty ones too (nothing to do is news).
+    const toc = el('ol', 'next-toc');
+    groups.forEach((g) => {
+      const li = el('li', g.items.length ? '' : 'empty-group');
+      if (g.items.length) {
+        const b = el('button', 'link-button', t('groups')[g.id]);
+        b.type = 'button';
+        b.addEventListener('click', () => {
+          const h = $('group-' + g.id + '-title');
+          if (!h) return;
+          h.scrollIntoView({ block: 'start' });
+          h.focus({ preventScroll: true });
+        });
+        li.appendChild(b);
+      } else {
+        li.appendChild(el('span', '', t('groups')[g.id]));
+      }
+      li.appendChild(el('span', 'toc-count', fmtCount(g.items.length)));
+      toc.appendChild(li);
+    });
+    sec.appendChild(toc);
+
+    groups.forEach((g) => {
+      if (g.items.length) sec.appendChild(groupSection(g.id, g.items, g.render));
+    });
+    return sec;
+  }
+
+  function groupSection(id, items, render) {
+    const box = el('section', 'todo-group');
+    box.id = 'group-' + id;
+    box.dataset.group = id;
+    const h3 = el('h3', 'group-title');
+    h3.id = 'group-' + id + '-title';
+    h3.tabIndex = -1;
+    h3.appendChild(el('span', '', t('groups')[id]));
+    h3.appendChild(el('span', 'group-count', t('groupCount')(fmtCount(items.length))));
+    box.setAttribute('aria-labelledby', h3.id);
+    box.appendChild(h3);
+    box.appendChild(el('p', 'group-hint', t('groupHints')[id]));
+    const ol = el('ol', 'todo-list');
+    const all = state.gaps.showAll.has(id);
+    items.forEach((item, i) => {
+      if (!all && i >= GROUP_SHOWN) return;
+      ol.appendChild(render(item));
+    });
+    box.appendChild(ol);
+    if (!all && items.length > GROUP_SHOWN) {
+      const more = el('button', 'link-button show-all', t('showAll')(fmtCount(items.length)));
+      more.type = 'button';
+      more.addEventListener('click', () => {
+        state.gaps.showAll.add(id);
+        const again = groupSection(id, items, render);
+        box.replaceWith(again);
+        const next = again.querySelectorAll('.todo-list > li')[GROUP_SHOWN];
+        const focusable = next && next.querySelector('a, button');
+        if (focusable) focusable.focus();
+      });
+      box.appendChild(more);
+    }
+    return box;
+  }
+
+  function kindBadge(kind) {
+    const k = str(kind);
+    const known = ENTITY_KINDS.indexOf(k) >= 0;
+    const b = el('span', 'badge ent-kind ent-kind-' + (known ? k : 'other'), known ? t('entityKinds')[k] : k || '?');
+    b.dataset.kind = k;
+    return b;
+  }
+
+  function entityRow(e, all) {
+    const li = el('li', 'ent');
+    const key = str(e.key);
+    const name = str(e.name) || key;
+    li.dataset.key = key;
+    li.dataset.writeUp = stateOf(e.write_up);
+
+    const head = el('div', 'ent-head');
+    head.appendChild(el('span', 'ent-name', name));
+    head.appendChild(kindBadge(e.kind));
+    if (str(e.decision) === 'confirmed') head.appendChild(el('span', 'badge ent-confirmed', t('confirmedTag')));
+    const meta = [];
+    const conv = Number(e.conversations) || 0;
+    const ment = Number(e.mentions) || 0;
+    if (conv) meta.push(t('conversations')(fmtCount(conv)));
+    if (ment) meta.push(t('mentions')(fmtCount(ment)));
+    if (e.last_seen) meta.push(t('lastSeen')(str(e.last_seen)));
+    if (meta.length) head.appendChild(el('span', 'ent-meta', meta.join(' · ')));
+    li.appendChild(head);
+
+    const aliases = list(e.aliases).map(str).filter(Boolean);
+    if (aliases.length) li.appendChild(labelled('ent-aliases', t('aliases'), el('span', '', aliases.join('、'))));
+    if (stateOf(e.write_up) !== 'missing') {
+      if (e.summary) li.appendChild(el('p', 'ent-summary', str(e.summary)));
+      const fields = list(e.fields);
+      if (fields.length) {
+        const ul = el('ul', 'fields');
+        fields.forEach((f) => {
+          const st = stateOf(f.state);
+          const item = el('li', 'field state-' + st);
+          item.dataset.field = str(f.id);
+          item.dataset.state = st;
+          item.appendChild(el('span', 'pill-mark', STATE_MARK[st])).setAttribute('aria-hidden', 'true');
+          const evs = list(f.evidence);
+          const label = localName(f) || str(f.id);
+          item.appendChild(evs.length ? evidenceLink(evs[0], label) : el('span', '', label));
+          item.appendChild(el('span', 'visually-hidden', '（' + t('states')[st] + '）'));
+          ul.appendChild(item);
+        });
+        li.appendChild(labelled('ent-fields', t('fields'), ul));
+      }
+      const ups = list(e.write_ups);
+      if (ups.length) li.appendChild(labelled('ent-writeups', t('writeUps'), evidenceList(ups)));
+    }
+    const seen = list(e.seen_in);
+    if (seen.length) li.appendChild(labelled('ent-seen', t('seenIn'), evidenceList(seen)));
+
+    li.appendChild(entityActions(e, all, li));
+    const panel = el('div', 'ent-panel');
+    panel.hidden = true;
+    li.appendChild(panel);
+    return li;
+  }
+
+  function labelled(cls, label, body) {
+    const box = el('div', 'labelled ' + cls);
+    box.appendChild(el('span', 'labelled-name', label));
+    box.appendChild(body);
+    return box;
+  }
+
+  function factRow(f, byKey) {
+    const li = el('li', 'fact');
+    const e = byKey.get(str(f.entity));
+    li.appendChild(el('div', 'fact-about', t('factAbout')(e ? str(e.name) || str(f.entity) : str(f.entity))));
+    li.appendChild(el('blockquote', 'fact-text', str(f.fact)));
+    const src = obj(f.source);
+    const line = el('div', 'fact-source');
+    line.appendChild(el('span', 'labelled-name', t('source')));
+    line.appendChild(evidenceLink(src));
+    if (src.date) line.appendChild(el('span', 'ev-date', str(src.date)));
+    li.appendChild(line);
+    return li;
+  }
+
+  function demandRow(item) {
+    const x = obj(item.x);
+    const li = el('li', 'demand' + (item.opened ? ' demand-not-opened' : ''));
+    const q = str(x.query) || str(x.example);
+    const a = el('a', 'demand-q', q);
+    a.href = searchHash({ q: str(x.example) || q, filters: {}, sort: 'relevance', offset: 0 });
+    li.appendChild(a);
+    const meta = [];
+    const n = fmtCount(Number(x.searches) || 0);
+    meta.push(item.opened ? t('searchesNotOpened')(n) : t('searches')(n, fmtCount(Number(x.zero_hits) || 0)));
+    if (x.last) meta.push(t('lastTime')(str(x.last).replace('T', ' ').replace(/Z$/, ' UTC')));
+    li.appendChild(el('span', 'demand-meta', meta.join(' · ')));
+    return li;
+  }
+
+  function staleRow(s) {
+    const li = el('li', 'stale-doc');
+    const doc = obj(s.doc);
+    li.appendChild(evidenceLink(doc, str(s.path) || str(doc.path)));
+    li.appendChild(el('span', 'stale-when', t('updated')(str(s.updated), fmtCount(Number(s.days) || 0))));
+    if (doc.title && str(doc.title) !== str(s.path)) li.appendChild(el('span', 'ev-section', str(doc.title)));
+    return li;
+  }
+
+  function lineLabel(x) {
+    const path = str(x.path) || str(obj(x.doc).path);
+    return x.line ? path + ':' + str(x.line) : path;
+  }
+
+  function markerRow(m) {
+    const li = el('li', 'marker');
+    li.appendChild(evidenceLink(m.doc, lineLabel(m), str(m.label)));
+    if (m.label) li.appendChild(el('span', 'badge marker-label', str(m.label)));
+    if (m.excerpt) li.appendChild(el('div', 'excerpt', str(m.excerpt)));
+    return li;
+  }
+
+  function referenceRow(r) {
+    const li = el('li', 'reference');
+    li.appendChild(evidenceLink(r.doc, lineLabel(r)));
+    li.appendChild(el('span', 'ref-target', t('refersTo')(str(r.value))));
+    if (r.excerpt) li.appendChild(el('div', 'excerpt', str(r.excerpt)));
+    return li;
+  }
+
+  // Where, what type and the masked value: nothing else of the line, even masked.
+  function secretRow(s) {
+    const li = el('li', 'secret');
+    li.appendChild(evidenceLink(s.doc, lineLabel(s)));
+    li.appendChild(labelled('secret-type', t('secretType'), el('span', 'badge', str(s.label))));
+    li.appendChild(labelled('secret-value', t('secretValue'), el('code', 'masked', str(s.value))));
+    return li;
+  }
+
+  function gapsOthers(d, byKey) {
+    const entities = list(d.entities);
+    const done = entities.filter((e) => stateOf(e.write_up) === 'covered');
+    const own = list(d.own_organisation).map(str).filter(Boolean);
+    const box = el('section', 'others');
+    if (!done.length && !own.length) return box;
+    const det = el('details', 'others-box');
+    det.appendChild(el('summary', 'others-summary', t('others')(fmtCount(done.length))));
+    det.appendChild(el('p', 'group-hint', t('othersLead')));
+    if (own.length) det.appendChild(el('p', 'own-org', t('ownOrg') + own.join('、')));
+    const ol = el('ol', 'todo-list');
+    done.forEach((e) => ol.appendChild(entityRow(e, entities)));
+    det.appendChild(ol);
+    box.appendChild(det);
+    return box;
+  }
+
+  // ---- entity decisions ----
+
+  function readToken() {
+    try {
+      return window.sessionStorage.getItem(TOKEN_KEY) || '';
+    } catch (e) {
+      return state.editorToken || '';
+    }
+  }
+
+  function writeToken(v) {
+    state.editorToken = v;
+    try {
+      if (v) window.sessionStorage.setItem(TOKEN_KEY, v);
+      else window.sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) {
+      // storage disabled: state.editorToken keeps it for this page
+    }
+  }
+
+  function entityActions(e, all, row) {
+    const name = str(e.name) || str(e.key);
+    const box = el('div', 'ent-actions');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', t('actionsLabel')(name));
+    const add = (action, handler) => {
+      const b = el('button', 'act act-' + action, t('actions')[action]);
+      b.type = 'button';
+      b.dataset.action = action;
+      b.title = t('actionHints')[action];
+      b.addEventListener('click', () => handler(b));
+      box.appendChild(b);
+    };
+    if (str(e.decision) === 'confirmed') add('undo', (b) => decide(e, 'undo', '', row, b));
+    else add('confirm', (b) => decide(e, 'confirm', '', row, b));
+    add('ignore', (b) => decide(e, 'ignore', '', row, b));
+    add('rename', (b) => askValue(e, 'rename', all, row, b));
+    add('merge', (b) => askValue(e, 'merge', all, row, b));
+    add('kind', (b) => askValue(e, 'kind', all, row, b));
+    return box;
+  }
+
+  // A small form in the entity's panel: a field, OK and Cancel; Escape cancels and gives the focus back.
+  function panelForm(row, opener, build, submit) {
+    const panel = row.querySelector('.ent-panel');
+    panel.textContent = '';
+    panel.hidden = false;
+    const form = el('form', 'ent-form');
+    form.setAttribute('autocomplete', 'off');
+    const field = build(form);
+    const ok = el('button', 'btn btn-primary', t('ok'));
+    ok.type = 'submit';
+    const cancel = el('button', 'btn', t('cancel'));
+    cancel.type = 'button';
+    const close = () => {
+      panel.textContent = '';
+      panel.hidden = true;
+      if (opener && opener.isConnected) opener.focus();
+    };
+    cancel.addEventListener('click', close);
+    form.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') {
+        ev.preventDefault();
+        close();
+      }
+    });
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      submit(field);
+    });
+    const buttons = el('span', 'ent-form-buttons');
+    buttons.appendChild(ok);
+    buttons.appendChild(cancel);
+    form.appendChild(buttons);
+    panel.appendChild(form);
+    if (field) field.focus();
+    return panel;
+  }
+
+  let formSeq = 0;
+
+  function fieldLabel(form, text, input) {
+    const id = 'ent-field-' + ++formSeq;
+    input.id = id;
+    const label = el('label', 'ent-form-label', text);
+    label.htmlFor = id;
+    form.appendChild(label);
+    form.appendChild(input);
+    return input;
+  }
+
+  function askValue(e, action, all, row, opener) {
+    const name = str(e.name) || str(e.key);
+    if (action === 'rename') {
+      panelForm(row, opener, (form) => {
+        const input = el('input', 'ent-input');
+        input.type = 'text';
+        input.required = true;
+        input.maxLength = 100;
+        input.value = name;
+        return fieldLabel(form, t('renameLabel')(name), input);
+      }, (input) => {
+        const v = input.value.trim();
+        if (v && v !== name) decide(e, 'rename', v, row, opener);
+      });
+    } else if (action === 'merge') {
+      const others = all.filter((o) => str(o.key) !== str(e.key));
+      if (!others.length) {
+        panelMessage(row, t('mergeNone'), false);
+        return;
+      }
+      panelForm(row, opener, (form) => {
+        const sel = el('select', 'ent-input ent-merge');
+        others.forEach((o) => {
+          const opt = el('option', '', (str(o.name) || str(o.key)) + ' · ' + kindName(o.kind));
+          opt.value = str(o.key);
+          sel.appendChild(opt);
+        });
+        return fieldLabel(form, t('mergeLabel')(name), sel);
+      }, (sel) => decide(e, 'merge', sel.value, row, opener));
+    } else if (action === 'kind') {
+      panelForm(row, opener, (form) => {
+        const sel = el('select', 'ent-input ent-kind-select');
+        ENTITY_KINDS.forEach((k) => {
+          const opt = el('option', '', t('entityKinds')[k]);
+          opt.value = k;
+          if (k === str(e.kind)) opt.selected = true;
+          sel.appendChild(opt);
+        });
+        return fieldLabel(form, t('kindLabel')(name), sel);
+      }, (sel) => {
+        if (sel.value !== str(e.kind)) decide(e, 'kind', sel.value, row, opener);
+      });
+    }
+  }
+
+  function kindName(kind) {
+    const k = str(kind);
+    return ENTITY_KINDS.indexOf(k) >= 0 ? t('entityKinds')[k] : k;
+  }
+
+  // The token form, with why it is asked for (or why the last one failed); then the decision again.
+  function askToken(e, action, value, row, opener, why) {
+    const panel = panelForm(row, opener, (form) => {
+      if (why) {
+        const err = el('p', 'ent-error', why);
+        err.setAttribute('role', 'alert');
+        form.appendChild(err);
+      }
+      form.appendChild(el('p', 'ent-hint', t('tokenHint')));
+      const input = el('input', 'ent-input ent-token');
+      input.type = 'password';
+      input.required = true;
+      input.setAttribute('autocomplete', 'off');
+      input.spellcheck = false;
+      return fieldLabel(form, t('tokenLabel'), input);
+    }, (input) => {
+      const v = input.value.trim();
+      if (!v) return;
+      writeToken(v);
+      decide(e, action, value, row, opener);
+    });
+    panel.classList.add('ent-panel-token');
+  }
+
+  function panelMessage(row, text, error) {
+    const panel = row.querySelector('.ent-panel');
+    panel.textContent = '';
+    panel.hidden = false;
+    const p = el('p', error ? 'ent-error' : 'ent-hint', text);
+    p.setAttribute('role', error ? 'alert' : 'status');
+    panel.appendChild(p);
+    return panel;
+  }
+
+  async function postDecision(body, token) {
+    let res;
+    try {
+      res = await fetch('/api/entities/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer ' + token },
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      return { ok: false, status: 0, error: '' };
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (err) {
+      data = null;
+    }
+    const error = data && typeof data.error === 'string' ? data.error : '';
+    return { ok: res.ok, status: res.status, error };
+  }
+
+  async function decide(e, action, value, row, opener) {
+    const token = readToken();
+    if (!token) {
+      askToken(e, action, value, row, opener, '');
+      return;
+    }
+    const buttons = Array.prototype.slice.call(row.querySelectorAll('.ent-actions button'));
+    buttons.forEach((b) => (b.disabled = true));
+    panelMessage(row, t('saving'), false);
+    const r = await postDecision({ key: str(e.key), action, value }, token);
+    buttons.forEach((b) => (b.disabled = false));
+    if (!r.ok) {
+      const said = r.error ? ' ' + t('serverSaid')(r.error) : '';
+      if (r.status === 401) {
+        writeToken('');
+        askToken(e, action, value, row, opener, t('err401'));
+      } else if (r.status === 403) {
+        panelMessage(row, t('err403') + said, true);
+      } else if (r.status === 400) {
+        panelMessage(row, t('err400') + (r.error || t('httpError')(400)), true);
+      } else if (r.status === 0) {
+        panelMessage(row, t('netError'), true);
+      } else {
+        panelMessage(row, t('httpError')(r.status) + said, true);
+      }
+      return;
+    }
+    const name = str(e.name) || str(e.key);
+    let shown = value;
+    if (action === 'kind') shown = kindName(value);
+    if (action === 'merge' && state.gaps && state.gaps.data) {
+      const into = list(state.gaps.data.entities).find((o) => str(o.key) === value);
+      if (into) shown = str(into.name) || value;
+    }
+    if (!state.gaps || state.view !== 'gaps') return; // the user went elsewhere meanwhile
+    state.gaps.notice = { action, name, value: shown, key: str(e.key) };
+    await openGaps(state.gaps.params, { keep: true });
+  }
+
+  // What the last decision did, with a way to undo it; it sticks to the bottom of the window.
+  function gapsNotice() {
+    const box = el('div', 'gaps-notice');
+    const n = state.gaps.notice;
+    if (!n) {
+      box.hidden = true;
+      return box;
+    }
+    box.id = 'gaps-notice';
+    box.tabIndex = -1;
+    box.setAttribute('role', 'status');
+    const text = t('done')[n.action];
+    box.appendChild(el('span', 'notice-text', text ? text(n.name, n.value) : n.action));
+    const row = el('span', 'notice-row');
+    if (n.action !== 'undo') {
+      const undo = el('button', 'btn', t('actions').undo);
+      undo.type = 'button';
+      undo.addEventListener('click', (ev) => decide({ key: n.key, name: n.name }, 'undo', '', box, ev.currentTarget));
+      row.appendChild(undo);
+    }
+    const x = el('button', 'btn notice-close', '×');
+    x.type = 'button';
+    x.setAttribute('aria-label', t('close'));
+    x.title = t('close');
+    x.addEventListener('click', () => {
+      state.gaps.notice = null;
+      box.remove();
+    });
+    row.appendChild(x);
+    box.appendChild(row);
+    const panel = el('div', 'ent-panel');
+    panel.hidden = true;
+    box.appendChild(panel);
+    return box;
+  }
+
   // ---- health --------------------------------------------------------------------------------------
 
   async function loadHealth() {
@@ -1085,6 +2181,8 @@
       if (sel >= 0) select(sel);
     } else if (state.view === 'doc' && state.doc) {
       renderDoc(false);
+    } else if (state.view === 'gaps') {
+      rerenderGaps();
     }
   }
 

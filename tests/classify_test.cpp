@@ -31,3 +31,19 @@ TEST_CASE("chat exports are communication, spreadsheets records, unless a folder
   CHECK(infer_kind("data/订单.xlsx", Format::xlsx, Document{}) == Kind::record);
   CHECK(infer_kind("操作手册/参数表.xlsx", Format::xlsx, Document{}) == Kind::manual);
 }
+
+TEST_CASE("declared_update: the date a document's header says it was last updated", "[classify]") {
+  CHECK(declared_update("整理：林晓雯　最后更新：2026-11-28\n\n正文") == "2026-11-28");
+  CHECK(declared_update("编写：张三 2026年3月5日\n正文") == "2026-03-05");
+  CHECK(declared_update("Last updated: 2024/01/31\nBody") == "2024-01-31");
+  // First draft and last revision: the later one.
+  CHECK(declared_update("编写：2025-01-02　修订：2025-06-30\n") == "2025-06-30");
+  // A date without a word that dates the text itself is an event, not an update.
+  CHECK(declared_update("双十二活动 2026-12-12 开始\n") == "");
+  // Only the header: a date deep in the body says nothing about the document.
+  std::string body;
+  for (int i = 0; i < 20; ++i) body += "第" + std::to_string(i) + "行\n";
+  CHECK(declared_update(body + "最后更新：2026-01-01\n") == "");
+  CHECK(declared_update("更新：2026-13-40\n") == "");
+  CHECK(declared_update("") == "");
+}

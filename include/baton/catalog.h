@@ -31,6 +31,17 @@ struct SourceRecord {
   int units = 0;         ///< Xapian documents (sections) it produced
 };
 
+/// Something the gap view must point out in a document: an unfinished marker, a secret, a reference
+/// to another document.
+struct FindingRecord {
+  std::string kind;     ///< "marker", "secret", "reference"
+  int line = 0;         ///< 1-based, in the file for text formats (Markdown, plain text), else in the section
+  std::string section;  ///< heading path of the section it is in ("" for text formats)
+  std::string label;    ///< the marker word, the secret's type, or how the reference was written
+  std::string excerpt;  ///< the line, secrets masked
+  std::string value;    ///< a secret's masked value, or the referenced path or title
+};
+
 /// Metadata of one indexed document (its text lives in the index).
 struct DocumentRecord {
   std::string id;
@@ -50,6 +61,26 @@ struct DocumentRecord {
   std::vector<std::string> organisations;
   std::vector<std::string> clients;
   std::vector<std::string> projects;
+  std::string updated;                     ///< the date the text says it was last updated ("最后更新：…"), or ""
+  std::vector<FindingRecord> findings;     ///< written with the document; not read back by document()
+};
+
+/// What a person decided about an entity the gap view found; survives every re-index.
+struct EntityDecision {
+  std::string key;     ///< the entity's key (its normalised name)
+  std::string action;  ///< "confirm", "ignore", "rename", "merge", "kind"
+  std::string value;   ///< rename: the new name; merge: the key merged into; kind: client/project/partner/system
+  std::string at;
+};
+
+/// Searches grouped by their normalised text, for the gap view's demand signals.
+struct QueryDemand {
+  std::string query;         ///< normalised
+  std::string example;       ///< as last typed
+  std::int64_t searches = 0;
+  std::int64_t zero_hits = 0;  ///< of them, how many found nothing
+  std::int64_t opened = 0;     ///< of them, how many had a result opened
+  std::string last;            ///< when it was last searched
 };
 
 /// One search, as the search log keeps it (for the gap view's demand signals).
@@ -109,6 +140,10 @@ class Catalog {
   void put_documents(const std::string& source_id, const std::vector<DocumentRecord>& docs);
   /// A document by id, or nullopt.
   std::optional<DocumentRecord> document(const std::string& id);
+  /// Every document (without findings), by path.
+  std::vector<DocumentRecord> documents();
+  /// Every finding, with the id of its document.
+  std::vector<std::pair<std::string, FindingRecord>> findings();
   /// Forgets every source and document (the index is being rebuilt); the search log stays.
   void forget_sources();
   /// Failed sources (for reports), newest first.
@@ -121,6 +156,15 @@ class Catalog {
   std::vector<SearchLogEntry> recent_searches(int limit);
   /// Results opened from a search.
   std::vector<SearchOpen> opens_of(std::int64_t search_id);
+  /// The search log grouped by normalised query (free text only, not filter-only browsing).
+  std::vector<QueryDemand> query_demand();
+
+  /// Entity decisions, by key.
+  std::vector<EntityDecision> entity_decisions();
+  /// Records a decision (replacing an earlier one for the same key).
+  void decide_entity(const EntityDecision& decision);
+  /// Forgets the decision about `key`; false if there was none.
+  bool undo_entity_decision(const std::string& key);
 
   void set_meta(const std::string& key, const std::string& value);
   std::optional<std::string> meta(const std::string& key);

@@ -29,7 +29,14 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  ///< 0 = any free port
   unsigned threads = 8;
+  std::filesystem::path data_dir;           ///< for the gap report and entity decisions
+  std::filesystem::path checklist;          ///< the gap report's checklist (default: see GapOptions)
+  /// Tokens that may write (entity decisions), sent as "Authorization: Bearer TOKEN". None: writing is refused.
+  std::vector<std::string> editor_tokens;
 };
+
+/// True if `given` equals one of `tokens`, in time that does not depend on where they differ.
+bool token_matches(std::string_view given, const std::vector<std::string>& tokens);
 
 class Server {
  public:

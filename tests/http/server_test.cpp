@@ -332,3 +332,100 @@ TEST_CASE("baton index killed at random moments always leaves a usable index, an
     CHECK(ra->total == rb->total);
   }
 }
+
+TEST_CASE("GET /api/gaps reports on the demo handover; Markdown for sign-off; bad parameters are 400", "[http][gaps]") {
+  const json report = get_json("/api/gaps?as_of=2026-12-10", 200);
+  CHECK(report["areas"].size() == 13);
+  CHECK(report["as_of"] == "2026-12-10");
+  CHECK(report["score"].get<double>() > 0);
+  CHECK(report["score"].get<double>() <= 100);
+  CHECK_FALSE(report["formula"].get<std::string>().empty());
+  CHECK_FALSE(report["entities"].empty());
+  CHECK_FALSE(report["checklist"]["name"].get<std::string>().empty());
+  // The demo's secret is listed masked and never in full.
+  REQUIRE_FALSE(report["secrets"].empty());
+  CHECK(report.dump().find("Qh@Test2026") == std::string::npos);
+
+  auto md = DemoServer::get().client().Get("/api/gaps?format=md&as_of=2026-12-10");
+  REQUIRE(md);
+  CHECK(md->status == 200);
+  CHECK_THAT(md->get_header_value("Content-Type"), Catch::StartsWith("text/markdown"));
+  CHECK_THAT(md->get_header_value("Content-Disposition"), Catch::Contains("handover-gaps-2026-12-10.md"));
+  CHECK_THAT(md->body, Catch::Contains("交接缺口报告"));
+
+  get_json("/api/gaps?as_of=someday", 400);
+  get_json("/api/gaps?stale_days=0", 400);
+  get_json("/api/gaps?stale_days=abc", 400);
+  get_json("/api/gaps?format=pdf", 400);
+}
+
+TEST_CASE("entity decisions need an editor token, compared exactly", "[http][gaps]") {
+  // The demo server has no editor token: writing is refused outright.
+  auto refused = DemoServer::get().client().Post("/api/entities/decision", R"({"key": "x", "action": "ignore"})", "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 403);
+  CHECK_THAT(refused->body, Catch::Contains("BATON_EDITOR_TOKEN"));
+
+  test::TempDir data;
+  ::setenv("BATON_EDITOR_TOKEN", "s3cret-token,other-token", 1);
+  test::Process server({test::baton_bin(), "serve", "--port", "0", "--data-dir", data.path().string(), test::demo_root()});
+  ::unsetenv("BATON_EDITOR_TOKEN");
+  REQUIRE(server.read_until("/  (", std::chrono::seconds(120)));
+  std::smatch m;
+  const std::string out = server.output();
+  REQUIRE(std::regex_search(out, m, std::regex("serving http://127\\.0\\.0\\.1:([0-9]+)/")));
+  httplib::Client client("127.0.0.1", std::stoi(m[1].str()));
+  client.set_read_timeout(30, 0);
+
+  const json before = json::parse(client.Get("/api/gaps?as_of=2026-12-10")->body);
+  REQUIRE_FALSE(before["entities"].empty());
+  const std::string key = before["entities"][0]["key"];
+  const std::string body = json{{"key", key}, {"action", "ignore"}}.dump();
+  const auto post = [&](const std::string& token, const std::string& payload) {
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    auto res = client.Post("/api/entities/decision", headers, payload, "application/json");
+    REQUIRE(res);
+    INFO(res->body);
+    CHECK_FALSE(json::parse(res->body, nullptr, false).is_discarded());
+    return res->status;
+  };
+  CHECK(post("", body) == 401);
+  CHECK(post("s3cret-toke", body) == 401);
+  CHECK(post("s3cret-token-and-more", body) == 401);
+  CHECK(post("s3cret-token", "not json") == 400);
+  CHECK(post("s3cret-token", R"({"key": 5, "action": "ignore"})") == 400);
+  CHECK(post("s3cret-token", json{{"key", key}, {"action", "explode"}}.dump()) == 400);
+  CHECK(post("s3cret-token", json{{"key", key}, {"action", "rename"}}.dump()) == 400);
+  // Nothing was written by the refused requests.
+  CHECK(json::parse(client.Get("/api/gaps?as_of=2026-12-10")->body)["entities"][0]["key"] == key);
+
+  CHECK(post("other-token", body) == 200);
+  const json after = json::parse(client.Get("/api/gaps?as_of=2026-12-10")->body);
+  for (const auto& e : after["entities"]) CHECK(e["key"] != key);
+}
+
+TEST_CASE("baton gaps prints the report as text, Markdown and the API's JSON", "[cli][gaps]") {
+  auto& server = DemoServer::get();
+  auto json_out = test::run_baton({"gaps", "--data-dir", server.data_dir(), "--as-of", "2026-12-10", "--format", "json"});
+  REQUIRE(json_out.status == 0);
+  const json printed = json::parse(json_out.output);
+  const json api = get_json("/api/gaps?as_of=2026-12-10", 200);
+  CHECK(printed["score"] == api["score"]);
+  CHECK(printed["areas"].size() == api["areas"].size());
+  CHECK(printed["entities"].size() == api["entities"].size());
+
+  auto text = test::run_baton({"gaps", "--data-dir", server.data_dir(), "--as-of", "2026-12-10"});
+  REQUIRE(text.status == 0);
+  CHECK_THAT(text.output, Catch::Contains("Completeness") && Catch::Contains("客户资料"));
+  auto md = test::run_baton({"gaps", "--data-dir", server.data_dir(), "--format", "md", "--as-of", "2026-12-10"});
+  REQUIRE(md.status == 0);
+  CHECK_THAT(md.output, Catch::StartsWith("# 交接缺口报告"));
+  auto bad = test::run_baton({"gaps", "--data-dir", server.data_dir(), "--as-of", "2026-02-30x"});
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.output, Catch::Contains("YYYY-MM-DD"));
+  test::TempDir tmp;
+  auto bad_checklist = test::run_baton({"gaps", "--data-dir", server.data_dir(), "--checklist", (tmp / "none.json").string()});
+  CHECK(bad_checklist.status == 1);
+  CHECK_THAT(bad_checklist.output, Catch::Contains("checklist"));
+}

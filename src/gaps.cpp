@@ -1,0 +1,1382 @@
+// The gap analysis: checklist areas, entities and their write-ups, conversation-only facts, demand,
+// hygiene and secrets. See gaps.h for what each part means.
+#include "baton/gaps.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "baton/catalog.h"
+#include "baton/findings.h"
+#include "baton/index.h"
+#include "baton/text.h"
+
+namespace fs = std::filesystem;
+
+namespace baton {
+
+namespace {
+
+constexpr std::size_t max_evidence = 5;
+constexpr std::size_t max_seen_in = 5;
+constexpr std::size_t facts_per_entity = 3;
+constexpr std::size_t max_facts = 40;
+constexpr std::size_t max_demand = 30;
+
+// --- text helpers -------------------------------------------------------------------------------
+
+std::vector<std::string> code_points(std::string_view s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    out.emplace_back(s.substr(i, std::min(n, s.size() - i)));
+    i += n;
+  }
+  return out;
+}
+
+bool has_cjk(std::string_view s) {
+  for (const auto& cp : code_points(s))
+    if (cp.size() >= 3) {
+      const auto* b = reinterpret_cast<const unsigned char*>(cp.data());
+      const unsigned u = cp.size() == 3 ? ((b[0] & 0x0Fu) << 12) | ((b[1] & 0x3Fu) << 6) | (b[2] & 0x3Fu)
+                                        : ((b[0] & 0x07u) << 18) | ((b[1] & 0x3Fu) << 12) | ((b[2] & 0x3Fu) << 6) | (b[3] & 0x3Fu);
+      if (is_cjk(u)) return true;
+    }
+  return false;
+}
+
+bool contains(std::string_view text, std::string_view part) { return !part.empty() && text.find(part) != std::string_view::npos; }
+
+// Removes every occurrence of the strings in `cut` (after folding) and everything in brackets.
+std::string strip_brackets(std::string s) {
+  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", ")"}, {"（", "）"}, {"[", "]"}, {"【", "】"}}) {
+    for (std::size_t a; (a = s.find(open)) != std::string::npos;) {
+      const std::size_t b = s.find(close, a + open.size());
+      s.erase(a, b == std::string::npos ? std::string::npos : b + close.size() - a);
+    }
+  }
+  return s;
+}
+
+// "1. 宏昌包材（台湾台中）" → "宏昌包材": numbering and bracketed remarks off a heading ("2026Q4续约攻坚"
+// keeps its year: numbering ends in a separator).
+std::string clean_heading(std::string_view heading) {
+  // Alternations, not bracket classes: std::regex matches bytes, and a class of Chinese characters
+  // would match single bytes of other characters.
+  static const std::regex numbering(
+      R"(^\s*(\d+(\.\d+)*(\.|、|\)|）)?\s+|\d+(\.\d+)*(\.|、|\)|）)|(一|二|三|四|五|六|七|八|九|十)+(、|\.|．)\s*|(\(|（)(一|二|三|四|五|六|七|八|九|十|\d)+(\)|）)\s*|第(一|二|三|四|五|六|七|八|九|十|\d)+(章|节|部分|条)\s*))");
+  const std::string s = strip_brackets(std::string(trim(heading)));
+  return std::string(trim(std::regex_replace(s, numbering, "", std::regex_constants::format_first_only)));
+}
+
+// Matching form: folded (case, width, Traditional), without spaces and punctuation.
+std::string fold(std::string_view s) {
+  const std::string n = normalize_for_index(s);
+  std::string out;
+  for (const auto& cp : code_points(n)) {
+    if (cp.size() == 1 && !std::isalnum(static_cast<unsigned char>(cp[0]))) continue;
+    static constexpr std::string_view punctuation[] = {"，", "。", "、", "·", "・", "：", "“", "”"};
+    if (std::find(std::begin(punctuation), std::end(punctuation), std::string_view(cp)) != std::end(punctuation)) continue;
+    out += cp;
+  }
+  return out;
+}
+
+// Places a company name may start with ("北京华辰物流" is 华辰物流).
+constexpr std::string_view places[] = {
+    "北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "宁波", "温州", "南京", "苏州", "无锡", "厦门", "福州",
+    "成都", "武汉", "西安", "长沙", "郑州", "济南", "青岛", "合肥", "大连", "沈阳", "东莞", "佛山", "义乌", "金华",
+    "台湾", "台北", "台中", "香港", "澳门", "浙江", "江苏", "广东", "福建", "山东", "四川", "湖北", "湖南", "河南",
+    "常州", "嘉兴", "昆山", "太仓", "绍兴", "湖州", "台州", "扬州", "南通", "徐州", "泉州", "中山", "珠海", "惠州",
+    "烟台", "潍坊", "昆明", "贵阳", "南宁", "南昌", "兰州", "太原", "石家庄", "哈尔滨", "长春", "海口", "汕头", "江门",
+    "临沂", "镇江", "泰州", "盐城", "淮安", "连云港", "丽水", "衢州", "舟山", "漳州", "莆田", "晋江", "顺德", "安徽",
+    "江西", "河北", "山西", "陕西", "辽宁", "吉林", "黑龙江", "广西", "云南", "贵州", "海南"};
+
+// Words a company's trade name ends with ("新锐纺织", "智眸科技").
+const std::vector<std::string>& trade_suffixes() {
+  static const std::vector<std::string> s = {"科技", "信息", "物流", "冷链", "纺织", "电子", "贸易", "商贸", "实业", "制造",
+                                             "精密", "化工", "家电", "汽配", "包材", "传媒", "文创", "食品", "餐饮", "医药",
+                                             "服饰", "家居", "五金", "机械", "电器", "印刷", "包装", "供应链", "快运", "快递",
+                                             "货运", "货代", "母婴", "工厂", "厨具厂", "软件", "网络", "咨询", "广告", "建材"};
+  return s;
+}
+
+// A company's distinctive part: "北京华辰物流有限公司" → "华辰物流", "Northwind Trading Ltd" → "northwindtrading".
+std::string core_name_uncached(std::string_view name) {
+  std::string s = fold(strip_brackets(std::string(name)));
+  static constexpr std::string_view suffixes[] = {"股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司",
+                                                  "coltd", "ltd", "limited", "inc", "llc", "gmbh", "corp", "corporation", "co"};
+  for (bool again = true; again;) {
+    again = false;
+    for (std::string_view suffix : suffixes)
+      if (s.size() > suffix.size() + 3 && s.ends_with(suffix)) {
+        s.resize(s.size() - suffix.size());
+        again = true;
+      }
+  }
+  for (std::string_view place : places)
+    if (s.starts_with(place) && code_points(s).size() >= code_points(place).size() + 2) {
+      s.erase(0, place.size());
+      break;
+    }
+  return s;
+}
+
+// Entity merging compares every pair of names: each name's core is worked out once.
+const std::string& core_name(const std::string& name) {
+  thread_local std::unordered_map<std::string, std::string> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) it = cache.emplace(name, core_name_uncached(name)).first;
+  return it->second;
+}
+
+// True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in
+// 宏昌包装材料, 华辰 in 华辰物流.
+bool abbreviates(const std::string& shorter, const std::string& longer) {
+  const auto a = code_points(shorter), b = code_points(longer);
+  if (a.size() < 2 || a.size() > b.size() || a.front() != b.front()) return false;
+  std::size_t j = 0;
+  for (const auto& c : b)
+    if (j < a.size() && c == a[j]) ++j;
+  return j == a.size();
+}
+
+std::string pinyin_uncached(const std::string& cjk) {
+  static std::mutex mutex;
+  static std::unique_ptr<icu::Transliterator> to_latin = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(
+        icu::Transliterator::createInstance("Han-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  if (!to_latin) return {};
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(cjk);
+  {
+    std::lock_guard lock(mutex);
+    to_latin->transliterate(u);
+  }
+  std::string out, latin;
+  u.toUTF8String(latin);
+  for (char c : latin)
+    if (std::isalnum(static_cast<unsigned char>(c))) out += c;
+  return out;
+}
+
+const std::string& pinyin(const std::string& cjk) {
+  thread_local std::unordered_map<std::string, std::string> cache;
+  auto it = cache.find(cjk);
+  if (it == cache.end()) it = cache.emplace(cjk, pinyin_uncached(cjk)).first;
+  return it->second;
+}
+
+bool is_domain(std::string_view s) {
+  return s.find('.') != std::string_view::npos && s.find(' ') == std::string_view::npos && !has_cjk(s);
+}
+
+// "ruifeng-trade.com" → "ruifengtrade"; "mail.northwind.co.uk" → "northwind".
+std::string domain_label(std::string_view domain) {
+  std::vector<std::string> labels;
+  for (std::size_t start = 0; start <= domain.size();) {
+    const std::size_t dot = std::min(domain.find('.', start), domain.size());
+    labels.emplace_back(domain.substr(start, dot - start));
+    start = dot + 1;
+  }
+  static const std::set<std::string> generic = {"com", "cn", "net", "org", "co", "uk", "tw", "hk", "jp", "de",
+                                                "io", "biz", "info", "mail", "www", "edu", "gov", "ltd"};
+  std::string best;
+  for (const auto& l : labels)
+    if (!generic.count(ascii_lower(l)) && l.size() > best.size()) best = ascii_lower(l);
+  std::string out;
+  for (char c : best)
+    if (std::isalnum(static_cast<unsigned char>(c))) out += c;
+  return out;
+}
+
+// A domain names the same company as `name` when its label starts with the name's pinyin or first word.
+bool domain_matches(const std::string& domain, const std::string& name) {
+  const std::string label = domain_label(domain);
+  if (label.size() < 3) return false;
+  const std::string core = core_name(name);
+  if (has_cjk(core)) {
+    const auto chars = code_points(core);
+    if (chars.size() < 2) return false;
+    const std::string py = pinyin(chars[0] + chars[1]);
+    return py.size() >= 4 && label.starts_with(py);
+  }
+  const std::string first = ascii_lower(std::string(trim(name)).substr(0, std::string(trim(name)).find(' ')));
+  std::string word;
+  for (char c : first)
+    if (std::isalnum(static_cast<unsigned char>(c))) word += c;
+  return word.size() >= 4 && label.starts_with(word);
+}
+
+// --- dates --------------------------------------------------------------------------------------
+
+std::string today_iso() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Days since 1970 of an ISO date; nullopt if it is not one.
+std::optional<long> day_number(std::string_view iso) {
+  if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-') return std::nullopt;
+  std::tm tm{};
+  try {
+    tm.tm_year = std::stoi(std::string(iso.substr(0, 4))) - 1900;
+    tm.tm_mon = std::stoi(std::string(iso.substr(5, 2))) - 1;
+    tm.tm_mday = std::stoi(std::string(iso.substr(8, 2)));
+  } catch (...) {
+    return std::nullopt;
+  }
+  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31) return std::nullopt;
+  return static_cast<long>(timegm(&tm) / 86400);
+}
+
+// --- the material ---------------------------------------------------------------------------------
+
+struct Unit {
+  std::string id;
+  std::vector<std::string> headings;  // the section's heading path (cleaned), title not repeated
+  std::string label;                  // as shown
+  std::string text;
+  std::string folded_text;            // fold()ed text and headings, for matching names and cues
+};
+
+struct Doc {
+  DocumentRecord rec;
+  bool conversation = false;
+  std::vector<Unit> units;
+  std::string folded_title;
+};
+
+Evidence evidence_of(const Doc& d, const Unit* u = nullptr) {
+  return {u ? u->id : std::string(), d.rec.id, d.rec.path, d.rec.title, u ? u->label : std::string(), d.rec.date};
+}
+
+std::vector<std::string> split_label(const std::string& label) {
+  std::vector<std::string> out;
+  static const std::string sep = " › ";
+  for (std::size_t start = 0; start <= label.size();) {
+    const std::size_t end = std::min(label.find(sep, start), label.size());
+    if (end > start) out.push_back(clean_heading(label.substr(start, end - start)));
+    start = end + sep.size();
+  }
+  return out;
+}
+
+// Reads every document's sections from the index.
+void load_units(const fs::path& data_dir, std::vector<Doc>& docs) {
+  Xapian::Database db(index_path(data_dir).string());
+  for (Doc& d : docs) {
+    const std::string term = std::string(schema::doc_prefix) + d.rec.id;
+    std::vector<std::pair<double, Unit>> units;
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+      const Xapian::Document xdoc = db.get_document(*it);
+      auto u = schema::decode_unit(xdoc.get_data());
+      if (!u) continue;
+      Unit unit{u->id, split_label(u->section), u->section, u->text, {}};
+      unit.folded_text = fold(u->section + "\n" + u->text);
+      units.emplace_back(Xapian::sortable_unserialise(xdoc.get_value(schema::ordinal_slot)), std::move(unit));
+    }
+    std::sort(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [order, unit] : units) d.units.push_back(std::move(unit));
+  }
+}
+
+// --- cues: headings and labelled lines ------------------------------------------------------------
+
+struct CueSet {
+  std::vector<std::string> folded;
+  explicit CueSet(const std::vector<std::string>& cues) {
+    for (const auto& c : cues)
+      if (auto f = fold(c); !f.empty()) folded.push_back(std::move(f));
+  }
+  bool in(std::string_view folded_text) const {
+    return std::any_of(folded.begin(), folded.end(), [&](const std::string& c) { return contains(folded_text, c); });
+  }
+};
+
+// The label of a line like "- 联系人：陳怡君" or "**Contacts**: ..." (folded), or "".
+std::string line_label(std::string_view line) {
+  line = trim(line);
+  while (!line.empty() && (line.front() == '-' || line.front() == '*' || line.front() == '+' || line.front() == '|' || line.front() == ' '))
+    line.remove_prefix(1);
+  if (line.starts_with("•")) line.remove_prefix(std::string_view("•").size());
+  std::size_t colon = std::min(line.find("："), line.find(':'));
+  if (colon == std::string_view::npos || colon == 0 || colon > 36) return {};
+  return fold(line.substr(0, colon));
+}
+
+// The characters of a unit's lines whose label matches the cues ("- 联系人：陳怡君"); 0 if none does.
+std::size_t labelled_chars(const Unit& u, const CueSet& cues) {
+  std::size_t pos = 0, chars = 0;
+  const std::string_view text = u.text;
+  while (pos < text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line = text.substr(pos, end - pos);
+    if (const std::string label = line_label(line); !label.empty() && cues.in(label))
+      chars += static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' '; }));
+    pos = end + 1;
+  }
+  return chars;
+}
+
+bool labelled_line(const Unit& u, const CueSet& cues) { return labelled_chars(u, cues) > 0; }
+
+bool heading_matches(const Unit& u, const CueSet& cues) {
+  return std::any_of(u.headings.begin(), u.headings.end(), [&](const std::string& h) { return cues.in(fold(h)); });
+}
+
+std::size_t char_count(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
+}
+
+// --- entities -----------------------------------------------------------------------------------
+
+struct Scope {  // a write-up: a whole document, or a subtree of its sections
+  const Doc* doc = nullptr;
+  std::string heading;  // "" = the whole document
+};
+
+struct Candidate {
+  std::string name;
+  std::map<std::string, int> names;  // every name seen, with how often
+  std::map<std::string, int> kinds;  // kind votes
+  std::vector<Scope> write_ups;
+  bool from_mail = false;            // seen as a mail correspondent's organisation
+  std::set<std::string> mail_docs;   // mails whose organisations name it
+};
+
+class EntityFinder {
+ public:
+  EntityFinder(const Checklist& checklist, const std::vector<Doc>& docs) : checklist_(checklist), docs_(docs) {}
+
+  std::vector<Candidate> find() {
+    for (const Doc& d : docs_) {
+      if (d.conversation) {
+        from_mail(d);
+        from_chat_name(d);
+        from_text(d);
+        named_things(d);
+      } else {
+        from_folders(d);
+        from_rollup(d);
+      }
+    }
+    // Systems and projects that only conversations name: counted once per conversation, kept when
+    // at least two name them (once is chatter).
+    for (const auto& [name, seen] : things_)
+      if (seen.second.size() >= 2) add(name, seen.first, 1);
+    return std::move(candidates_);
+  }
+
+ private:
+  // 客户/Northwind_Trading.md, 客户/瑞丰/报价.md: a write-up of the entity its folder names.
+  void from_folders(const Doc& d) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0; start <= d.rec.path.size();) {
+      const std::size_t slash = std::min(d.rec.path.find('/', start), d.rec.path.size());
+      if (slash > start) parts.push_back(d.rec.path.substr(start, slash - start));
+      start = slash + 1;
+    }
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      const EntityKind* kind = kind_of_folder(parts[i]);
+      if (!kind) continue;
+      std::string name = parts[i + 1];
+      if (i + 2 == parts.size()) name = fs::path(name).stem().string();  // the file itself
+      std::replace(name.begin(), name.end(), '_', ' ');
+      name = clean_heading(name);
+      // A list of them ("客户总表") is not one of them: its table rows name them.
+      if (list_like(name)) {
+        from_table(d, *kind);
+        return;
+      }
+      name = entity_of_file_name(name);
+      if (name.empty()) continue;
+      Candidate& c = add(name, kind->id, 3);
+      c.write_ups.push_back({&d, {}});
+      if (const std::string t = clean_heading(d.rec.title); !t.empty() && t != name && related(t, name)) ++c.names[t];
+      return;
+    }
+  }
+
+  // "德纳精密_客户档案" → 德纳精密, "易管家ERP操作说明" → 易管家ERP, "Nordvik_Home_notes_EN" → Nordvik Home,
+  // "绿源环保-危废处置" → 绿源环保: what a write-up's file is named for, without the words for the document.
+  static std::string entity_of_file_name(std::string name) {
+    static const std::vector<std::string> document_words = {
+        "客户档案", "客户资料", "客户信息", "基本信息", "操作说明", "使用说明", "对接说明", "使用手册", "操作手册", "使用要点",
+        "项目进度", "进度", "说明", "手册", "资料", "信息", "介绍", "简介", "笔记", "档案", "要点", "notes", "note", "profile",
+        "en", "cn", "zh", "v1", "v2", "draft", "草稿"};
+    std::vector<std::string> tokens;
+    for (std::size_t start = 0; start <= name.size();) {
+      const std::size_t end = std::min(name.find_first_of("_- ", start), name.size());
+      if (end > start) tokens.push_back(name.substr(start, end - start));
+      start = end + 1;
+    }
+    const auto is_document_word = [&](const std::string& t) {
+      return std::find(document_words.begin(), document_words.end(), ascii_lower(t)) != document_words.end();
+    };
+    while (tokens.size() > 1 && is_document_word(tokens.back())) tokens.pop_back();
+    // A Chinese name, then what the file says about it.
+    if (tokens.size() > 1 && has_cjk(tokens[0]) && has_cjk(tokens[1]) && code_points(tokens[0]).size() >= 2) tokens.resize(1);
+    std::string out;
+    for (const auto& t : tokens) out += (out.empty() || (has_cjk(out) && has_cjk(t)) ? "" : " ") + t;
+    for (const auto& word : document_words)
+      if (out.ends_with(word) && code_points(out).size() > code_points(word).size() + 1 && has_cjk(word)) {
+        out = std::string(trim(out.substr(0, out.size() - word.size())));
+        break;
+      }
+    return out;
+  }
+
+  static bool list_like(const std::string& name) {
+    static const CueSet words({"总表", "清单", "一览", "汇总", "列表", "名单", "名录", "索引", "目录", "overview", "list", "index", "readme"});
+    return words.in(fold(name));
+  }
+
+  // The rows of a list of entities ("| 6 | 合肥蓝湾冷链物流有限公司 | …"): each company named in a cell is
+  // one (mentioned, not written up).
+  void from_table(const Doc& d, const EntityKind& kind) {
+    for (const Unit& u : d.units) {
+      std::size_t pos = 0;
+      while (pos < u.text.size()) {
+        const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
+        const std::string line = u.text.substr(pos, end - pos);
+        pos = end + 1;
+        if (line.find('|') == std::string::npos) continue;
+        for (std::size_t c = 0; c <= line.size();) {
+          const std::size_t bar = std::min(line.find('|', c), line.size());
+          const std::string cell(trim(std::string_view(line).substr(c, bar - c)));
+          c = bar + 1;
+          const std::string name = clean_heading(cell);
+          if (registered_name(name) || company_like(name)) add(name, kind.id, 1);
+        }
+      }
+    }
+  }
+
+  static bool registered_name(const std::string& name) {
+    const std::size_t n = code_points(name).size();
+    return n >= 5 && n <= 30 && (name.ends_with("有限公司") || name.ends_with("股份有限公司"));
+  }
+
+  // "合作伙伴与供应商.md" with one top heading per partner: each heading's subtree is a write-up.
+  void from_rollup(const Doc& d) {
+    if (d.rec.kind != "handover" && d.rec.kind != "record") return;  // a manual's headings are steps
+    if (in_entity_folder(d.rec.path)) return;                         // one entity's write-up, not a list
+    const EntityKind* kind = nullptr;
+    const std::string title = fold(d.rec.title);
+    static const CueSet procedure({"流程", "手册", "规范", "操作", "指南", "模板", "sop", "procedure", "manual", "template"});
+    if (procedure.in(title)) return;
+    // The title is about them: "合作伙伴与供应商", "主要客户一览", not "客户成功经理交接清单".
+    const std::string topic = fold(strip_brackets(d.rec.title));
+    for (const auto& k : checklist_.entity_kinds) {
+      for (const auto& f : k.folders)
+        if (topic.starts_with(fold(f)) || topic.ends_with(fold(f)) || (list_like(topic) && contains(topic, fold(f)))) kind = &k;
+      if (kind) break;
+    }
+    if (!kind) return;
+    std::vector<std::string> tops;
+    for (const Unit& u : d.units)
+      if (!u.headings.empty() && std::find(tops.begin(), tops.end(), u.headings.front()) == tops.end() &&
+          entity_like_heading(u.headings.front()))
+        tops.push_back(u.headings.front());
+    if (tops.size() < 2) return;  // one heading is a section, not a list of entities
+    for (const std::string& top : tops) {
+      Candidate& c = add(top, kind->id, 2);
+      c.write_ups.push_back({&d, top});
+    }
+  }
+
+  bool in_entity_folder(const std::string& path) const {
+    for (std::size_t start = 0; start < path.size();) {
+      const std::size_t slash = path.find('/', start);
+      if (slash == std::string::npos) break;
+      if (kind_of_folder(path.substr(start, slash - start))) return true;
+      start = slash + 1;
+    }
+    return false;
+  }
+
+  // A heading that names something, not a field or an area ("联系人", "概述", "注意事项").
+  bool entity_like_heading(const std::string& heading) const {
+    const std::size_t n = code_points(heading).size();
+    if (n < 2 || n > 24) return false;
+    const std::string f = fold(heading);
+    for (const auto& k : checklist_.entity_kinds) {
+      if (f == fold(k.zh) || f == fold(k.en)) return false;
+      for (const auto& folder : k.folders)
+        if (contains(f, fold(folder))) return false;
+    }
+    for (const auto& k : checklist_.entity_kinds)
+      for (const auto& field : k.fields)
+        for (const auto& cue : field.cues)
+          if (f == fold(cue) || (code_points(cue).size() >= 2 && contains(f, fold(cue)) && code_points(f).size() <= code_points(cue).size() + 2))
+            return false;
+    for (const auto& a : checklist_.areas)
+      for (const auto& cue : a.cues)
+        if (contains(f, fold(cue))) return false;
+    static const std::vector<std::string> generic = {"概述", "说明", "简介", "背景", "附录", "总结", "目录", "其他", "备注",
+                                                     "overview", "summary", "notes", "appendix", "contents"};
+    return std::none_of(generic.begin(), generic.end(), [&](const std::string& g) { return contains(f, g); });
+  }
+
+  // The companies a mail names (signature, domains).
+  void from_mail(const Doc& d) {
+    for (const auto& org : d.rec.organisations) {
+      Candidate& c = add(org, "", 0);
+      c.from_mail = true;
+      c.mail_docs.insert(d.rec.id);
+    }
+  }
+
+  // Companies a conversation names by their registered name: "南京蓝点信息技术有限公司那边…".
+  void from_text(const Doc& d) {
+    static const std::vector<std::string> suffixes = [] {
+      std::vector<std::string> all = {"股份有限公司", "有限责任公司", "有限公司"};
+      for (const auto& t : trade_suffixes()) all.push_back(t);
+      return all;
+    }();
+    // Where a name cannot start: what comes before it in a sentence ("跟", "是", "我们").
+    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会和同为到等";
+    for (const Unit& u : d.units) {
+      const std::string& text = u.text;
+      for (const std::string& suffix : suffixes)
+        for (std::size_t at = text.find(suffix); at != std::string::npos; at = text.find(suffix, at + suffix.size())) {
+          std::vector<std::string> before;
+          std::size_t start = at;
+          while (start > 0 && before.size() < 14) {
+            std::size_t b = start - 1;
+            while (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
+            const std::string cp = text.substr(b, start - b);
+            if (cp.size() < 3 || !has_cjk(cp) || breaks.find(cp) != std::string::npos) break;
+            before.insert(before.begin(), cp);
+            start = b;
+          }
+          // "短信供应商南京蓝点…": the name starts after a role word, or at a place name.
+          static const std::vector<std::string> roles = {"供应商", "服务商", "合作方", "客户", "伙伴", "厂商", "代理商"};
+          std::string run;
+          for (const auto& cp : before) run += cp;
+          for (const auto& role : roles)
+            if (const auto r = run.rfind(role); r != std::string::npos) run.erase(0, r + role.size());
+          for (std::string_view place : places)
+            if (const auto p = run.find(place); p != std::string::npos && p > 0) {
+              run.erase(0, p);
+              break;
+            }
+          if (code_points(run).size() < 2) continue;
+          // A trade name alone ("新锐纺织") is a company only with its city in front ("常州新锐纺织"):
+          // "做物流", "搞科技" are not.
+          const bool registered = suffix.ends_with("公司");
+          // An address ("南京市雨花台区软件大道") is not a name.
+          static const CueSet address({"市", "区", "县", "镇", "路", "街", "号", "省"});
+          if (!registered && address.in(run)) continue;
+          if (!registered && std::none_of(std::begin(places), std::end(places), [&](std::string_view p) {
+                return run.starts_with(p) && code_points(run).size() >= code_points(p).size() + 2;
+              }))
+            continue;
+          std::string name = run;
+          name += suffix;
+          if (const std::string f = fold(name); f.starts_with("本") || f.starts_with("贵") || f.starts_with("该")) continue;
+          add(name, "", 0);  // its mentions are found by name later
+        }
+    }
+  }
+
+  // "FineBI", "PowerBI": a product name (a capital after the first letter, some lower case);
+  // "温控追踪试点", "仓库搬迁项目": a project.
+  void named_things(const Doc& d) {
+    static const std::set<std::string> common = {"WeChat", "iPhone", "iPad", "iOS", "macOS", "PowerPoint", "JavaScript",
+                                                 "YouTube", "LinkedIn", "PayPal", "WhatsApp", "TikTok", "GitHub", "OneDrive",
+                                                 "OneNote", "FaceTime", "AirDrop", "McDonald", "eBay", "DingTalk", "WeCom"};
+    for (const Unit& u : d.units) {
+      const std::string& t = u.text;
+      for (std::size_t i = 0; i < t.size();) {
+        if (!std::isalpha(static_cast<unsigned char>(t[i]))) {
+          ++i;
+          continue;
+        }
+        std::size_t j = i;
+        while (j < t.size() && std::isalnum(static_cast<unsigned char>(t[j]))) ++j;
+        const std::string word = t.substr(i, j - i);
+        const bool before_ok = i == 0 || !std::isalnum(static_cast<unsigned char>(t[i - 1]));
+        i = j;
+        if (!before_ok || word.size() < 4 || word.size() > 24 || common.count(word)) continue;
+        // A product name has a run of lower case ("FineBI", "PowerBI"); "RoHS", "PAHs", "UKey" are abbreviations.
+        const bool inner_upper = std::any_of(word.begin() + 1, word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+        bool lower_run = false;
+        for (std::size_t k = 0; k + 2 < word.size(); ++k)
+          lower_run |= std::islower(static_cast<unsigned char>(word[k])) && std::islower(static_cast<unsigned char>(word[k + 1])) &&
+                       std::islower(static_cast<unsigned char>(word[k + 2]));
+        if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
+      }
+      for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台"})
+        for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
+          std::string run;
+          std::size_t start = at, n = 0;
+          while (start > 0 && n < 10) {
+            std::size_t b = start - 1;
+            while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
+            const std::string cp = t.substr(b, start - b);
+            if (cp.size() < 3 || !has_cjk(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各").find(cp) != std::string::npos) break;
+            run.insert(0, cp);
+            start = b;
+            ++n;
+          }
+          const bool system = suffix == "系统" || suffix == "平台";
+          if (n >= (system ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
+        }
+    }
+  }
+
+  void note_thing(const std::string& name, const char* kind, const Doc& d) {
+    auto& seen = things_[name];
+    seen.first = kind;
+    seen.second.insert(d.rec.id);
+  }
+
+  // "微信_宏昌包材_陳怡君.txt": a chat export named for a company.
+  void from_chat_name(const Doc& d) {
+    if (d.rec.format != "chat") return;
+    std::string stem = fs::path(d.rec.path).stem().string();
+    std::replace(stem.begin(), stem.end(), '-', '_');
+    std::size_t start = 0;
+    while (start <= stem.size()) {
+      const std::size_t end = std::min(stem.find('_', start), stem.size());
+      const std::string part = stem.substr(start, end - start);
+      start = end + 1;
+      if (company_like(part)) {
+        add(part, "", 0).mail_docs.insert(d.rec.id);
+        continue;
+      }
+      // "智眸科技周航": the company, then the person.
+      for (const auto& suffix : trade_suffixes())
+        if (const auto at = part.find(suffix); at != std::string::npos && at + suffix.size() < part.size()) {
+          const std::string company = part.substr(0, at + suffix.size());
+          if (company_like(company)) add(company, "", 0).mail_docs.insert(d.rec.id);
+          break;
+        }
+    }
+  }
+
+ public:
+  static bool company_like(const std::string& name) {
+    static const std::vector<std::string> suffixes = {"公司", "集团", "科技", "贸易", "物流", "包材", "传媒", "文创", "工厂",
+                                                      "厂",   "商贸", "实业", "电子", "供应链", "母婴", "快递", "货运", "货代"};
+    const std::size_t n = code_points(name).size();
+    if (n < 3 || n > 20) return false;
+    for (const auto& s : suffixes)
+      if (name.ends_with(s) && n >= code_points(s).size() + 2) return true;
+    return false;
+  }
+
+ private:
+  // "客户", "客户资料", "供应商与合作方", "系统工具说明": a folder for one kind of entity. Not "客户沟通".
+  const EntityKind* kind_of_folder(const std::string& folder) const {
+    const std::string f = fold(folder);
+    static const CueSet conversation({"沟通", "邮件", "聊天", "记录", "mail", "chat", "message"});
+    if (conversation.in(f)) return nullptr;
+    for (const auto& k : checklist_.entity_kinds)
+      for (const auto& name : k.folders)
+        if (const std::string n = fold(name); f == n || f.starts_with(n) || (code_points(n).size() >= 2 && f.ends_with(n)))
+          return &k;
+    return nullptr;
+  }
+
+  static bool related(const std::string& a, const std::string& b) {
+    const std::string ca = core_name(a), cb = core_name(b);
+    return ca == cb || abbreviates(ca, cb) || abbreviates(cb, ca) || (!has_cjk(ca) && !has_cjk(cb) && (ca.starts_with(cb) || cb.starts_with(ca)));
+  }
+
+  Candidate& add(const std::string& name, const std::string& kind, int weight) {
+    const std::string key = fold(name);
+    auto [it, fresh] = index_.try_emplace(key, candidates_.size());
+    if (fresh) candidates_.push_back({name, {}, {}, {}, false, {}});
+    Candidate& c = candidates_[it->second];
+    ++c.names[name];
+    if (!kind.empty()) c.kinds[kind] += weight;
+    return c;
+  }
+
+  const Checklist& checklist_;
+  const std::vector<Doc>& docs_;
+  std::map<std::string, std::pair<std::string, std::set<std::string>>> things_;  // name → kind, conversations
+  std::vector<Candidate> candidates_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+// Union-find over candidates: names, abbreviations and domains of one company become one entity.
+struct Merger {
+  std::vector<std::size_t> parent;
+  explicit Merger(std::size_t n) : parent(n) {
+    for (std::size_t i = 0; i < n; ++i) parent[i] = i;
+  }
+  std::size_t find(std::size_t i) { return parent[i] == i ? i : parent[i] = find(parent[i]); }
+  void join(std::size_t a, std::size_t b) { parent[find(b)] = find(a); }
+};
+
+bool same_company(const std::string& a, const std::string& b) {
+  const bool da = is_domain(a), db = is_domain(b);
+  if (da && db) return domain_label(a) == domain_label(b);
+  if (da) return domain_matches(a, b);
+  if (db) return domain_matches(b, a);
+  const std::string ca = core_name(a), cb = core_name(b);
+  if (ca.empty() || cb.empty()) return false;
+  if (ca == cb) return true;
+  if (has_cjk(ca) && has_cjk(cb)) return ca.size() <= cb.size() ? abbreviates(ca, cb) : abbreviates(cb, ca);
+  if (!has_cjk(ca) && !has_cjk(cb)) {
+    const std::string& s = ca.size() <= cb.size() ? ca : cb;
+    const std::string& l = ca.size() <= cb.size() ? cb : ca;
+    return s.size() >= 4 && l.starts_with(s);
+  }
+  // "Ningbo Lanzhou Small Appliance Co., Ltd." is 澜舟小家电: the Chinese name's first two characters,
+  // in pinyin, are a word of the English one.
+  const std::string& cjk = has_cjk(ca) ? ca : cb;
+  const std::string& latin = has_cjk(ca) ? b : a;
+  const auto chars = code_points(cjk);
+  if (chars.size() < 2 || has_cjk(latin)) return false;
+  const std::string py = pinyin(chars[0] + chars[1]);
+  if (py.size() < 5) return false;
+  std::string words = " ";
+  for (char c : ascii_lower(latin)) words += std::isalnum(static_cast<unsigned char>(c)) ? c : ' ';
+  words += ' ';
+  return words.find(" " + py + " ") != std::string::npos;
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<std::string> sentences(std::string_view text);
+
+// --- the analysis ---------------------------------------------------------------------------------
+
+struct EntityState {
+  Entity entity;
+  std::vector<std::string> folded_names;  // names to find in text (folded)
+  std::set<std::string> mail_docs;       // conversations naming it (after find_mentions)
+  std::set<std::string> correspondence;  // mails and chats with it (its organisation in the headers, a chat named for it)
+  std::vector<Scope> write_ups;
+  bool ignored = false;
+};
+
+class Analysis {
+ public:
+  Analysis(const Checklist& checklist, std::vector<Doc> docs, GapReport& report)
+      : checklist_(checklist), docs_(std::move(docs)), report_(report) {
+    for (const Doc& d : docs_) by_id_[d.rec.id] = &d;
+  }
+
+  void entities(const std::vector<EntityDecision>& decisions) {
+    std::vector<Candidate> candidates = EntityFinder(checklist_, docs_).find();
+    Merger merger(candidates.size());
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      for (std::size_t j = i + 1; j < candidates.size(); ++j)
+        if (merger.find(i) != merger.find(j) && compatible(candidates[i], candidates[j]) && any_same(candidates[i], candidates[j]))
+          merger.join(i, j);
+    mail_pairs(candidates, merger);
+    std::map<std::size_t, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < candidates.size(); ++i) groups[merger.find(i)].push_back(i);
+    for (const auto& [root, members] : groups) states_.push_back(merge(candidates, members));
+    drop_own_organisation();
+    apply(decisions);
+    for (auto& s : states_) {
+      if (s.ignored) continue;
+      find_mentions(s);
+      if (s.entity.kind.empty()) s.entity.kind = guess_kind(s);
+      judge_write_up(s);
+    }
+    for (const auto& s : states_)
+      if (s.ignored && !s.entity.decision.empty()) report_.ignored.push_back({s.entity.key, s.entity.name});
+    std::erase_if(states_, [](const EntityState& s) {
+      // A mail domain nobody wrote about and no conversation names is noise (a list server, a newsletter).
+      return s.ignored || (s.write_ups.empty() && s.entity.conversations == 0 && s.entity.decision.empty());
+    });
+    rank();
+  }
+
+  void areas() {
+    double total = 0;
+    for (const ChecklistArea& area : checklist_.areas) {
+      AreaReport r{area.id, area.zh, area.en, area.what, Coverage::missing, 0, {}, {}, {}};
+      if (!area.entity.empty()) entity_area(area, r);
+      else cue_area(area, r);
+      total += r.score;
+      report_.areas.push_back(std::move(r));
+    }
+    report_.score = checklist_.areas.empty() ? 0 : std::round(1000.0 * total / static_cast<double>(checklist_.areas.size())) / 10.0;
+    report_.formula =
+        "score = 100 × mean over the " + std::to_string(checklist_.areas.size()) +
+        " areas of: covered 1, partial 0.5, missing 0; an entity area (clients, projects, partners, systems) scores "
+        "the mean over its entities of the share of write-up fields covered (an entity without a write-up scores 0)";
+  }
+
+  void conversation_facts();
+  void hygiene(const std::vector<std::pair<std::string, FindingRecord>>& findings, long as_of_day, int stale_days);
+
+ private:
+  static std::string top_kind(const Candidate& c) {
+    return c.kinds.empty() ? std::string() : std::max_element(c.kinds.begin(), c.kinds.end(), [](const auto& x, const auto& y) { return x.second < y.second; })->first;
+  }
+
+  // A system or project is never the company in a mail ("云杉管理后台" is not yunshan-tech.com), and
+  // two write-ups of different kinds are two things.
+  static bool compatible(const Candidate& a, const Candidate& b) {
+    const std::string ka = top_kind(a), kb = top_kind(b);
+    if (!ka.empty() && !kb.empty()) return ka == kb;
+    const std::string known = ka.empty() ? kb : ka;
+    return known.empty() || known == "client" || known == "partner";
+  }
+
+  bool any_same(const Candidate& a, const Candidate& b) const {
+    for (const auto& [na, _a] : a.names)
+      for (const auto& [nb, _b] : b.names)
+        if (same_company(na, nb)) return true;
+    return false;
+  }
+
+  // A mail from one company's domain signed with one company name: the two are one company.
+  void mail_pairs(const std::vector<Candidate>& candidates, Merger& merger) {
+    std::unordered_map<std::string, std::size_t> by_name;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      for (const auto& [n, _] : candidates[i].names) by_name[n] = i;
+    for (const Doc& d : docs_) {
+      if (!d.conversation || d.rec.participants.empty()) continue;
+      std::string sender = d.rec.participants.front();
+      const auto lt = sender.rfind('<');
+      const std::string address = lt == std::string::npos ? sender : sender.substr(lt + 1, sender.find('>', lt) - lt - 1);
+      const auto at = address.rfind('@');
+      if (at == std::string::npos) continue;
+      const std::string domain = ascii_lower(address.substr(at + 1));
+      std::vector<std::string> named;
+      for (const auto& o : d.rec.organisations)
+        if (!is_domain(o)) named.push_back(o);
+      if (named.size() != 1 || !by_name.count(domain) || !by_name.count(named.front())) continue;
+      merger.join(by_name[domain], by_name[named.front()]);
+    }
+  }
+
+  EntityState merge(const std::vector<Candidate>& candidates, const std::vector<std::size_t>& members) {
+    EntityState s;
+    std::map<std::string, int> names, kinds;
+    for (std::size_t i : members) {
+      const Candidate& c = candidates[i];
+      for (const auto& [n, k] : c.names) names[n] += k;
+      for (const auto& [k, w] : c.kinds) kinds[k] += w;
+      s.write_ups.insert(s.write_ups.end(), c.write_ups.begin(), c.write_ups.end());
+      s.mail_docs.insert(c.mail_docs.begin(), c.mail_docs.end());
+    }
+    // The name shown: the one its write-up uses, else the most frequent company name (not a domain).
+    std::string shown;
+    int best = -1;
+    for (const auto& [n, k] : names) {
+      const int score = (is_domain(n) ? 0 : 1000) + (n.ends_with("公司") || n.ends_with("Ltd") || n.ends_with("Ltd.") ? 500 : 0) + k;
+      if (score > best) {
+        best = score;
+        shown = n;
+      }
+    }
+    for (std::size_t i : members)
+      if (!candidates[i].write_ups.empty()) shown = candidates[i].name;
+    s.entity.name = shown;
+    s.entity.key = fold(shown);
+    for (const auto& [n, _] : names) {
+      if (n != shown) s.entity.aliases.push_back(n);
+      std::string f = is_domain(n) ? std::string() : fold(strip_brackets(n));
+      if (code_points(f).size() >= 2 && std::find(s.folded_names.begin(), s.folded_names.end(), f) == s.folded_names.end())
+        s.folded_names.push_back(f);
+      // The short form people write: 华辰物流 for 北京华辰物流有限公司.
+      if (const std::string core = core_name(n); !is_domain(n) && code_points(core).size() >= 2 &&
+                                                 std::find(s.folded_names.begin(), s.folded_names.end(), core) == s.folded_names.end())
+        s.folded_names.push_back(core);
+    }
+    s.entity.kind = kinds.empty() ? std::string() : std::max_element(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+    return s;
+  }
+
+  // The team's own company: the organisation most mails name, when it is in at least 40% of them and
+  // in three or more (with fewer mails a client who wrote them all would look the same).
+  void drop_own_organisation() {
+    std::size_t mails = 0;
+    for (const Doc& d : docs_) mails += d.conversation && d.rec.format == "mail";
+    std::size_t best = 0, count = 0;
+    for (std::size_t i = 0; i < states_.size(); ++i)
+      if (states_[i].mail_docs.size() > count) {
+        count = states_[i].mail_docs.size();
+        best = i;
+      }
+    if (mails < 3 || count < 3 || static_cast<double>(count) < 0.4 * static_cast<double>(mails)) return;
+    EntityState& own = states_[best];
+    report_.own_organisation.push_back(own.entity.name);
+    for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
+    own_ = own.folded_names;
+    own.ignored = true;
+  }
+
+  void apply(const std::vector<EntityDecision>& decisions) {
+    for (const EntityDecision& d : decisions) {
+      auto it = std::find_if(states_.begin(), states_.end(), [&](const EntityState& s) { return s.entity.key == d.key; });
+      if (it == states_.end()) continue;
+      if (d.action == "ignore") {
+        it->ignored = true;
+        it->entity.decision = "ignored";
+      }
+      else if (d.action == "confirm") {
+        it->entity.decision = "confirmed";
+        if (!d.value.empty() && checklist_.entity_kind(d.value)) it->entity.kind = d.value;
+      } else if (d.action == "kind" && checklist_.entity_kind(d.value)) {
+        it->entity.kind = d.value;
+      } else if (d.action == "rename" && !d.value.empty()) {
+        it->entity.aliases.push_back(it->entity.name);
+        it->entity.name = d.value;
+        if (auto f = fold(d.value); code_points(f).size() >= 2) it->folded_names.push_back(f);
+      }
+    }
+    for (const EntityDecision& d : decisions) {
+      if (d.action != "merge") continue;
+      auto from = std::find_if(states_.begin(), states_.end(), [&](const EntityState& s) { return s.entity.key == d.key; });
+      auto into = std::find_if(states_.begin(), states_.end(), [&](const EntityState& s) { return s.entity.key == d.value; });
+      if (from == states_.end() || into == states_.end() || from == into || from->ignored || into->ignored) continue;
+      into->entity.aliases.push_back(from->entity.name);
+      for (const auto& a : from->entity.aliases) into->entity.aliases.push_back(a);
+      into->folded_names.insert(into->folded_names.end(), from->folded_names.begin(), from->folded_names.end());
+      into->write_ups.insert(into->write_ups.end(), from->write_ups.begin(), from->write_ups.end());
+      into->mail_docs.insert(from->mail_docs.begin(), from->mail_docs.end());
+      from->ignored = true;
+    }
+  }
+
+  // A correspondent nobody filed anywhere: a supplier if its mails talk like one, else a client.
+  std::string guess_kind(const EntityState& s) const {
+    static const CueSet partner_words({"供货", "供应", "采购", "代工", "货代", "订舱", "报价调整", "涨价", "合作方", "服务商",
+                                       "实施", "代运营", "外包", "厂商", "supplier", "vendor"});
+    static const CueSet client_words({"询价", "下单", "订单", "采购需求", "需求", "续约", "续费", "投诉", "客户",
+                                      "purchase order", "customer"});
+    int partner = 0, client = 0;
+    for (const auto& id : s.mail_docs) {
+      const Doc* d = doc(id);
+      if (!d) continue;
+      // In a conversation with it every sentence counts; elsewhere those that name it.
+      const bool with_it = s.correspondence.count(id) > 0;
+      for (const Unit& u : d->units)
+        for (const std::string& sentence : sentences(u.text)) {
+          const std::string f = fold(sentence);
+          if (!with_it && std::none_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return contains(f, n); }))
+            continue;
+          partner += partner_words.in(f);
+          client += client_words.in(f);
+        }
+    }
+    return partner > client ? "partner" : "client";
+  }
+
+  bool is_own(const std::string& folded_name) const {
+    return std::find(own_.begin(), own_.end(), folded_name) != own_.end();
+  }
+
+  void find_mentions(EntityState& s) {
+    std::vector<std::pair<std::string, const Doc*>> conversations;  // date, doc
+    for (const Doc& d : docs_) {
+      bool named = s.mail_docs.count(d.rec.id) > 0;
+      for (std::size_t k = 0; !named && k < s.folded_names.size(); ++k) {
+        if (is_own(s.folded_names[k])) continue;
+        const std::string& n = s.folded_names[k];
+        named = contains(d.folded_title, n) ||
+                std::any_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return contains(u.folded_text, n); });
+      }
+      if (!named) continue;
+      // A chat export named for it ("微信_明川零售_李娜.txt") is a conversation with it.
+      if (d.rec.format == "chat") {
+        const std::string stem = fold(fs::path(d.rec.path).stem().string());
+        if (std::any_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return !is_own(n) && contains(stem, n); }))
+          s.mail_docs.insert(d.rec.id);
+      }
+      if (d.conversation) conversations.emplace_back(d.rec.date, &d);
+      else ++s.entity.mentions;
+    }
+    std::sort(conversations.begin(), conversations.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    s.entity.conversations = conversations.size();
+    if (!conversations.empty()) s.entity.last_seen = conversations.front().first;
+    for (std::size_t i = 0; i < conversations.size() && i < max_seen_in; ++i)
+      s.entity.seen_in.push_back(evidence_of(*conversations[i].second));
+    s.correspondence = std::move(s.mail_docs);
+    s.mail_docs.clear();
+    for (const auto& [date, d] : conversations) s.mail_docs.insert(d->rec.id);
+  }
+
+  // The units of a write-up.
+  static std::vector<const Unit*> units_of(const Scope& scope) {
+    std::vector<const Unit*> out;
+    for (const Unit& u : scope.doc->units)
+      if (scope.heading.empty() || (!u.headings.empty() && u.headings.front() == scope.heading)) out.push_back(&u);
+    return out;
+  }
+
+  void judge_write_up(EntityState& s) {
+    Entity& e = s.entity;
+    const EntityKind* kind = checklist_.entity_kind(e.kind);
+    for (const Scope& w : s.write_ups) {
+      const auto units = units_of(w);
+      e.write_ups.push_back(evidence_of(*w.doc, w.heading.empty() || units.empty() ? nullptr : units.front()));
+    }
+    if (!kind) return;
+    std::size_t covered = 0;
+    std::vector<std::string> missing;
+    for (const ChecklistField& field : kind->fields) {
+      FieldCoverage fc{field.id, field.zh, field.en, Coverage::missing, {}};
+      const CueSet cues(field.cues);
+      for (const Scope& w : s.write_ups)
+        for (const Unit* u : units_of(w)) {
+          const bool by_heading = w.heading.empty() ? heading_matches(*u, cues) : heading_has_field(*u, cues);
+          if ((by_heading || labelled_line(*u, cues)) && fc.evidence.size() < 2) {
+            fc.state = Coverage::covered;
+            fc.evidence.push_back(evidence_of(*w.doc, u));
+          }
+        }
+      if (fc.state == Coverage::covered) ++covered;
+      else missing.push_back(field.zh + " " + field.en);
+      e.fields.push_back(std::move(fc));
+    }
+    e.write_up = s.write_ups.empty() ? Coverage::missing : covered == kind->fields.size() ? Coverage::covered : Coverage::partial;
+    if (s.write_ups.empty()) e.summary = e.name + "：没有单独的资料 no write-up";
+    else if (!missing.empty()) {
+      e.summary = e.name + "：缺 missing ";
+      for (std::size_t i = 0; i < missing.size(); ++i) e.summary += (i ? "、" : "") + missing[i];
+    }
+  }
+
+  // In a roll-up's entity section, the heading is the entity's name: only deeper headings name fields.
+  static bool heading_has_field(const Unit& u, const CueSet& cues) {
+    return u.headings.size() > 1 && std::any_of(u.headings.begin() + 1, u.headings.end(), [&](const std::string& h) { return cues.in(fold(h)); });
+  }
+
+  void rank() {
+    const auto as_of = day_number(report_.as_of).value_or(0);
+    const auto weight = [&](const Entity& e) {
+      const auto seen = day_number(e.last_seen);
+      const long age = seen ? as_of - *seen : 365;
+      const double recency = std::max(0.0, 1.0 - static_cast<double>(std::max(0L, age)) / 365.0);
+      return static_cast<double>(e.conversations) * (0.5 + recency);
+    };
+    std::stable_sort(states_.begin(), states_.end(), [&](const EntityState& a, const EntityState& b) {
+      const int wa = a.entity.write_up == Coverage::missing ? 0 : a.entity.write_up == Coverage::partial ? 1 : 2;
+      const int wb = b.entity.write_up == Coverage::missing ? 0 : b.entity.write_up == Coverage::partial ? 1 : 2;
+      if (wa != wb) return wa < wb;
+      return weight(a.entity) > weight(b.entity);
+    });
+    for (auto& s : states_) report_.entities.push_back(s.entity);
+  }
+
+  void entity_area(const ChecklistArea& area, AreaReport& r) {
+    double sum = 0;
+    std::size_t n = 0, with_write_up = 0, full = 0;
+    std::vector<std::string> lacking;
+    for (const Entity& e : report_.entities) {
+      if (e.kind != area.entity) continue;
+      ++n;
+      r.entities.push_back(e.key);
+      const auto covered = static_cast<double>(std::count_if(e.fields.begin(), e.fields.end(), [](const FieldCoverage& f) { return f.state == Coverage::covered; }));
+      sum += e.write_ups.empty() || e.fields.empty() ? 0.0 : covered / static_cast<double>(e.fields.size());
+      with_write_up += !e.write_ups.empty();
+      full += e.write_up == Coverage::covered;
+      if (e.write_up != Coverage::covered && lacking.size() < 6) lacking.push_back(e.summary);
+      for (const auto& w : e.write_ups)
+        if (r.evidence.size() < max_evidence) r.evidence.push_back(w);
+    }
+    const EntityKind* kind = checklist_.entity_kind(area.entity);
+    if (n == 0) {
+      r.missing = "no " + (kind ? kind->en : area.entity) + " found in the material (没有找到" + (kind ? kind->zh : area.entity) + ")";
+      return;
+    }
+    r.score = sum / static_cast<double>(n);
+    r.state = full == n ? Coverage::covered : with_write_up == 0 ? Coverage::missing : Coverage::partial;
+    r.missing = std::to_string(full) + " of " + std::to_string(n) + " complete";
+    for (const auto& l : lacking) r.missing += "; " + l;
+  }
+
+  void cue_area(const ChecklistArea& area, AreaReport& r) {
+    const CueSet cues(area.cues);
+    std::size_t chars = 0, placeholders = 0, unfinished = 0, sections = 0;
+    std::set<std::string> seen;
+    for (const Doc& d : docs_) {
+      if (d.conversation) continue;
+      const bool by_title = cues.in(d.folded_title);
+      const bool by_kind = std::find(area.kinds.begin(), area.kinds.end(), d.rec.kind) != area.kinds.end();
+      for (const Unit& u : d.units) {
+        const bool dedicated = by_title || heading_matches(u, cues);
+        const bool by_heading = dedicated || by_kind;
+        const std::size_t labelled = by_heading ? 0 : labelled_chars(u, cues);
+        if (!by_heading && labelled == 0) continue;
+        ++sections;
+        const std::size_t n = by_heading ? char_count(u.text) : labelled;
+        // "待补充", "TODO": a section that is only that is a placeholder; a section written for this
+        // area that has one is unfinished (a TODO in some manual does not make the manuals unfinished).
+        const bool marked = has_marker(u.text);
+        if (marked && n < 40) ++placeholders;
+        else chars += n;
+        unfinished += marked && dedicated;
+        if (r.evidence.size() < max_evidence && seen.insert(d.rec.id + u.label).second) r.evidence.push_back(evidence_of(d, &u));
+      }
+    }
+    const std::size_t min_chars = area.min_chars ? area.min_chars : checklist_.min_chars;
+    const bool thin = chars < min_chars;
+    r.state = chars < 20 ? Coverage::missing : thin || unfinished > 0 ? Coverage::partial : Coverage::covered;
+    r.score = r.state == Coverage::covered ? 1.0 : r.state == Coverage::partial ? 0.5 : 0.0;
+    if (sections == 0) r.missing = "nothing on " + area.en + " (没有" + area.zh + "的内容): " + area.what;
+    else if (r.state == Coverage::missing)
+      r.missing = placeholders ? "only a placeholder (只有待补充的标题)" : "only a passing mention (只是顺带提到)";
+    else if (thin) r.missing = "thin: " + std::to_string(chars) + " characters (less than " + std::to_string(min_chars) + ")";
+    else if (r.state == Coverage::partial) r.missing = "unfinished: " + std::to_string(unfinished) + " of " + std::to_string(sections) + " sections marked TODO/待补充";
+  }
+
+  static bool has_marker(const std::string& text) {
+    const auto found = scan_findings(text);
+    return std::any_of(found.begin(), found.end(), [](const Finding& f) { return f.kind == FindingKind::marker; });
+  }
+
+  const Checklist& checklist_;
+  std::vector<Doc> docs_;
+  GapReport& report_;
+  std::unordered_map<std::string, const Doc*> by_id_;
+  std::vector<EntityState> states_;
+  std::vector<std::string> own_;
+
+ public:
+  const std::vector<Doc>& docs() const { return docs_; }
+  const Doc* doc(const std::string& id) const {
+    const auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  }
+  const std::vector<EntityState>& states() const { return states_; }
+};
+
+}  // namespace
+
+namespace {
+
+// --- facts only in conversation ---------------------------------------------------------------------
+
+// Dates and amounts in a sentence, in one form: 2027-03-31, 2027年3月31日 → "20270331"; 7.34元 → "7.34".
+std::vector<std::string> fact_keys(std::string_view sentence) {
+  static const std::regex date(R"((20\d\d)\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2}))");
+  static const std::regex amount(R"((\d+(?:[.,]\d+)*)\s*(%|元|万|美元|usd|rmb|美金|块|天|个月|days|months))", std::regex::icase);
+  std::vector<std::string> keys;
+  const std::string s(sentence);
+  for (std::sregex_iterator it(s.begin(), s.end(), date), end; it != end; ++it) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s%02d%02d", (*it)[1].str().c_str(), std::stoi((*it)[2]), std::stoi((*it)[3]));
+    keys.emplace_back(buf);
+  }
+  for (std::sregex_iterator it(s.begin(), s.end(), amount), end; it != end; ++it) {
+    std::string v = (*it)[1].str();
+    std::erase(v, ',');
+    const std::string unit = ascii_lower((*it)[2].str());
+    // "60 天" is a term only next to other words; an amount of money or a percentage stands alone.
+    if (unit == "天" || unit == "个月" || unit == "days" || unit == "months") v += unit;
+    if (v.size() >= 2 || v.find('.') != std::string::npos) keys.push_back(v);
+  }
+  return keys;
+}
+
+std::vector<std::string> sentences(std::string_view text) {
+  std::vector<std::string> out;
+  std::string current;
+  for (const auto& cp : code_points(text)) {
+    const bool end = cp == "\n" || cp == "。" || cp == "！" || cp == "？" || cp == "；" || cp == "!" || cp == "?";
+    if (!end) current += cp;
+    if (end || current.size() > 400) {
+      if (const std::string_view t = trim(current); !t.empty() && !t.starts_with(">")) out.emplace_back(t);
+      current.clear();
+    }
+  }
+  if (const std::string_view t = trim(current); !t.empty() && !t.starts_with(">")) out.emplace_back(t);
+  return out;
+}
+
+}  // namespace
+
+void Analysis::conversation_facts() {
+  static const CueSet fact_words({"合同", "协议", "到期", "续签", "续约", "报价", "单价", "价格", "涨价", "上调", "下调", "调价",
+                                  "账期", "付款", "回款", "截止", "交期", "起订", "上线", "改为", "改成", "变更", "调整",
+                                  "有效期", "逾期", "contract", "expire", "expiry", "renewal", "price", "deadline", "due",
+                                  "go-live", "postpone"});
+  // Every date and amount the written documents hold.
+  std::unordered_set<std::string> written;
+  for (const Doc& d : docs())
+    if (!d.conversation)
+      for (const Unit& u : d.units)
+        for (auto& k : fact_keys(u.text)) written.insert(std::move(k));
+  for (const EntityState& s : states()) {
+    if (s.ignored) continue;
+    std::size_t found = 0;
+    std::set<std::string> said;
+    for (const auto& id : s.mail_docs) {
+      const Doc* d = doc(id);
+      if (!d || !d->conversation) continue;
+      // In a conversation with it every sentence is about it; elsewhere only those that name it.
+      const bool with_it = s.correspondence.count(id) > 0;
+      for (const Unit& u : d->units)
+        for (const std::string& sentence : sentences(u.text)) {
+          if (found >= facts_per_entity || report_.conversation_only.size() >= max_facts) break;
+          const std::string folded = fold(sentence);
+          if (!fact_words.in(folded)) continue;
+          if (!with_it && std::none_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return contains(folded, n); }))
+            continue;
+          const auto keys = fact_keys(sentence);
+          // A change ("账期由 30 天改为 60 天") is news if any of its dates or amounts is written nowhere.
+          const auto news = std::find_if(keys.begin(), keys.end(), [&](const std::string& k) { return !written.count(k); });
+          if (news == keys.end()) continue;
+          if (!said.insert(*news).second) continue;  // the same fact quoted again in a reply
+          report_.conversation_only.push_back({s.entity.key, sentence, evidence_of(*d, &u)});
+          ++found;
+        }
+    }
+  }
+}
+
+void Analysis::hygiene(const std::vector<std::pair<std::string, FindingRecord>>& findings, long as_of_day, int stale_days) {
+  // Paths and titles that exist, to check references against.
+  std::unordered_set<std::string> paths, names, titles;
+  for (const Doc& d : docs()) {
+    paths.insert(d.rec.path);
+    names.insert(fs::path(d.rec.path).filename().string());
+    titles.insert(fold(d.rec.title));
+    titles.insert(fold(fs::path(d.rec.path).stem().string()));
+  }
+  for (const auto& [doc_id, f] : findings) {
+    const Doc* d = doc(doc_id);
+    if (!d) continue;
+    Evidence where = evidence_of(*d);
+    where.section = f.section;
+    LineFinding item{where, f.line, f.label, f.excerpt, f.value};
+    if (f.kind == "marker") report_.markers.push_back(std::move(item));
+    else if (f.kind == "secret") report_.secrets.push_back(std::move(item));
+    else if (f.kind == "reference") {
+      // A chat's or mail's file names are attachments; a network share or an absolute path is outside
+      // what Baton indexed, so whether it exists cannot be told.
+      if (d->conversation || f.value.find('\\') != std::string::npos || f.value.starts_with("/") ||
+          (f.value.size() > 1 && f.value[1] == ':'))
+        continue;
+      if (f.label == "title") {
+        // 《退款处理流程》 names a document; 《用章记录》 a paper register, 《电子商务法》 a law.
+        static const std::vector<std::string> document_words = {"手册", "流程", "规范", "规定", "制度", "指南", "说明", "方案",
+                                                                "文档", "清单", "规程", "sop"};
+        const std::string t = fold(f.value);
+        if (std::none_of(document_words.begin(), document_words.end(), [&](const std::string& w) { return t.ends_with(w); }))
+          continue;
+        if (titles.count(t) || std::any_of(titles.begin(), titles.end(), [&](const std::string& x) { return contains(x, t); })) continue;
+      } else {
+        // A bare file name in a manual is more often what the work produces ("周报_2026W49.xlsx") or a
+        // file kept elsewhere than a document of this knowledge base: only paths and links are checked.
+        if (f.label == "path" && f.value.find('/') == std::string::npos) continue;
+        const fs::path relative = (fs::path(d->rec.path).parent_path() / f.value).lexically_normal();
+        const std::string name = fs::path(f.value).filename().string();
+        if (paths.count(f.value) || paths.count(relative.generic_string()) || names.count(name)) continue;
+      }
+      report_.broken_references.push_back(std::move(item));
+    }
+  }
+  for (const Doc& d : docs()) {
+    if (d.conversation || !d.rec.parent.empty()) continue;
+    const std::string updated = !d.rec.updated.empty() ? d.rec.updated : d.rec.date;
+    const auto day = day_number(updated);
+    if (!day || as_of_day - *day <= stale_days) continue;
+    report_.stale.push_back({evidence_of(d), updated, static_cast<int>(as_of_day - *day)});
+  }
+  std::sort(report_.stale.begin(), report_.stale.end(), [](const StaleDocument& a, const StaleDocument& b) { return a.days > b.days; });
+}
+
+Result<GapReport> analyse_gaps(const fs::path& data_dir, const GapOptions& options) {
+  GapReport report;
+  report.as_of = options.as_of.empty() ? today_iso() : options.as_of;
+  const auto as_of_day = day_number(report.as_of);
+  if (!as_of_day || report.as_of.size() != 10) return make_error("as-of date must be YYYY-MM-DD, got " + report.as_of);
+  if (options.stale_days < 1) return make_error("stale days must be at least 1");
+  report.stale_days = options.stale_days;
+
+  Checklist checklist;
+  fs::path checklist_file = options.checklist;
+  if (checklist_file.empty() && fs::exists(data_dir / "checklist.json")) checklist_file = data_dir / "checklist.json";
+  if (!checklist_file.empty()) {
+    auto loaded = Checklist::load(checklist_file);
+    if (!loaded) return loaded.error();
+    checklist = std::move(*loaded);
+  } else {
+    checklist = Checklist::builtin();
+  }
+  report.checklist_name = checklist.name;
+  report.checklist_source = checklist.source;
+
+  auto catalog = Catalog::open(catalog_path(data_dir));
+  if (!catalog) return catalog.error();
+  std::vector<Doc> docs;
+  for (auto& rec : catalog->documents()) {
+    Doc d;
+    d.conversation = rec.kind == "communication";
+    d.folded_title = fold(rec.title + " " + fs::path(rec.path).stem().string());
+    d.rec = std::move(rec);
+    docs.push_back(std::move(d));
+  }
+  report.documents = docs.size();
+  try {
+    load_units(data_dir, docs);
+  } catch (const Xapian::DatabaseOpeningError&) {
+    return make_error("no index in " + data_dir.string() + ": run `baton index ROOT` first", ErrorKind::unavailable);
+  } catch (const Xapian::Error& e) {
+    return make_error("cannot read the index: " + e.get_description());
+  }
+
+  Analysis analysis(checklist, std::move(docs), report);
+  analysis.entities(catalog->entity_decisions());
+  analysis.areas();
+  analysis.conversation_facts();
+  analysis.hygiene(catalog->findings(), *as_of_day, options.stale_days);
+
+  for (const QueryDemand& q : catalog->query_demand()) {
+    const DemandItem item{q.query, q.example, q.last, q.searches, q.zero_hits, q.opened};
+    if (q.zero_hits > 0 && report.not_found.size() < max_demand) report.not_found.push_back(item);
+    else if (q.zero_hits == 0 && q.opened == 0 && q.searches >= 2 && report.not_opened.size() < max_demand)
+      report.not_opened.push_back(item);
+  }
+  return report;
+}
+
+Status decide_entity(const fs::path& data_dir, const std::string& key, const std::string& action, const std::string& value) {
+  if (trim(key).empty()) return make_error("entity key is empty");
+  static const std::set<std::string> actions = {"confirm", "ignore", "rename", "merge", "kind", "undo"};
+  if (!actions.count(action)) return make_error("unknown action \"" + action + "\": use confirm, ignore, rename, merge, kind or undo");
+  if ((action == "rename" || action == "merge" || action == "kind") && trim(value).empty())
+    return make_error(action + " needs a value (" + (action == "rename" ? "the new name" : action == "merge" ? "the key of the entity it is the same as" : "client, project, partner or system") + ")");
+  if ((action == "kind" || (action == "confirm" && !value.empty())) && !Checklist::builtin().entity_kind(value) && value != "client" &&
+      value != "project" && value != "partner" && value != "system")
+    return make_error("unknown entity kind \"" + value + "\"");
+  auto catalog = Catalog::open(catalog_path(data_dir));
+  if (!catalog) return catalog.error();
+  if (action == "undo") {
+    if (!catalog->undo_entity_decision(key)) return make_error("no decision about " + key, ErrorKind::not_found);
+    return Ok{};
+  }
+  catalog->decide_entity({key, action, std::string(trim(value)), now_iso()});
+  return Ok{};
+}
+
+}  // namespace baton

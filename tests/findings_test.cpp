@@ -1,0 +1,656 @@
+#include "baton/findings.h"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "baton/text.h"
+
+using namespace baton;
+
+namespace {
+
+std::vector<Finding> of_kind(std::string_view text, FindingKind kind) {
+  std::vector<Finding> out;
+  for (Finding& f : scan_findings(text))
+    if (f.kind == kind) out.push_back(std::move(f));
+  return out;
+}
+
+std::vector<Finding> secrets(std::string_view text) {
+  return of_kind(text, FindingKind::secret);
+}
+std::vector<Finding> markers(std::string_view text) {
+  return of_kind(text, FindingKind::marker);
+}
+std::vector<Finding> references(std::string_view text) {
+  return of_kind(text, FindingKind::reference);
+}
+
+/// The one secret on `text`, as "label value".
+std::string secret(std::string_view text) {
+  const auto found = secrets(text);
+  if (found.size() != 1) return std::to_string(found.size()) + " secrets";
+  return found[0].label + " " + found[0].value;
+}
+
+/// The references in `text`, as "label value" each.
+std::vector<std::string> refs(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Finding& f : references(text)) out.push_back(f.label + " " + f.value);
+  return out;
+}
+
+std::string redacted(std::string_view text) {
+  return redact_secrets(text);
+}
+
+using Strings = std::vector<std::string>;
+
+}  // namespace
+
+// ---- markers -----------------------------------------------------------------------------------
+
+TEST_CASE("TODO, TBD and FIXME are markers as whole words in any case", "[findings]") {
+  for (std::string_view line : {"TODO: 补充退款流程", "- [ ] todo 联系仓库", "价格 TBD", "FIXME 链接失效",
+                                "【TODO】补联系人", "Todo：问财务", "(TBD)"}) {
+    INFO(line);
+    const auto found = markers(line);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == 1);
+    CHECK(found[0].value.empty());
+  }
+  CHECK(markers("todo: x")[0].label == "TODO");
+  CHECK(markers("fixme")[0].label == "FIXME");
+}
+
+TEST_CASE("words that merely contain a marker's letters are not markers", "[findings]") {
+  for (std::string_view line : {"my todos for today", "用 Todoist 管理任务", "two TBDs left", "TODO_LIST = []",
+                                "mastodon", "fixmes", "autodoc"}) {
+    INFO(line);
+    CHECK(markers(line).empty());
+  }
+}
+
+TEST_CASE("Chinese markers, Traditional ones reported in Simplified", "[findings]") {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"联系人：待补充", "待补充"}, {"流程待完善", "待完善"},   {"字段待补全", "待补全"},
+      {"报价（待填写）", "待填写"}, {"截图待更新", "待更新"},   {"上线时间待定", "待定"},
+      {"聯絡人：待補充", "待补充"}, {"流程待完善。", "待完善"}, {"欄位待補全", "待补全"},
+      {"報價待填寫", "待填写"},
+  };
+  for (const auto& [line, label] : cases) {
+    INFO(line);
+    const auto found = markers(line);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].label == label);
+  }
+  CHECK(markers("等待补货").empty());
+}
+
+TEST_CASE("one marker per line, the first, with its line number", "[findings]") {
+  const auto found = markers("交接文档\n\n待补充：客户联系人 TODO FIXME\r\nTBD 与 待定\r\n正文");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].line == 3);
+  CHECK(found[0].label == "待补充");
+  CHECK(found[0].excerpt == "待补充：客户联系人 TODO FIXME");
+  CHECK(found[1].line == 4);
+  CHECK(found[1].label == "TBD");
+}
+
+// ---- secrets: labelled values ------------------------------------------------------------------
+
+TEST_CASE("a password after its label is a secret, masked", "[findings]") {
+  const auto found = secrets("后台登录\n密码：Qh@2026shop（每季度改）");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line == 2);
+  CHECK(found[0].label == "password");
+  CHECK(found[0].value == "Qh******");
+  CHECK(found[0].excerpt == "密码：Qh******（每季度改）");
+}
+
+TEST_CASE("password labels in Chinese, English and Traditional, with every separator", "[findings]") {
+  for (std::string_view line : {"密码：Qh@2026shop",
+                                "密码:Qh@2026shop",
+                                "密码 = Qh@2026shop",
+                                "登录密码是Qh@2026shop",
+                                "支付密码为 Qh@2026shop",
+                                "口令：Qh@2026shop",
+                                "password: Qh@2026shop",
+                                "Password=Qh@2026shop",
+                                "passwd: Qh@2026shop",
+                                "pwd=Qh@2026shop",
+                                "pass: Qh@2026shop",
+                                "DB_PASSWORD=Qh@2026shop",
+                                "dbPassword: Qh@2026shop",
+                                "--pass=Qh@2026shop",
+                                "密碼：Qh@2026shop",
+                                "登入密碼：Qh@2026shop",
+                                "密码＝Qh@2026shop",
+                                "\"password\": \"Qh@2026shop\",",
+                                "password: 'Qh@2026shop'",
+                                "**密码**：Qh@2026shop",
+                                "- **密码：** Qh@2026shop",
+                                "【密码】Qh@2026shop",
+                                "密码（测试环境）：Qh@2026shop",
+                                "password (prod): Qh@2026shop",
+                                "密码 Qh@2026shop",
+                                "初始密码Qh@2026shop",
+                                "(密码：Qh@2026shop)",
+                                "| 密码 | Qh@2026shop |",
+                                "The root password: Qh@2026shop.",
+                                "Café password:Qh@2026shop",
+                                "\xff密码:Qh@2026shop\xfe"}) {
+    INFO(line);
+    CHECK(secret(line) == "password Qh******");
+  }
+}
+
+TEST_CASE("keys, secrets and tokens after their labels", "[findings]") {
+  CHECK(secret("AppSecret: 3f2a9c8e7d6b5a4c") == "app_secret 3f******");
+  CHECK(secret("app_secret=3f2a9c8e7d6b5a4c") == "app_secret 3f******");
+  CHECK(secret("app secret：3f2a9c8e7d6b5a4c") == "app_secret 3f******");
+  CHECK(secret("client_secret: 3f2a9c8e7d6b5a4c") == "app_secret 3f******");
+  CHECK(secret("AccessKey Secret：Wq8ZrT5yUi0pLk3jHg") == "app_secret Wq******");
+  CHECK(secret("secret = 3f2a9c8e7d6b5a4c") == "app_secret 3f******");
+  CHECK(secret("API密钥：a8F3kd92LmQ0") == "api_key a8******");
+  CHECK(secret("api key = a8F3kd92LmQ0") == "api_key a8******");
+  CHECK(secret("apikey: a8F3kd92LmQ0") == "api_key a8******");
+  CHECK(secret("X-API-Key: a8F3kd92LmQ0") == "api_key a8******");
+  CHECK(secret("access key：a8F3kd92LmQ0") == "api_key a8******");
+  CHECK(secret("接口密钥：a8F3kd92LmQ0") == "api_key a8******");
+  CHECK(secret("金鑰：a8F3kd92LmQ0") == "api_key a8******");
+  CHECK(secret("token: 1a2b3c4d5e6f") == "token 1a******");
+  CHECK(secret("access_token=1a2b3c4d5e6f") == "token 1a******");
+  CHECK(secret("AccessToken: 1a2b3c4d5e6f") == "token 1a******");
+  CHECK(secret("令牌：1a2b3c4d5e6f") == "token 1a******");
+  CHECK(secret("權杖：1a2b3c4d5e6f") == "token 1a******");
+  CHECK(secret("私钥：MIIEvQIBADANBg") == "private_key ******");
+}
+
+TEST_CASE("random letters are a credential, words and names are not", "[findings]") {
+  CHECK(secret("密码：MIIEvQIBADANBg") == "password MI******");
+  CHECK(secret("password: kQzPwLmRt") == "password kQ******");
+  for (std::string_view line : {"password: AppSecret", "password: XMLHttpRequest", "password: iPhone_only"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
+TEST_CASE("weak passwords people really paste are flagged", "[findings]") {
+  CHECK(secret("密码：123456") == "password ******");
+  CHECK(secret("password: changeme") == "password ch******");
+  CHECK(secret("password: password") == "password pa******");
+  CHECK(secret("支付密码：886688") == "password ******");
+  CHECK(secret("pwd=admin123") == "password ad******");
+}
+
+TEST_CASE("a value shorter than 8 characters shows nothing of itself", "[findings]") {
+  CHECK(secret("密码：Qh@2026") == "password ******");
+  CHECK(secret("密码：Qh@20261") == "password Qh******");
+}
+
+TEST_CASE("account/password pairs: the secret is the part after the slash", "[findings]") {
+  CHECK(secret("账号/密码：admin/Qh@2026shop") == "password Qh******");
+  CHECK(redacted("账号/密码：admin/Qh@2026shop") == "账号/密码：admin/••••••");
+  CHECK(redacted("user / password: admin / Qh@2026shop") == "user / password: admin / ••••••");
+}
+
+TEST_CASE("a value ends at Chinese text, full-width punctuation, spaces and the next query parameter", "[findings]") {
+  CHECK(redacted("密码：Qh@2026shop（每季度改）") == "密码：••••••（每季度改）");
+  CHECK(redacted("密码：Qh@2026shop，用户名 admin") == "密码：••••••，用户名 admin");
+  CHECK(redacted("密码：Qh@2026shop 每季度改") == "密码：•••••• 每季度改");
+  CHECK(redacted("密码是Qh@2026shop。") == "密码是••••••。");
+  CHECK(redacted("/login?user=admin&password=Qh2026x&lang=zh") == "/login?user=admin&password=••••••&lang=zh");
+  CHECK(redacted("password: \"Qh@2026shop\";") == "password: \"••••••\";");
+}
+
+TEST_CASE("labelled values that are not credentials are not flagged", "[findings]") {
+  for (std::string_view line :
+       {// The report must not cry wolf over the usual ways of saying where a password is.
+        "密码：见 1Password 保管库", "密码由张三保管，找他要", "登录密码请向 IT 申请", "password: ask IT",
+        "password: <your password>", "密码：******", "密码：xxxxxx", "忘记密码怎么办",
+        "reset your password in the portal", "密码修改流程", "token 过期后重新登录", "Token: (see vault)",
+        "API key is stored in Vault at secret/shop/api", "修改支付密码需要短信验证",
+        // And the ways code, forms and templates mention them.
+        "password: required", "token: string;", "password = os.environ['DB_PASS']", "password=$DB_PASSWORD",
+        "password: ${DB_PASSWORD}", "password: {{ vault_password }}", "api_key: YOUR_API_KEY",
+        "api_key: your-api-key-here", "密码：Qh****", "密码：同上", "密码：手机号后 6 位", "密码：8 位以上，含大小写",
+        "修改密码 2024-06-01 前完成", "token: process.env.SHOP_TOKEN", "密码：（空）", "私钥 ~/.ssh/id_rsa",
+        "password: https://vault.example.com/shop", "passport: E12345678", "bypass: abc12345", "密码强度：Strong1",
+        "AccessKey ID: LTAI5tQh2026shop", "| 账号 | 密码 | 备注 |", "pwd: /home/ops",
+        // Lines from the manuals in the shared corpus.
+        "group_name:password:GID:user_list", "--root-password=PASSWORD, --root-password-file=PATH",
+        "说明这个账号没有口令(Lanman Password Hash", "不能修改用户的NIS密码,shell和GECOS信息",
+        "请求用户输入 ssh-add 密码 (GNOME)", "$pwd = (getpwuid($<))[1];"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
+// ---- secrets: tables ---------------------------------------------------------------------------
+
+TEST_CASE("a table with a password column: its cells are secrets", "[findings]") {
+  const std::string table =
+      "| 系统 | 账号 | 密码 | 备注 |\n"
+      "| --- | --- | :---: | --- |\n"
+      "| 后台账号 | admin | Qh@2026shop | 每季度改 |\n"
+      "| ERP | ops01 | Erp#88990011 | |\n"
+      "| 邮箱 | ops@shop.com | 见 1Password | |\n"
+      "\n"
+      "| 后台账号 | admin | Qh@2026shop | 表格外 |\n";
+  const auto found = secrets(table);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].line == 3);
+  CHECK(found[0].label == "password");
+  CHECK(found[0].value == "Qh******");
+  CHECK(found[0].excerpt == "| 后台账号 | admin | Qh****** | 每季度改 |");
+  CHECK(found[1].line == 4);
+  CHECK(redacted(table).find("| 后台账号 | admin | •••••• | 每季度改 |\n| ERP | ops01 | •••••• | |") !=
+        std::string::npos);
+}
+
+TEST_CASE("a row without a header naming a password column is not guessed at", "[findings]") {
+  CHECK(secrets("| 后台账号 | admin | Qh@2026shop |").empty());
+  CHECK(secrets("| 系统 | 账号 | 说明 |\n|---|---|---|\n| 后台账号 | admin | Qh@2026shop |").empty());
+}
+
+TEST_CASE("spreadsheet rows joined by \" | \" follow their header while the cell count matches", "[findings]") {
+  const std::string sheet =
+      "系统 | 账号 | 登录密码\n"
+      "后台 | admin | Qh@2026shop\n"
+      "ERP | ops01 | Erp#88990011\n"
+      "邮箱 | Erp#88990011\n";  // a cell was empty and dropped: the columns no longer line up
+  const auto found = secrets(sheet);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].line == 2);
+  CHECK(found[1].line == 3);
+}
+
+TEST_CASE("an account/password column and key/value tables", "[findings]") {
+  CHECK(redacted("| 系统 | 账号/密码 |\n|--|--|\n| 后台 | admin/Qh@2026shop |") ==
+        "| 系统 | 账号/密码 |\n|--|--|\n| 后台 | admin/•••••• |");
+  const std::string kv = "| 项目 | 内容 |\n|---|---|\n| 账号 | shop_admin |\n| 密码 | Qh@2026shop |\n| 备注 | 2FA |";
+  const auto found = secrets(kv);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line == 4);
+}
+
+// ---- secrets: shapes without labels -------------------------------------------------------------
+
+TEST_CASE("well-known token shapes are secrets without a label", "[findings]") {
+  const std::string jwt =
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+  CHECK(secret("AWS 用的是 AKIAIOSFODNN7EXAMPLE 这个") == "api_key AK******");
+  CHECK(secret("ghp_0123456789abcdefABCDEF0123456789abcd") == "token gh******");
+  CHECK(secret("推送用 github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz") == "token gi******");
+  CHECK(secret("机器人 xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp") == "token xo******");
+  CHECK(secret("OPENAI=sk-Ab12Cd34Ef56Gh78Ij90Kl12") == "api_key sk******");
+  CHECK(secret("OPENAI=sk-proj-Ab12Cd34_Ef56-Gh78Ij90Kl12") == "api_key sk******");
+  CHECK(secret("key AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q") == "api_key AI******");
+  CHECK(secret("登录后拿到 " + jwt + " 放请求头") == "token ey******");
+  CHECK(secret("Authorization: Bearer 7fQ2kLm9Xa0bC3dE5fG7hJ") == "token 7f******");
+  CHECK(redacted("curl -H 'Authorization: Bearer 7fQ2kLm9Xa0bC3dE5fG7hJ' ...") ==
+        "curl -H 'Authorization: Bearer ••••••' ...");
+}
+
+TEST_CASE("near misses of token shapes are not secrets", "[findings]") {
+  for (std::string_view line :
+       {"AKIA1234", "we use sk-learn and risk-free-assessments-for-everyone",
+        "sk-ecdsa-sha2-nistp256@openssh.com,sk-ssh-ed25519@openssh.com", "ask-me-anything-about-the-shop-config",
+        "eyJhbGciOiJIUzI1NiJ9 alone", "Bearer authentication is used", "Bearer <token>", "task_xoxb-abc"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
+TEST_CASE("connection strings: the password between user and host", "[findings]") {
+  CHECK(secret("DATABASE_URL=mysql://shop:Qh2026db!@10.0.0.5:3306/shop") == "connection_string Qh******");
+  CHECK(redacted("mongodb+srv://ops:Qh2026db@cluster0.example.net/db") ==
+        "mongodb+srv://ops:••••••@cluster0.example.net/db");
+  CHECK(redacted("redis://:Qh2026redis@cache:6379") == "redis://:••••••@cache:6379");
+  for (std::string_view line : {"mysql://root:${DB_PASS}@db/shop", "https://example.com/a?b=c",
+                                "postgres://shop@db/shop", "mysql://root:<password>@db", "ftp://user:****@host"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
+// ---- secrets: private keys ---------------------------------------------------------------------
+
+TEST_CASE("a PEM private key: one finding at BEGIN, the whole body redacted", "[findings]") {
+  const std::string text =
+      "服务器私钥如下：\n"
+      "-----BEGIN RSA PRIVATE KEY-----\n"
+      "Proc-Type: 4,ENCRYPTED\n"
+      "MIIEowIBAAKCAQEAwX9q2tTODOabc+def/ghi==\n"
+      "\n"
+      "TODO see 操作手册/a.md\n"
+      "bXlrZXkgaXMgbm90IGEgcmVhbCBrZXk=\n"
+      "-----END RSA PRIVATE KEY-----\n"
+      "用完删掉 TODO\n";
+  const auto found = scan_findings(text);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].kind == FindingKind::secret);
+  CHECK(found[0].line == 2);
+  CHECK(found[0].label == "private_key");
+  CHECK(found[0].value == "******");
+  CHECK(found[0].excerpt == "-----BEGIN RSA PRIVATE KEY-----");
+  CHECK(found[1].kind == FindingKind::marker);  // the body's lines are not read for markers or references
+  CHECK(found[1].line == 9);
+  std::size_t n = 0;
+  CHECK(redact_secrets(text, &n) ==
+        "服务器私钥如下：\n-----BEGIN RSA PRIVATE KEY-----\n••••••\n-----END RSA PRIVATE KEY-----\n用完删掉 TODO\n");
+  CHECK(n == 1);
+}
+
+TEST_CASE("private keys with CRLF, inline in JSON, OpenSSH and unterminated", "[findings]") {
+  CHECK(redacted("-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBg\r\nkqhkiG9w0BAQEF\r\n-----END PRIVATE KEY-----\r\n") ==
+        "-----BEGIN PRIVATE KEY-----\r\n••••••\r\n-----END PRIVATE KEY-----\r\n");
+  CHECK(redacted(R"({"private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n"})") ==
+        R"({"private_key": "-----BEGIN PRIVATE KEY-----••••••-----END PRIVATE KEY-----\n"})");
+  CHECK(redacted("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----") ==
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n••••••\n-----END OPENSSH PRIVATE KEY-----");
+  CHECK(
+      redacted("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\n") ==
+      "-----BEGIN EC PRIVATE KEY-----\n••••••\n");
+  CHECK(secrets(
+            "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----")
+            .empty());
+}
+
+// ---- redaction ---------------------------------------------------------------------------------
+
+TEST_CASE("redact_secrets leaves text without secrets byte for byte", "[findings]") {
+  std::string text =
+      "# 交接文档\r\n\r\n退款流程见 操作手册/退款.md。TODO 补截图\n密码由张三保管，找他要\n"
+      "| 账号 | 密码 |\n|---|---|\n| admin | 见保管库 |\n\t缩进  两个空格  \n《客服工单流转规则》\n"
+      "mixed 中文 and English, 全角：标点；\xff\xfe invalid bytes";
+  text += '\0';
+  text += " and a NUL\n";
+  std::size_t n = 99;
+  CHECK(redact_secrets(text, &n) == text);
+  CHECK(n == 0);
+  CHECK(redact_secrets("") == "");
+}
+
+TEST_CASE("redact_secrets replaces every kind of secret and keeps the labels", "[findings]") {
+  const std::string text =
+      "后台 admin 密码：Qh@2026shop（每季度改）\n"
+      "api_key=sk-Ab12Cd34Ef56Gh78Ij90Kl12\n"
+      "DB: postgres://ops:Pg2026pass@db:5432/shop\n"
+      "AWS AKIAIOSFODNN7EXAMPLE\n"
+      "密碼：Tw2026@shop\n";
+  std::size_t n = 0;
+  CHECK(redact_secrets(text, &n) ==
+        "后台 admin 密码：••••••（每季度改）\n"
+        "api_key=••••••\n"
+        "DB: postgres://ops:••••••@db:5432/shop\n"
+        "AWS ••••••\n"
+        "密碼：••••••\n");
+  CHECK(n == 5);
+  CHECK(secrets(text).size() == 5);
+  CHECK(secrets(redact_secrets(text)).empty());  // redacting twice changes nothing more
+}
+
+// ---- references --------------------------------------------------------------------------------
+
+TEST_CASE("Markdown links and images to files are references, URLs and anchors are not", "[findings]") {
+  CHECK(refs("流程见[退款流程](操作手册/退款流程.md#%E9%80%80%E6%AC%BE)") == Strings{"link 操作手册/退款流程.md"});
+  CHECK(refs("[手册](./docs/%E9%80%80%E6%AC%BE.md)") == Strings{"link ./docs/退款.md"});
+  CHECK(refs("![截图](images/后台.png \"后台\")") == Strings{"link images/后台.png"});
+  CHECK(refs("[规则](<客服 规则.md>)") == Strings{"link 客服 规则.md"});
+  CHECK(refs("[官网](https://example.com/a.md) [邮件](mailto:a@b.com) [上面](#联系人) [x](//cdn.example.com/a.md)")
+            .empty());
+  CHECK(refs("[a](b.md) and [c](b.md#x)") == Strings{"link b.md"});
+}
+
+TEST_CASE("file names in running text, Chinese or English, without the words around them", "[findings]") {
+  CHECK(refs("流转规则见 操作手册/客服工单流转.md。") == Strings{"path 操作手册/客服工单流转.md"});
+  CHECK(refs("流转规则见操作手册/客服工单流转.md。") == Strings{"path 操作手册/客服工单流转.md"});
+  CHECK(refs("客户名单（详见客户清单.xlsx）") == Strings{"path 客户清单.xlsx"});
+  CHECK(refs("请参考2024年报价单.xlsx，别用旧的") == Strings{"path 2024年报价单.xlsx"});
+  CHECK(refs("常见问题.md 里有") == Strings{"path 常见问题.md"});
+  CHECK(refs("参考资料.md") == Strings{"path 参考资料.md"});
+  CHECK(refs("上周的客户见面记录.md") == Strings{"path 上周的客户见面记录.md"});
+  CHECK(refs("这个文件是客户清单.xlsx") == Strings{"path 客户清单.xlsx"});
+  CHECK(refs("模板放在`templates/退款申请.docx`里") == Strings{"path templates/退款申请.docx"});
+  CHECK(refs("See docs/refund-policy.md. Then handover_2024.pdf!") ==
+        Strings{"path docs/refund-policy.md", "path handover_2024.pdf"});
+  CHECK(refs("共享盘 D:\\交接\\客户.xlsx 里") == Strings{"path D:\\交接\\客户.xlsx"});
+  CHECK(refs("报价单(1).xlsx 是最新的") == Strings{"path 报价单(1).xlsx"});
+  CHECK(refs("目录中的BROWSING.txt文件") == Strings{"path BROWSING.txt"});
+  CHECK(refs("见docs/目录下的Speed.txt") == Strings{"path Speed.txt"});
+  CHECK(refs("客户A.xlsx、报价单_final.xlsx、用户手册v2.pdf") ==
+        Strings{"path 客户A.xlsx", "path 报价单_final.xlsx", "path 用户手册v2.pdf"});
+  CHECK(refs("见 a.md 和 b.MD，再看 a.md") == Strings{"path a.md", "path b.MD"});
+  CHECK(refs("Mail archive: 2024.mbox, chat.csv, 记录.txt, 演示.pptx, 旧表.xls, 说明.odt, page.htm") ==
+        Strings{"path 2024.mbox", "path chat.csv", "path 记录.txt", "path 演示.pptx", "path 旧表.xls", "path 说明.odt",
+                "path page.htm"});
+}
+
+TEST_CASE("things that end like a document but are none are not references", "[findings]") {
+  for (std::string_view line : {"https://example.com/guide.html", "www.example.com/a.html", "all *.md files",
+                                "the .md extension", "checksum.md5", "backup.txt.gz", "draft.md-old", "v1.2"}) {
+    INFO(line);
+    CHECK(references(line).empty());
+  }
+}
+
+TEST_CASE("a link's own text is not reported again as a path", "[findings]") {
+  CHECK(refs("[客户清单.xlsx](客户/客户清单.xlsx)") == Strings{"link 客户/客户清单.xlsx"});
+}
+
+TEST_CASE("titles in book-title marks", "[findings]") {
+  CHECK(refs("按《客服工单流转规则》处理") == Strings{"title 客服工单流转规则"});
+  CHECK(refs("見《客服工單流轉規則》") == Strings{"title 客服工單流轉規則"});
+  CHECK(refs("《退款规则》和《退款规则》还有《发票说明》") == Strings{"title 退款规则", "title 发票说明"});
+  CHECK(refs("《》《a》").empty());
+  CHECK(refs("《" + std::string(41, 'x') + "》").empty());
+  CHECK(refs("他说《今天不行，明天再说》").empty());
+  CHECK(refs("《未闭合的标题").empty());
+  CHECK(refs("《《嵌套》").size() == 1);
+}
+
+// ---- lines, excerpts, mixed text ---------------------------------------------------------------
+
+TEST_CASE("a mixed line reports its marker, its secrets, then its references", "[findings]") {
+  const auto found = scan_findings(
+      "前言\r\nTODO 把 Stripe key 搬到 vault：api_key=sk_live_AbCdEf0123456789GhIjKl 见 docs/支付配置.md");
+  REQUIRE(found.size() == 3);
+  for (const Finding& f : found) CHECK(f.line == 2);
+  CHECK(found[0].kind == FindingKind::marker);
+  CHECK(found[1].kind == FindingKind::secret);
+  CHECK(found[1].label == "api_key");
+  CHECK(found[1].value == "sk******");
+  CHECK(found[2].kind == FindingKind::reference);
+  CHECK(found[2].value == "docs/支付配置.md");
+  CHECK(found[0].excerpt == "TODO 把 Stripe key 搬到 vault：api_key=sk****** 见 docs/支付配置.md");
+}
+
+TEST_CASE("excerpts are trimmed, masked and cut at a character boundary", "[findings]") {
+  std::string line = "   密码：Qh@2026shop ";
+  for (int i = 0; i < 100; ++i) line += "退款";
+  const auto found = secrets(line);
+  REQUIRE(found.size() == 1);
+  const std::string& excerpt = found[0].excerpt;
+  CHECK(excerpt.starts_with("密码：Qh****** 退款"));
+  CHECK(excerpt.ends_with("…"));
+  CHECK(excerpt.size() <= 160 + std::string("…").size());
+  CHECK(is_utf8(excerpt));
+  CHECK(excerpt.find("Qh@2026") == std::string::npos);
+  CHECK(markers("  TODO 补充  \t")[0].excerpt == "TODO 补充");
+}
+
+TEST_CASE("a secret never shows whole in a finding", "[findings]") {
+  const std::string values[] = {"Qh@2026shop", "123456", "a8F3kd92LmQ0", "Erp#88990011"};
+  for (const std::string& v : values) {
+    for (const Finding& f : scan_findings("密码：" + v + " 和 token=" + v)) {
+      CHECK(f.value.find(v) == std::string::npos);
+      CHECK(f.excerpt.find(v) == std::string::npos);
+    }
+  }
+}
+
+// ---- robustness --------------------------------------------------------------------------------
+
+TEST_CASE("any bytes at all: no throw, valid UTF-8 out, one redaction per secret", "[findings]") {
+  const std::string pieces[] = {"密码",
+                                "：",
+                                ":",
+                                "=",
+                                "|",
+                                " ",
+                                "\n",
+                                "\r\n",
+                                "Qh@2026shop",
+                                "TODO",
+                                "待补充",
+                                "《",
+                                "》",
+                                "](",
+                                "[",
+                                ")",
+                                ".md",
+                                "/",
+                                "见",
+                                "-----BEGIN PRIVATE KEY-----",
+                                "-----END PRIVATE KEY-----",
+                                "://",
+                                "user:pw123456@",
+                                "AKIAIOSFODNN7EXAMPLE",
+                                "eyJ",
+                                "Bearer ",
+                                "\xff",
+                                "\xe5\xbe",
+                                std::string(1, '\0'),
+                                "---",
+                                "**",
+                                "/",
+                                "&a="};
+  std::mt19937 rng(42);
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(pieces) - 1);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (int k = 0; k < 40; ++k) text += pieces[pick(rng)];
+    std::vector<Finding> found;
+    REQUIRE_NOTHROW(found = scan_findings(text));
+    std::size_t n = 0;
+    REQUIRE_NOTHROW(redact_secrets(text, &n));
+    std::size_t secret_count = 0;
+    for (const Finding& f : found) {
+      CHECK(is_utf8(f.excerpt));
+      CHECK(f.excerpt.size() <= 160 + std::string("…").size());
+      CHECK(is_utf8(f.value));
+      CHECK(f.line >= 1);
+      secret_count += f.kind == FindingKind::secret;
+    }
+    CHECK(secret_count == n);
+  }
+}
+
+TEST_CASE("long and pathological lines scan in linear time", "[findings]") {
+  // Each line below would take minutes if any scan went back over it for every separator or mark.
+  std::string text;
+  for (std::string_view unit : {"pwd=", "<pwd=", "《", "](", "a.md-", "/", "见", "密码", "://", "&a=", "eyJ", "|"}) {
+    for (int i = 0; i < 20000; ++i) text += unit;
+    text += '\n';
+  }
+  text += std::string(200000, 'A') + '\n';
+  std::string prose;
+  for (int i = 0; i < 2000; ++i)
+    prose += "第" + std::to_string(i) + "步：见 操作手册/退款.md，密码：Qh@2026shop，TODO 补截图 [a](b.md)\n";
+  text += prose;
+  std::vector<Finding> found;
+  REQUIRE_NOTHROW(found = scan_findings(text));
+  CHECK(found.size() >= 2000 * 4);
+  CHECK(redact_secrets(prose).find("Qh@2026shop") == std::string::npos);
+}
+
+// ---- a realistic handover document ------------------------------------------------------------
+
+TEST_CASE("a handover document yields exactly the expected findings", "[findings]") {
+  const std::string doc =
+      "# 电商运营交接文档（林晓雯 → 王磊）\n"                       // 1
+      "\n"                                                          // 2
+      "## 一、日常工作\n"                                           // 3
+      "- 每天 9:30 查看后台订单，流程见 操作手册/订单处理.md。\n"   // 4
+      "- 退款按《退款审核规则》执行，超过 500 元找主管。\n"         // 5
+      "- 周报模板：[周报](模板/周报模板.docx)，每周五发。\n"        // 6
+      "- 大促排期：待补充\n"                                        // 7
+      "\n"                                                          // 8
+      "## 二、系统账号\n"                                           // 9
+      "| 系统 | 账号 | 密码 | 备注 |\n"                             // 10
+      "| --- | --- | --- | --- |\n"                                 // 11
+      "| 店铺后台 | ops_lin | Qh@2026shop | 每季度改 |\n"           // 12
+      "| ERP | lin.xw | 见 1Password | 张三管 |\n"                  // 13
+      "\n"                                                          // 14
+      "- 支付宝商户号 2088xxxx，支付密码由财务保管，找她要。\n"     // 15
+      "- 物流接口 AppSecret: 7d9f2c4e8a1b3f5d\n"                    // 16
+      "- 数据库：mysql://report:Rp2026!db@10.1.2.3:3306/shop\n"     // 17
+      "- 忘记密码怎么办？后台有重置入口。\n"                        // 18
+      "\n"                                                          // 19
+      "## 三、客户\n"                                               // 20
+      "- 瑞丰贸易：对接人李总，历史订单见 客户/瑞丰贸易.xlsx\n"     // 21
+      "- 华美：联系方式 TODO\n"                                     // 22
+      "- 返点政策参见《2024年渠道返点政策》和 返点计算.xlsx\n"      // 23
+      "\n"                                                          // 24
+      "## 四、遗留问题\n"                                           // 25
+      "1. 发票抬头错误的工单还没处理完（TBD）\n"                    // 26
+      "2. token 过期后重新登录即可，不用找技术。\n"                 // 27
+      "3. 旧链接 https://wiki.example.com/ops/guide.html 已失效\n"  // 28
+      "4. 交接清单.md 待完善\n"                                     // 29
+      "5. 最后更新：2026-03-05\n";                                  // 30
+  struct Expected {
+    int line;
+    FindingKind kind;
+    std::string label;
+    std::string value;
+  };
+  const std::vector<Expected> expected = {
+      {4, FindingKind::reference, "path", "操作手册/订单处理.md"},
+      {5, FindingKind::reference, "title", "退款审核规则"},
+      {6, FindingKind::reference, "link", "模板/周报模板.docx"},
+      {7, FindingKind::marker, "待补充", ""},
+      {12, FindingKind::secret, "password", "Qh******"},
+      {16, FindingKind::secret, "app_secret", "7d******"},
+      {17, FindingKind::secret, "connection_string", "Rp******"},
+      {21, FindingKind::reference, "path", "客户/瑞丰贸易.xlsx"},
+      {22, FindingKind::marker, "TODO", ""},
+      {23, FindingKind::reference, "title", "2024年渠道返点政策"},
+      {23, FindingKind::reference, "path", "返点计算.xlsx"},
+      {26, FindingKind::marker, "TBD", ""},
+      {29, FindingKind::marker, "待完善", ""},
+      {29, FindingKind::reference, "path", "交接清单.md"},
+  };
+  const auto found = scan_findings(doc);
+  REQUIRE(found.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("finding " << i << ": line " << found[i].line << " " << found[i].label << " " << found[i].value);
+    CHECK(found[i].line == expected[i].line);
+    CHECK(found[i].kind == expected[i].kind);
+    CHECK(found[i].label == expected[i].label);
+    CHECK(found[i].value == expected[i].value);
+  }
+  CHECK(found[4].excerpt == "| 店铺后台 | ops_lin | Qh****** | 每季度改 |");
+  std::size_t n = 0;
+  const std::string clean = redact_secrets(doc, &n);
+  CHECK(n == 3);
+  CHECK(clean.find("Qh@2026shop") == std::string::npos);
+  CHECK(clean.find("7d9f2c4e8a1b3f5d") == std::string::npos);
+  CHECK(clean.find("mysql://report:••••••@10.1.2.3:3306/shop") != std::string::npos);
+  CHECK(clean.size() ==
+        doc.size() - std::string("Qh@2026shop7d9f2c4e8a1b3f5dRp2026!db").size() + 3 * std::string("••••••").size());
+}
+
+TEST_CASE("a key in a URL's query is a secret; a short or word-like one is not", "[findings]") {
+  const auto found = scan_findings(
+      "机器人 webhook：https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=6f2b9c3e-81d4-4a7f-b5e0-3c9d27a1f846\n"
+      "文档：https://example.com/page?key=home&lang=zh\n");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].kind == FindingKind::secret);
+  CHECK(found[0].line == 1);
+  CHECK(found[0].value == "6f******");
+  CHECK(redact_secrets("send?key=6f2b9c3e-81d4-4a7f-b5e0-3c9d27a1f846 ok") == "send?key=•••••• ok");
+}

@@ -1,0 +1,321 @@
+#include "baton/gaps.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "baton/catalog.h"
+#include "baton/index.h"
+#include "baton/search.h"
+#include "test_util.h"
+
+using namespace baton;
+namespace fs = std::filesystem;
+
+namespace {
+
+// tests/fixtures/gaps (a handover with planted gaps, see its EXPECTED.md), indexed once.
+struct Fixture {
+  test::TempDir root, data;
+  Fixture() {
+    const fs::path src = fs::path(BATON_SOURCE_DIR) / "tests/fixtures/gaps";
+    fs::copy(src, root.path(), fs::copy_options::recursive);
+    fs::remove(root / "EXPECTED.md");  // what the tests know, not part of the handover
+    auto r = sync(data.path(), {root.path()});
+    if (!r) throw std::runtime_error(r.error().message);
+  }
+  static Fixture& get() {
+    static Fixture f;
+    return f;
+  }
+  GapReport report(const std::string& as_of = "2026-12-10") {
+    GapOptions options;
+    options.as_of = as_of;
+    auto r = analyse_gaps(data.path(), options);
+    if (!r) throw std::runtime_error(r.error().message);
+    return std::move(*r);
+  }
+};
+
+const AreaReport& area(const GapReport& r, const std::string& id) {
+  for (const auto& a : r.areas)
+    if (a.id == id) return a;
+  throw std::runtime_error("no area " + id);
+}
+
+// The entity one of whose names contains `name`, or nullptr.
+const Entity* entity(const GapReport& r, const std::string& name) {
+  for (const auto& e : r.entities) {
+    if (e.name.find(name) != std::string::npos) return &e;
+    for (const auto& a : e.aliases)
+      if (a.find(name) != std::string::npos) return &e;
+  }
+  return nullptr;
+}
+
+Coverage field(const Entity& e, const std::string& id) {
+  for (const auto& f : e.fields)
+    if (f.id == id) return f.state;
+  throw std::runtime_error("no field " + id);
+}
+
+bool has_line(const std::vector<LineFinding>& list, const std::string& path, int line) {
+  return std::any_of(list.begin(), list.end(), [&](const LineFinding& f) { return f.doc.path == path && f.line == line; });
+}
+
+}  // namespace
+
+TEST_CASE("gaps: the built-in checklist has the 13 areas of a handover and four kinds of entity", "[gaps]") {
+  const Checklist& c = Checklist::builtin();
+  REQUIRE(c.areas.size() == 13);
+  for (const char* id : {"duties", "projects", "clients", "partners", "systems", "sops", "reports", "team", "risks",
+                         "training", "templates", "plan", "support"})
+    CHECK(std::any_of(c.areas.begin(), c.areas.end(), [&](const ChecklistArea& a) { return a.id == id; }));
+  for (const char* kind : {"client", "project", "partner", "system"}) {
+    REQUIRE(c.entity_kind(kind));
+    CHECK(c.entity_kind(kind)->fields.size() >= 4);
+  }
+}
+
+TEST_CASE("gaps: a bad checklist is refused with a message that names the problem", "[gaps]") {
+  CHECK_FALSE(Checklist::parse("not json", "x").ok());
+  auto no_areas = Checklist::parse(R"({"name": "n", "entities": {}, "areas": []})", "x");
+  REQUIRE_FALSE(no_areas.ok());
+  CHECK_THAT(no_areas.error().message, Catch::Contains("areas"));
+  auto bad_entity = Checklist::parse(R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "entity": "robot"}]})", "x");
+  REQUIRE_FALSE(bad_entity.ok());
+  CHECK_THAT(bad_entity.error().message, Catch::Contains("robot"));
+  auto ok = Checklist::parse(R"({"name": "mine", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"]}]})", "f.json");
+  REQUIRE(ok.ok());
+  CHECK(ok->source == "f.json");
+}
+
+TEST_CASE("gaps: areas are judged covered, partial or missing as a careful reader would", "[gaps]") {
+  const GapReport r = Fixture::get().report();
+  for (const char* id : {"duties", "projects", "sops", "team", "risks", "plan"}) {
+    INFO(id);
+    CHECK(area(r, id).state == Coverage::covered);
+    CHECK_FALSE(area(r, id).evidence.empty());
+  }
+  for (const char* id : {"clients", "partners", "systems", "training"}) {
+    INFO(id);
+    CHECK(area(r, id).state == Coverage::partial);
+  }
+  for (const char* id : {"reports", "templates", "support"}) {
+    INFO(id);
+    CHECK(area(r, id).state == Coverage::missing);
+    CHECK(area(r, id).evidence.empty());
+  }
+  // The score follows the formula shown: mean of area scores.
+  double sum = 0;
+  for (const auto& a : r.areas) sum += a.score;
+  CHECK(r.score == Approx(100 * sum / 13).margin(0.1));
+  CHECK_THAT(r.formula, Catch::Contains("mean"));
+  CHECK(r.checklist_source.find("built-in") != std::string::npos);
+}
+
+TEST_CASE("gaps: entities with write-ups have their fields judged", "[gaps]") {
+  const GapReport r = Fixture::get().report();
+  const Entity* mingchuan = entity(r, "明川零售");
+  REQUIRE(mingchuan);
+  CHECK(mingchuan->kind == "client");
+  CHECK(mingchuan->write_up == Coverage::covered);
+  const Entity* hefeng = entity(r, "禾丰");
+  REQUIRE(hefeng);
+  CHECK(hefeng->write_up == Coverage::partial);
+  CHECK(field(*hefeng, "contacts") == Coverage::covered);
+  CHECK(field(*hefeng, "history") == Coverage::covered);
+  for (const char* f : {"needs", "issues", "preferences", "handling"}) CHECK(field(*hefeng, f) == Coverage::missing);
+  CHECK_THAT(hefeng->summary, Catch::Contains("偏好"));
+  const Entity* admin = entity(r, "云杉管理后台");
+  REQUIRE(admin);
+  CHECK(admin->kind == "system");
+  CHECK(admin->write_up == Coverage::covered);
+  const Entity* crm = entity(r, "云杉CRM");
+  REQUIRE(crm);
+  CHECK(crm->write_up == Coverage::partial);
+  CHECK(field(*crm, "usage") == Coverage::missing);
+  const Entity* partner = entity(r, "启航实施");
+  REQUIRE(partner);
+  CHECK(partner->kind == "partner");
+  CHECK(partner->write_up == Coverage::covered);
+  const Entity* project = entity(r, "续约攻坚");
+  REQUIRE(project);
+  CHECK(project->kind == "project");
+  CHECK(project->write_up == Coverage::covered);
+}
+
+TEST_CASE("gaps: companies only the conversations name are found, aliases merged, own company left out", "[gaps]") {
+  const GapReport r = Fixture::get().report();
+  std::vector<const Entity*> undocumented;
+  for (const auto& e : r.entities)
+    if (e.write_up == Coverage::missing && e.conversations > 0) undocumented.push_back(&e);
+  CHECK(undocumented.size() == 3);
+  const Entity* huachen = entity(r, "华辰物流");
+  REQUIRE(huachen);
+  CHECK(huachen->write_up == Coverage::missing);
+  // Signature name, domain and the short names of the chat are one entity: 4 mails from them, the reply, the chat.
+  CHECK(std::find(huachen->aliases.begin(), huachen->aliases.end(), "huachen-logistics.com") != huachen->aliases.end());
+  CHECK(huachen->conversations == 6);
+  CHECK(huachen->last_seen == "2026-11-19");
+  const Entity* haiou = entity(r, "海鸥餐饮");
+  REQUIRE(haiou);
+  CHECK(haiou->conversations == 1);
+  CHECK(haiou->last_seen == "2026-03-09");
+  const Entity* landian = entity(r, "南京蓝点");
+  REQUIRE(landian);
+  CHECK(landian->kind == "partner");
+  // The most talked-about comes first.
+  CHECK(r.entities.front().name == huachen->name);
+  // The team's own company is not a client.
+  CHECK(entity(r, "云杉科技") == nullptr);
+  CHECK(std::find(r.own_organisation.begin(), r.own_organisation.end(), "yunshan-tech.com") != r.own_organisation.end());
+  CHECK(entity(r, "yunshan") == nullptr);
+}
+
+TEST_CASE("gaps: a fact only a conversation holds is pointed out, one the write-up has is not", "[gaps]") {
+  const GapReport r = Fixture::get().report();
+  const auto only = [&](const std::string& text) {
+    return std::any_of(r.conversation_only.begin(), r.conversation_only.end(),
+                       [&](const ConversationFact& f) { return f.fact.find(text) != std::string::npos; });
+  };
+  CHECK(only("2027-03-31"));
+  CHECK_FALSE(only("2027-01-18"));
+}
+
+TEST_CASE("gaps: markers, stale documents, missing references and secrets with file and line", "[gaps]") {
+  const GapReport r = Fixture::get().report();
+  CHECK(r.markers.size() == 3);
+  CHECK(has_line(r.markers, "项目/2026Q4续约攻坚.md", 61));
+  CHECK(has_line(r.markers, "客户/成都禾丰超市.md", 27));
+  CHECK(has_line(r.markers, "合作伙伴/启航实施.md", 20));
+  CHECK_FALSE(has_line(r.markers, "交接文档/交接清单_王磊.md", 54));  // "Todoist" is no marker
+
+  REQUIRE(r.stale.size() == 1);
+  CHECK(r.stale.front().doc.path == "操作手册/客户续费提醒流程.md");
+  CHECK(r.stale.front().updated == "2025-01-15");
+  CHECK(r.stale.front().days == 694);
+  // The same documents judged a year earlier: nothing is stale yet.
+  CHECK(Fixture::get().report("2025-06-01").stale.empty());
+
+  REQUIRE(r.broken_references.size() == 1);
+  CHECK(r.broken_references.front().doc.path == "操作手册/新客户开通流程.md");
+  CHECK(r.broken_references.front().line == 38);
+  CHECK(r.broken_references.front().value == "操作手册/退款审批.md");
+
+  REQUIRE(r.secrets.size() == 2);
+  CHECK(has_line(r.secrets, "系统/云杉管理后台.md", 32));
+  CHECK(has_line(r.secrets, "操作手册/新客户开通流程.md", 27));
+  for (const auto& s : r.secrets) {
+    CHECK(s.value.find("Ys@2026admin") == std::string::npos);
+    CHECK(s.excerpt.find("Ys@2026admin") == std::string::npos);
+  }
+}
+
+TEST_CASE("gaps: a secret is never shown or found: not in snippets, the document view or the report", "[gaps]") {
+  auto& f = Fixture::get();
+  auto searcher = Searcher::open(f.data.path(), SearcherOptions{false, {}, CjkMode::words_bigrams});
+  REQUIRE(searcher.ok());
+  auto hits = searcher->search({"后台密码", 10, 0});
+  REQUIRE(hits.ok());
+  REQUIRE_FALSE(hits->hits.empty());
+  for (const auto& h : hits->hits) CHECK(h.snippet.find("Ys@2026admin") == std::string::npos);
+  auto by_value = searcher->search({"Ys@2026admin", 10, 0});
+  REQUIRE(by_value.ok());
+  for (const auto& h : by_value->hits) CHECK(h.snippet.find("2026admin") == std::string::npos);
+  auto doc = searcher->document(hits->hits.front().doc);
+  REQUIRE(doc.ok());
+  for (const auto& s : doc->sections) CHECK(s.html.find("Ys@2026admin") == std::string::npos);
+  CHECK(gaps_json(f.report()).find("Ys@2026admin") == std::string::npos);
+  CHECK(gaps_markdown(f.report()).find("Ys@2026admin") == std::string::npos);
+}
+
+TEST_CASE("gaps: decisions about entities apply to the report and survive a re-index", "[gaps]") {
+  test::TempDir data;
+  auto& f = Fixture::get();
+  REQUIRE(sync(data.path(), {f.root.path()}).ok());
+  GapOptions options;
+  options.as_of = "2026-12-10";
+  auto before = analyse_gaps(data.path(), options);
+  REQUIRE(before.ok());
+  const Entity* haiou = entity(*before, "海鸥餐饮");
+  REQUIRE(haiou);
+  const std::string key = haiou->key;
+  const Entity* huachen = entity(*before, "华辰物流");
+  REQUIRE(huachen);
+
+  REQUIRE(decide_entity(data.path(), key, "ignore", "").ok());
+  REQUIRE(decide_entity(data.path(), huachen->key, "rename", "华辰物流").ok());
+  CHECK_FALSE(decide_entity(data.path(), key, "explode", "").ok());
+  CHECK_FALSE(decide_entity(data.path(), key, "rename", "").ok());
+  CHECK_FALSE(decide_entity(data.path(), key, "kind", "robot").ok());
+
+  // A rebuilt index (another version, or the data deleted) keeps the decisions: they are user data.
+  {
+    auto catalog = Catalog::open(catalog_path(data.path()));
+    REQUIRE(catalog.ok());
+    catalog->forget_sources();
+  }
+  REQUIRE(sync(data.path(), {f.root.path()}).ok());
+  auto after = analyse_gaps(data.path(), options);
+  REQUIRE(after.ok());
+  CHECK(entity(*after, "海鸥餐饮") == nullptr);
+  REQUIRE(after->ignored.size() == 1);  // listed apart, so that a person can undo it
+  CHECK(after->ignored.front().first == key);
+  const Entity* renamed = entity(*after, "华辰物流");
+  REQUIRE(renamed);
+  CHECK(renamed->name == "华辰物流");
+
+  REQUIRE(decide_entity(data.path(), key, "undo", "").ok());
+  auto undone = analyse_gaps(data.path(), options);
+  REQUIRE(undone.ok());
+  CHECK(entity(*undone, "海鸥餐饮") != nullptr);
+  CHECK(decide_entity(data.path(), key, "undo", "").error().kind == ErrorKind::not_found);
+}
+
+TEST_CASE("gaps: searches that found nothing are demand, grouped by what was typed", "[gaps]") {
+  test::TempDir data;
+  REQUIRE(sync(data.path(), {Fixture::get().root.path()}).ok());
+  {
+    auto searcher = Searcher::open(data.path());
+    REQUIRE(searcher.ok());
+    for (const char* q : {"量子琴谱", "量子琴谱", "  量子琴譜 ", "华辰"}) REQUIRE(searcher->search({q, 10, 0}).ok());
+    searcher->flush_log();
+  }
+  GapOptions options;
+  options.as_of = "2026-12-10";
+  auto r = analyse_gaps(data.path(), options);
+  REQUIRE(r.ok());
+  // Found nothing: listed once, counted three times (the Traditional one folded into it).
+  const auto it = std::find_if(r->not_found.begin(), r->not_found.end(), [](const DemandItem& d) { return d.query == "量子琴谱"; });
+  REQUIRE(it != r->not_found.end());
+  CHECK(it->searches == 3);
+  CHECK(it->zero_hits == 3);
+  CHECK(r->not_found.size() == 1);
+  // "华辰" finds mail: not demand.
+  CHECK(std::none_of(r->not_found.begin(), r->not_found.end(), [](const DemandItem& d) { return d.query == "华辰"; }));
+}
+
+TEST_CASE("gaps: bad options are errors, not reports", "[gaps]") {
+  GapOptions options;
+  options.as_of = "2026-13-45";
+  CHECK_FALSE(analyse_gaps(Fixture::get().data.path(), options).ok());
+  options.as_of = "yesterday";
+  CHECK_FALSE(analyse_gaps(Fixture::get().data.path(), options).ok());
+  test::TempDir empty;
+  CHECK_FALSE(analyse_gaps(empty.path(), {}).ok());
+}
+
+TEST_CASE("gaps: JSON and Markdown carry the same findings", "[gaps]") {
+  const GapReport r = Fixture::get().report();
+  const auto j = nlohmann::json::parse(gaps_json(r));
+  CHECK(j["areas"].size() == 13);
+  CHECK(j["score"].get<double>() == Approx(r.score));
+  CHECK(j["undocumented"].size() == 3);
+  CHECK(j["hygiene"]["markers"].size() == 3);
+  CHECK(j["secrets"].size() == 2);
+  const std::string md = gaps_markdown(r);
+  CHECK_THAT(md, Catch::Contains("华辰物流"));
+  CHECK_THAT(md, Catch::Contains("项目/2026Q4续约攻坚.md:61"));
+  CHECK_THAT(md, Catch::Contains("操作手册/退款审批.md"));
+  CHECK_THAT(md, Catch::Contains("签字"));
+}
