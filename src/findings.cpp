@@ -508,6 +508,8 @@ class SecretColumns {
  public:
   void scan(std::string_view line, std::vector<Span>& out) {
     const std::vector<Cell> cells = split_cells(line);
+    // "-----+-----": the rule under a plain-text table's header (psql, hand-drawn).
+    if (!header_.empty() && is_ascii_rule(line)) return start_table(0);
     if (cells.size() < 2) {
       columns_.clear();
       header_.clear();
@@ -541,7 +543,14 @@ class SecretColumns {
     row_cells_ = row_cells;
   }
 
-  /// The columns whose header cell ends in a secret label (密码, 登录密码, 密码（初始）, API Key, 账号/密码).
+  static bool is_ascii_rule(std::string_view line) {
+    line = trim(line);
+    return line.size() >= 3 && line.find('-') != std::string_view::npos && line.find('+') != std::string_view::npos &&
+           std::all_of(line.begin(), line.end(), [](char c) { return c == '-' || c == '+' || c == '=' || c == ':' || c == '|' || c == ' '; });
+  }
+
+  /// The columns whose header cell ends in a secret label (密码, 登录密码, 密码（初始）, API Key, 账号/密码),
+  /// or whose first part before a slash does (密码 / 说明).
   /// None if a cell holds a credential: | 密码 | Qh@2026shop | is a labelled row, not a header.
   static std::vector<Column> secret_columns(std::string_view line, const std::vector<Cell>& cells) {
     std::vector<Column> columns;
@@ -549,7 +558,15 @@ class SecretColumns {
       const Value v = read_value(line, cells[k].begin, cells[k].end);
       if (is_credential(line.substr(v.begin, v.end - v.begin))) return {};
       const std::string_view cell = line.substr(0, cells[k].end);
-      const auto label = label_before(cell, cell.size());
+      auto label = label_before(cell, cell.size());
+      if (!label) {
+        const std::size_t slash = line.substr(cells[k].begin, cells[k].end - cells[k].begin).find('/');
+        if (slash != std::string_view::npos) {
+          std::size_t end = cells[k].begin + slash;
+          while (end > cells[k].begin && is_blank(line[end - 1])) --end;
+          if (auto first = label_before(line.substr(0, end), end); first && !first->paired) label = first;
+        }
+      }
       if (label && label->begin >= cells[k].begin) columns.push_back({k, label->type, label->paired});
     }
     return columns;

@@ -112,7 +112,8 @@ const std::vector<std::string>& trade_suffixes() {
   static const std::vector<std::string> s = {"科技", "信息", "物流", "冷链", "纺织", "电子", "贸易", "商贸", "实业", "制造",
                                              "精密", "化工", "家电", "汽配", "包材", "传媒", "文创", "食品", "餐饮", "医药",
                                              "服饰", "家居", "五金", "机械", "电器", "印刷", "包装", "供应链", "快运", "快递",
-                                             "货运", "货代", "母婴", "工厂", "厨具厂", "软件", "网络", "咨询", "广告", "建材"};
+                                             "货运", "货代", "母婴", "工厂", "厨具厂", "软件", "网络", "咨询", "广告", "建材",
+                                             "彩印", "印务", "展览", "会展", "酒店", "物业", "保洁", "安保", "律所", "事务所"};
   return s;
 }
 
@@ -363,6 +364,7 @@ struct Candidate {
   std::map<std::string, int> kinds;  // kind votes
   std::vector<Scope> write_ups;
   bool from_mail = false;            // seen as a mail correspondent's organisation
+  bool weak = false;                 // only a trade name said twice: dropped if it is part of a written-up name
   std::set<std::string> mail_docs;   // mails whose organisations name it
 };
 
@@ -384,8 +386,12 @@ class EntityFinder {
     }
     // Systems and projects that only conversations name: counted once per conversation, kept when
     // at least two name them (once is chatter).
-    for (const auto& [name, seen] : things_)
-      if (seen.second.size() >= 2) add(name, seen.first, 1);
+    for (const auto& [name, t] : things_) {
+      if (!(t.kind.empty() ? t.times >= 2 : t.conversations.size() >= 2 || t.quoted)) continue;
+      const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
+      Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
+      if (!known && t.kind.empty()) c.weak = true;
+    }
     return std::move(candidates_);
   }
 
@@ -557,7 +563,10 @@ class EntityFinder {
       return all;
     }();
     // Where a name cannot start: what comes before it in a sentence ("跟", "是", "我们").
-    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会和同为到等";
+    // Where a name cannot start: what comes before it in a sentence. A registered name may hold 会, 和,
+    // 同, 为 (会展, 和平, 华为), so it is cut only at the plainest particles.
+    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等";
+    static const std::string registered_breaks = "的是在找给跟向从对把被由及或说问了们";
     for (const Unit& u : d.units) {
       const std::string& text = u.text;
       for (const std::string& suffix : suffixes)
@@ -568,7 +577,8 @@ class EntityFinder {
             std::size_t b = start - 1;
             while (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
             const std::string cp = text.substr(b, start - b);
-            if (cp.size() < 3 || !has_cjk(cp) || breaks.find(cp) != std::string::npos) break;
+            if (cp.size() < 3 || !has_cjk(cp) || (suffix.ends_with("公司") ? registered_breaks : breaks).find(cp) != std::string::npos)
+              break;
             before.insert(before.begin(), cp);
             start = b;
           }
@@ -590,12 +600,15 @@ class EntityFinder {
           // An address ("南京市雨花台区软件大道") is not a name.
           static const CueSet address({"市", "区", "县", "镇", "路", "街", "号", "省"});
           if (!registered && address.in(run)) continue;
-          if (!registered && std::none_of(std::begin(places), std::end(places), [&](std::string_view p) {
-                return run.starts_with(p) && code_points(run).size() >= code_points(p).size() + 2;
-              }))
-            continue;
           std::string name = run;
           name += suffix;
+          // Without its city a trade name must come up more than once ("找印象彩印 … 还是印象彩印").
+          if (!registered && std::none_of(std::begin(places), std::end(places), [&](std::string_view p) {
+                return run.starts_with(p) && code_points(run).size() >= code_points(p).size() + 2;
+              })) {
+            if (code_points(run).size() >= 2 && code_points(run).size() <= 4) note_thing(name, "", d);
+            continue;
+          }
           if (const std::string f = fold(name); f.starts_with("本") || f.starts_with("贵") || f.starts_with("该")) continue;
           add(name, "", 0);  // its mentions are found by name later
         }
@@ -629,7 +642,8 @@ class EntityFinder {
                        std::islower(static_cast<unsigned char>(word[k + 2]));
         if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
       }
-      for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台"})
+      quoted_projects(t, d);
+      for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "宝", "云"})
         for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
           std::string run;
           std::size_t start = at, n = 0;
@@ -642,16 +656,42 @@ class EntityFinder {
             start = b;
             ++n;
           }
-          const bool system = suffix == "系统" || suffix == "平台";
+          const bool system = suffix == "系统" || suffix == "平台" || suffix == "宝" || suffix == "云";
+          // "展位宝", "票通云": a product; "支付宝", "阿里云" everyone has.
+          static const std::set<std::string> everyday = {"支付宝", "淘宝", "余额宝", "阿里云", "腾讯云", "华为云", "百度云",
+                                                         "天翼云", "移动云", "金山云", "京东云", "多宝", "上云"};
+          const bool short_suffix = suffix == "宝" || suffix == "云";
+          if (short_suffix && (n < 2 || n > 4 || everyday.count(run + suffix))) continue;
           if (n >= (system ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
         }
     }
   }
 
+  // “2027苏州新能源汽车零部件展”, 「仓库搬迁项目」: a named undertaking in quotation marks.
+  void quoted_projects(const std::string& t, const Doc& d) {
+    static const std::vector<std::pair<std::string, std::string>> quotes = {{"“", "”"}, {"「", "」"}, {"\"", "\""}};
+    static const std::vector<std::string> endings = {"展", "展会", "项目", "计划", "工程", "改造", "试点", "专项", "大会", "峰会", "活动"};
+    for (const auto& [open, close] : quotes)
+      for (std::size_t a = t.find(open); a != std::string::npos; a = t.find(open, a + open.size())) {
+        const std::size_t b = t.find(close, a + open.size());
+        if (b == std::string::npos) break;
+        const std::string inner = t.substr(a + open.size(), b - a - open.size());
+        const std::size_t n = code_points(inner).size();
+        if (n < 4 || n > 24 || !has_cjk(inner)) continue;
+        static const CueSet sentence({"，", "。", "；", "：", "\n", " "});  // a quoted sentence, not a name
+        if (sentence.in(inner)) continue;
+        if (std::any_of(endings.begin(), endings.end(), [&](const std::string& e) { return inner.ends_with(e); })) {
+          note_thing(inner, "project", d);
+          things_[inner].quoted = true;
+        }
+      }
+  }
+
   void note_thing(const std::string& name, const char* kind, const Doc& d) {
-    auto& seen = things_[name];
-    seen.first = kind;
-    seen.second.insert(d.rec.id);
+    Thing& t = things_[name];
+    t.kind = kind;
+    t.conversations.insert(d.rec.id);
+    ++t.times;
   }
 
   // "微信_宏昌包材_陳怡君.txt": a chat export named for a company.
@@ -710,7 +750,7 @@ class EntityFinder {
   Candidate& add(const std::string& name, const std::string& kind, int weight) {
     const std::string key = fold(name);
     auto [it, fresh] = index_.try_emplace(key, candidates_.size());
-    if (fresh) candidates_.push_back({name, {}, {}, {}, false, {}});
+    if (fresh) candidates_.push_back({name, {}, {}, {}, false, false, {}});
     Candidate& c = candidates_[it->second];
     ++c.names[name];
     if (!kind.empty()) c.kinds[kind] += weight;
@@ -719,7 +759,13 @@ class EntityFinder {
 
   const Checklist& checklist_;
   const std::vector<Doc>& docs_;
-  std::map<std::string, std::pair<std::string, std::set<std::string>>> things_;  // name → kind, conversations
+  struct Thing {
+    std::string kind;                     // "system", "project", or "" for a company
+    std::set<std::string> conversations;  // that name it
+    std::size_t times = 0;
+    bool quoted = false;                  // named in quotation marks: “2027苏州新能源汽车零部件展”
+  };
+  std::map<std::string, Thing> things_;
   std::vector<Candidate> candidates_;
   std::unordered_map<std::string, std::size_t> index_;
 };
@@ -775,6 +821,7 @@ struct EntityState {
   std::vector<std::string> folded_names;  // names to find in text (folded)
   std::set<std::string> mail_docs;       // conversations naming it (after find_mentions)
   std::set<std::string> correspondence;  // mails and chats with it (its organisation in the headers, a chat named for it)
+  bool weak = true;                      // every name of it is weak evidence (see Candidate::weak)
   std::vector<Scope> write_ups;
   bool ignored = false;
 };
@@ -798,6 +845,7 @@ class Analysis {
     for (std::size_t i = 0; i < candidates.size(); ++i) groups[merger.find(i)].push_back(i);
     for (const auto& [root, members] : groups) states_.push_back(merge(candidates, members));
     drop_own_organisation();
+    drop_weak_parts();
     apply(decisions);
     for (auto& s : states_) {
       if (s.ignored) continue;
@@ -884,6 +932,7 @@ class Analysis {
       for (const auto& [k, w] : c.kinds) kinds[k] += w;
       s.write_ups.insert(s.write_ups.end(), c.write_ups.begin(), c.write_ups.end());
       s.mail_docs.insert(c.mail_docs.begin(), c.mail_docs.end());
+      s.weak = s.weak && c.weak;
     }
     // The name shown: the one its write-up uses, else the most frequent company name (not a domain).
     std::string shown;
@@ -913,6 +962,19 @@ class Analysis {
     return s;
   }
 
+  // "华东智能家居" said twice is the 2026华东智能家居展 that has a write-up, not a company.
+  void drop_weak_parts() {
+    for (auto& s : states_) {
+      if (!s.weak || !s.write_ups.empty()) continue;
+      for (const auto& other : states_)
+        if (&other != &s && !other.write_ups.empty() &&
+            std::any_of(other.folded_names.begin(), other.folded_names.end(), [&](const std::string& big) {
+              return std::any_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return big != n && big.find(n) != std::string::npos; });
+            }))
+          s.ignored = true;
+    }
+  }
+
   // The team's own company: the organisation most mails name, when it is in at least 40% of them and
   // in three or more (with fewer mails a client who wrote them all would look the same).
   void drop_own_organisation() {
@@ -930,6 +992,12 @@ class Analysis {
     for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
     own_ = own.folded_names;
     own.ignored = true;
+    // "杭州启衡云" of 杭州启衡云链科技: a piece of the own company's name is the own company.
+    for (auto& s : states_)
+      if (s.write_ups.empty())
+        for (const auto& own_name : own_)
+          if (std::any_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return own_name.find(n) != std::string::npos; }))
+            s.ignored = true;
   }
 
   void apply(const std::vector<EntityDecision>& decisions) {

@@ -654,3 +654,17 @@ TEST_CASE("a key in a URL's query is a secret; a short or word-like one is not",
   CHECK(found[0].value == "6f******");
   CHECK(redact_secrets("send?key=6f2b9c3e-81d4-4a7f-b5e0-3c9d27a1f846 ok") == "send?key=•••••• ok");
 }
+
+TEST_CASE("a plain-text table with a '-+-' rule and a 密码 / 说明 column", "[findings]") {
+  const std::string table =
+      "系统          | 账号        | 密码 / 说明              | 持有人\n"
+      "--------------+-------------+--------------------------+--------\n"
+      "云签 管理员   | zhou@x.cn   | 见 1Password「运营部」   | 周静怡\n"
+      "展商通 后台   | admin_ops   | Jf#Expo2026!             | 周静怡\n"
+      "场馆账号      | jinfan_ops  | ********（每季度强制改） | 黄志强\n";
+  const auto found = scan_findings(table);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line == 4);
+  CHECK(found[0].label == "password");
+  CHECK(redact_secrets(table).find("Jf#Expo2026!") == std::string::npos);
+}
