@@ -577,6 +577,15 @@ class EntityFinder {
             std::size_t b = start - 1;
             while (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
             const std::string cp = text.substr(b, start - b);
+            // "凌川冷链物流（苏州）有限公司": a place in brackets is part of the name.
+            if (cp == "）" && suffix.ends_with("公司")) {
+              const std::size_t open = text.rfind("（", b);
+              if (open != std::string::npos && b - open <= 3 * 8) {
+                before.insert(before.begin(), text.substr(open, start - open));
+                start = open;
+                continue;
+              }
+            }
             if (cp.size() < 3 || !has_cjk(cp) || (suffix.ends_with("公司") ? registered_breaks : breaks).find(cp) != std::string::npos)
               break;
             before.insert(before.begin(), cp);
@@ -588,8 +597,10 @@ class EntityFinder {
           for (const auto& cp : before) run += cp;
           for (const auto& role : roles)
             if (const auto r = run.rfind(role); r != std::string::npos) run.erase(0, r + role.size());
+          // (A place in brackets, "（苏州）", is where a branch is, not where the name starts.)
+          const std::size_t bracket = std::min(run.find("（"), run.find("("));
           for (std::string_view place : places)
-            if (const auto p = run.find(place); p != std::string::npos && p > 0) {
+            if (const auto p = run.find(place); p != std::string::npos && p > 0 && p < bracket) {
               run.erase(0, p);
               break;
             }

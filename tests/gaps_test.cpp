@@ -319,3 +319,19 @@ TEST_CASE("gaps: JSON and Markdown carry the same findings", "[gaps]") {
   CHECK_THAT(md, Catch::Contains("操作手册/退款审批.md"));
   CHECK_THAT(md, Catch::Contains("签字"));
 }
+
+TEST_CASE("gaps: a registered name with its city in brackets is one company", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "沟通记录/聊天/群聊.txt",
+                   "2026-11-02 09:00:00 王磊\n凌川冷链物流（苏州）有限公司的报价今天到了，合同 2027-01-31 到期\n\n"
+                   "2026-11-03 10:00:00 赵敏\n好的，凌川冷链物流（苏州）有限公司那边我来跟\n");
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  GapOptions options;
+  options.as_of = "2026-12-10";
+  auto r = analyse_gaps(data.path(), options);
+  REQUIRE(r.ok());
+  const Entity* e = entity(*r, "凌川冷链物流");
+  REQUIRE(e);
+  CHECK(e->name == "凌川冷链物流（苏州）有限公司");
+  for (const auto& x : r->entities) CHECK_FALSE(x.name.starts_with("苏州）"));
+}
