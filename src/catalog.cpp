@@ -139,6 +139,31 @@ constexpr const char* migrations[] = {
       value TEXT NOT NULL DEFAULT '',
       at TEXT NOT NULL);
     )sql",
+    // 5: questions and their answers (user data: never cleared by a re-index). At most one open
+    // question per normalised text: a repeat is counted on it. answer_rev/indexed_rev tell which
+    // answers the index is behind on, so a crash between answering and indexing loses nothing.
+    R"sql(
+    CREATE TABLE questions (
+      id INTEGER PRIMARY KEY,
+      question TEXT NOT NULL,
+      normalized TEXT NOT NULL,
+      asker TEXT NOT NULL DEFAULT '',
+      channel TEXT NOT NULL DEFAULT 'web',
+      created_at TEXT NOT NULL,
+      status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'closed')),
+      count INTEGER NOT NULL DEFAULT 1,
+      last_asked_at TEXT NOT NULL,
+      answer TEXT NOT NULL DEFAULT '',
+      answered_by TEXT NOT NULL DEFAULT '',
+      answered_at TEXT NOT NULL DEFAULT '',
+      links TEXT NOT NULL DEFAULT '[]',
+      suggestions TEXT NOT NULL DEFAULT '[]',
+      answer_rev INTEGER NOT NULL DEFAULT 0,
+      indexed_rev INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX questions_status ON questions(status, last_asked_at);
+    CREATE UNIQUE INDEX questions_open_text ON questions(normalized) WHERE status = 'open';
+    CREATE INDEX questions_unindexed ON questions(id) WHERE answer_rev > indexed_rev;
+    )sql",
 };
 
 std::string to_json_array(const std::vector<std::string>& v) {
@@ -181,6 +206,37 @@ SourceRecord read_source(const Stmt& s) {
   r.error = s.text(9);
   r.units = static_cast<int>(s.integer(10));
   return r;
+}
+
+std::string suggestions_json(const std::vector<QuestionSuggestion>& list) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : list)
+    out.push_back({{"id", h.id}, {"doc", h.doc}, {"path", h.path}, {"title", h.title}, {"section", h.section},
+                   {"snippet", h.snippet}});
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<QuestionSuggestion> suggestions_from_json(const std::string& s) {
+  const auto j = nlohmann::json::parse(s, nullptr, false);
+  std::vector<QuestionSuggestion> out;
+  if (!j.is_array()) return out;
+  for (const auto& e : j) {
+    if (!e.is_object()) continue;
+    const auto field = [&](const char* key) { return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : std::string(); };
+    out.push_back({field("id"), field("doc"), field("path"), field("title"), field("section"), field("snippet")});
+  }
+  return out;
+}
+
+constexpr const char* question_select =
+    "SELECT id, question, normalized, asker, channel, created_at, status, count, last_asked_at, answer, answered_by, "
+    "answered_at, links, suggestions, answer_rev, indexed_rev FROM questions";
+
+QuestionRecord read_question(const Stmt& s) {
+  return QuestionRecord{s.integer(0),  s.text(1),  s.text(2),  s.text(3),  s.text(4),
+                        s.text(5),     s.text(6),  s.integer(7), s.text(8), s.text(9),
+                        s.text(10),    s.text(11), from_json_array(s.text(12)), suggestions_from_json(s.text(13)),
+                        s.integer(14), s.integer(15)};
 }
 
 constexpr const char* source_columns = "id, root, path, size, mtime_ns, hash, format, charset, failed, error, units";
@@ -417,6 +473,84 @@ CatalogCounts Catalog::counts() {
   s.step();
   return {s.integer(0), s.integer(1), s.integer(2), s.integer(3)};
 }
+
+std::pair<QuestionRecord, bool> Catalog::ask_question(const QuestionRecord& rec) {
+  std::int64_t id = 0;
+  bool merged = false;
+  const std::string now = now_iso();
+  // One transaction: two people asking the same thing at once still make one question.
+  transaction([&] {
+    Stmt find(db_, "SELECT id FROM questions WHERE normalized = ? AND status = 'open'");
+    find.bind(1, rec.normalized);
+    if (find.step()) {
+      id = find.integer(0);
+      merged = true;
+      Stmt up(db_, "UPDATE questions SET count = count + 1, last_asked_at = ?, suggestions = ? WHERE id = ?");
+      up.bind(1, now).bind(2, suggestions_json(rec.suggestions)).bind(3, id).run();
+      return;
+    }
+    Stmt ins(db_,
+             "INSERT INTO questions (question, normalized, asker, channel, created_at, status, count, last_asked_at, "
+             "suggestions) VALUES (?,?,?,?,?,'open',1,?,?)");
+    ins.bind(1, rec.question).bind(2, rec.normalized).bind(3, rec.asker).bind(4, rec.channel).bind(5, now);
+    ins.bind(6, now).bind(7, suggestions_json(rec.suggestions)).run();
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return {*question(id), merged};
+}
+
+std::optional<QuestionRecord> Catalog::question(std::int64_t id) {
+  Stmt s(db_, (std::string(question_select) + " WHERE id = ?").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_question(s);
+}
+
+std::vector<QuestionRecord> Catalog::questions(const std::string& status, int limit, int offset) {
+  Stmt s(db_, (std::string(question_select) +
+               " WHERE ?1 = 'all' OR status = ?1 ORDER BY last_asked_at DESC, id DESC LIMIT ?2 OFFSET ?3").c_str());
+  s.bind(1, status).bind(2, std::int64_t{limit}).bind(3, std::int64_t{offset});
+  std::vector<QuestionRecord> out;
+  while (s.step()) out.push_back(read_question(s));
+  return out;
+}
+
+std::int64_t Catalog::question_count(const std::string& status) {
+  Stmt s(db_, "SELECT count(*) FROM questions WHERE ?1 = 'all' OR status = ?1");
+  s.bind(1, status);
+  s.step();
+  return s.integer(0);
+}
+
+bool Catalog::answer_question(std::int64_t id, const std::string& answer, const std::string& answered_by,
+                              const std::vector<std::string>& links) {
+  Stmt s(db_,
+         "UPDATE questions SET status = 'answered', answer = ?, answered_by = ?, answered_at = ?, links = ?, "
+         "answer_rev = answer_rev + 1 WHERE id = ?");
+  s.bind(1, answer).bind(2, answered_by).bind(3, now_iso()).bind(4, to_json_array(links)).bind(5, id).run();
+  return sqlite3_changes(db_) > 0;
+}
+
+bool Catalog::close_question(std::int64_t id) {
+  Stmt s(db_, "UPDATE questions SET status = 'closed' WHERE id = ?");
+  s.bind(1, id).run();
+  return sqlite3_changes(db_) > 0;
+}
+
+std::vector<QuestionRecord> Catalog::answers_to_index() {
+  Stmt s(db_, (std::string(question_select) + " WHERE answer_rev > indexed_rev ORDER BY id").c_str());
+  std::vector<QuestionRecord> out;
+  while (s.step()) out.push_back(read_question(s));
+  return out;
+}
+
+void Catalog::mark_answer_indexed(std::int64_t id, std::int64_t rev) {
+  // max(): a slower writer of an older revision must not make a newer one look indexed.
+  Stmt s(db_, "UPDATE questions SET indexed_rev = max(indexed_rev, ?) WHERE id = ?");
+  s.bind(1, rev).bind(2, id).run();
+}
+
+void Catalog::forget_indexed_answers() { exec("UPDATE questions SET indexed_rev = 0"); }
 
 void Catalog::set_meta(const std::string& key, const std::string& value) {
   Stmt s(db_, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");

@@ -816,7 +816,80 @@ std::vector<Xapian::WritableDatabase> open_shards(const fs::path& dir, bool over
   return shards;
 }
 
+
+// An answered question as a document: the question is its title (so a search for the question finds
+// it), the answer and its links its one section.
+Document answer_document(const QuestionRecord& q) {
+  Document doc;
+  doc.id = answer_doc_id(q.id);
+  doc.path = std::string(answers_root) + "/" + std::to_string(q.id);
+  doc.kind = Kind::answer;
+  doc.title = tidy_whitespace(q.question);
+  doc.date = q.answered_at.substr(0, 10);
+  doc.author = q.answered_by;
+  doc.format = "answer";
+  std::string text = q.answer;
+  for (std::size_t i = 0; i < q.links.size(); ++i) text += (i == 0 ? "\n\n" : "\n") + q.links[i];
+  doc.sections.push_back({{}, 0, std::move(text)});
+  split_long_sections(doc);
+  return doc;
+}
+
+// Replaces the units of every answer the index is behind on, commits, then tells the catalog. A
+// kill between the two leaves the catalog behind: the next writer redoes it (replacing by the
+// document term is idempotent).
+std::size_t write_answers(std::vector<Xapian::WritableDatabase>& shards, Catalog& catalog) {
+  const std::vector<QuestionRecord> pending = catalog.answers_to_index();
+  if (pending.empty()) return 0;
+  UnitBuilder builder;
+  const auto n = static_cast<unsigned>(shards.size());
+  for (const QuestionRecord& q : pending) {
+    const Document doc = answer_document(q);
+    for (auto& shard : shards) shard.delete_document(term(schema::doc_prefix, doc.id));
+    Xapian::WritableDatabase& shard = shards[shard_of(doc.id, n)];
+    for (const auto& unit : builder.build(answers_root, answers_root, doc, {})) shard.add_document(unit);
+    for (const auto& [word, count] : builder.spellings) shard.add_spelling(word, count);
+    builder.spellings.clear();
+  }
+  for (auto& shard : shards) shard.commit();
+  catalog.transaction([&] {
+    for (const QuestionRecord& q : pending) catalog.mark_answer_indexed(q.id, q.answer_rev);
+  });
+  return pending.size();
+}
+
 }  // namespace
+
+std::string answer_doc_id(std::int64_t question_id) { return hash_hex("answer\n" + std::to_string(question_id)); }
+
+Result<std::size_t> index_answers(const fs::path& data_dir, std::chrono::milliseconds patience) {
+  const fs::path dir = index_path(data_dir);
+  if (!fs::exists(dir / "iamglass") && !fs::exists(dir / "XAPIANDB"))
+    return make_error("no index in " + data_dir.string() + " yet: the first `baton index` writes the answers",
+                      ErrorKind::unavailable);
+  auto catalog = Catalog::open(catalog_path(data_dir));
+  if (!catalog) return catalog.error();
+  if (catalog->meta("index_version").value_or("") != std::to_string(schema::version))
+    return make_error("the index is being rebuilt; the rebuild writes the answers", ErrorKind::unavailable);
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    try {
+      std::vector<Xapian::WritableDatabase> shards = open_shards(dir, false);
+      return write_answers(shards, *catalog);
+    } catch (const Xapian::DatabaseLockError&) {
+      // A sync is writing; it ends by writing the pending answers, so waiting briefly usually
+      // finds them written (this call then writes nothing).
+      if (std::chrono::steady_clock::now() >= deadline)
+        return make_error("the index is busy (a sync is running); it will index the answer when it finishes",
+                          ErrorKind::unavailable);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } catch (const Xapian::Error& e) {
+      return make_error("index write failed: " + e.get_description());
+    } catch (const CatalogError& e) {
+      return make_error(e.what());
+    }
+  }
+}
 
 Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& roots, const SyncOptions& options) {
   const auto started = std::chrono::steady_clock::now();
@@ -837,7 +910,11 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
   // that records the version: a kill in between leaves the old version recorded, so the next run
   // rebuilds again.
   const std::string version = std::to_string(schema::version);
-  const bool rebuild = catalog->meta("index_version").value_or("") != version;
+  // A missing index (deleted by hand) is rebuilt too: the catalog's sources would say every file is
+  // already in it, and its answers that they are.
+  const fs::path index_dir = index_path(data_dir);
+  const bool missing = !fs::exists(index_dir / "iamglass") && !fs::exists(index_dir / "XAPIANDB");
+  const bool rebuild = catalog->meta("index_version").value_or("") != version || missing;
 
   std::vector<Xapian::WritableDatabase> shards;
   try {
@@ -845,6 +922,7 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
     if (rebuild) {
       catalog->transaction([&] {
         catalog->forget_sources();
+        catalog->forget_indexed_answers();
         catalog->set_meta("index_version", version);
       });
     }
@@ -931,6 +1009,9 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
       writers[s]->commit(removed[s]);
       merge_into(summary, writers[s]->summary());
     }
+    // Last, just before the lock is released: an answer given while this sync ran, which the server
+    // could not write because of the lock, is written here.
+    summary.answers = write_answers(shards, *catalog);
     if (summary.changed() || !catalog->meta("last_sync")) catalog->set_meta("last_sync", now_iso());
   } catch (const Xapian::Error& e) {
     return make_error("index write failed: " + e.get_description());

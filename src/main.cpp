@@ -16,6 +16,7 @@
 #include "baton/catalog.h"
 #include "baton/gaps.h"
 #include "baton/index.h"
+#include "baton/questions.h"
 #include "baton/search.h"
 #include "baton/server.h"
 #include "baton/text.h"
@@ -60,6 +61,7 @@ void print_summary(const baton::SyncSummary& s) {
   std::printf("indexed in %.2f s: %zu added, %zu updated, %zu renamed, %zu removed, %zu unchanged, %zu failed", s.seconds,
               s.added, s.updated, s.renamed, s.removed, s.unchanged, s.failed);
   if (s.skipped) std::printf(", %zu skipped (failed before, unchanged since)", s.skipped);
+  if (s.answers) std::printf(", %zu answers", s.answers);
   std::printf(" (%zu sections written, %.1f MB read)\n", s.units, static_cast<double>(s.bytes_read) / (1 << 20));
   if (!s.by_format.empty()) {
     std::printf("  %-10s %7s %7s %7s %7s %7s\n", "format", "added", "updated", "renamed", "removed", "failed");
@@ -235,6 +237,47 @@ int cmd_entity(const std::string& data_dir, const std::string& key, const std::s
   return 0;
 }
 
+// The asker when none is given: the login name, as the terminal knows it.
+std::string default_asker() {
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "cli";
+}
+
+int cmd_ask(const std::string& data_dir, const std::vector<std::string>& words, const std::string& asker,
+            baton::SearcherOptions options) {
+  std::string text;
+  for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
+  options.log = false;  // asking is not searching: the question itself is the demand signal
+  auto searcher = baton::Searcher::open(data_dir, options);
+  if (!searcher) return fail(searcher.error().message);
+  auto asked = baton::ask_question(data_dir, *searcher, {text, asker, "cli"});
+  if (!asked) return fail(asked.error().message);
+  const baton::QuestionRecord& q = asked->question;
+  std::cout << "question " << q.id << (asked->merged ? " (asked before: " + std::to_string(q.count) + " times now)" : "")
+            << "\n";
+  if (q.suggestions.empty()) std::cout << "no suggested answers yet\n";
+  const bool color = ::isatty(STDOUT_FILENO);
+  for (std::size_t i = 0; i < q.suggestions.size(); ++i) {
+    const auto& s = q.suggestions[i];
+    std::cout << (i ? "" : "suggested answers:\n") << i + 1 << ". " << s.title
+              << (s.section.empty() ? "" : "  › " + s.section) << "\n   " << s.path << "\n   "
+              << terminal_snippet(s.snippet, color) << "\n";
+  }
+  return 0;
+}
+
+int cmd_questions(const std::string& data_dir, const std::string& status, int limit) {
+  auto page = baton::list_questions(data_dir, status, limit, 0);
+  if (!page) return fail(page.error().message);
+  for (const auto& q : page->questions) {
+    std::cout << q.id << "  [" << q.status << "] x" << q.count << "  " << q.last_asked_at << "  " << q.question
+              << (q.asker.empty() ? "" : "  (" + q.asker + ")") << "\n";
+    if (!q.answer.empty()) std::cout << "    answer (" << q.answered_by << "): " << q.answer << "\n";
+  }
+  std::cout << page->total << " " << (status == "all" ? "" : status + " ") << "questions\n";
+  return 0;
+}
+
 // BATON_EDITOR_TOKEN: one token, or several separated by commas.
 std::vector<std::string> editor_tokens() {
   std::vector<std::string> tokens;
@@ -371,6 +414,22 @@ int main(int argc, char** argv) {
   entity->add_option("VALUE", entity_value, "The new name, the key to merge into, or the kind");
   entity->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
 
+  auto* ask = app.add_subcommand("ask", "Ask a question: stored for the people who know, with suggested answers from search");
+  std::vector<std::string> ask_words;
+  std::string asker = default_asker();
+  ask->add_option("QUESTION", ask_words, "The question (Chinese or English)")->required();
+  ask->add_option("--asker", asker, "Who asks (default: $USER)");
+  ask->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
+
+  auto* questions = app.add_subcommand("questions", "List the questions asked, most recent first");
+  std::string question_status = "open";
+  int question_limit = 20;
+  questions->add_option("--status", question_status, "open, answered, closed or all")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"open", "answered", "closed", "all"}));
+  questions->add_option("-n,--limit", question_limit, "How many")->capture_default_str()->check(CLI::Range(1, baton::max_limit));
+  questions->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
+
   CLI11_PARSE(app, argc, argv);
   baton::SearcherOptions options;
   if (!synonyms.empty()) options.synonyms_file = synonyms;
@@ -382,6 +441,8 @@ int main(int argc, char** argv) {
     if (*gaps) return cmd_gaps(data_dir, gap_flags);
     if (*entity) return cmd_entity(data_dir, entity_key, entity_action, entity_value);
     if (*search) return cmd_search(data_dir, flags, options);
+    if (*ask) return cmd_ask(data_dir, ask_words, asker, options);
+    if (*questions) return cmd_questions(data_dir, question_status, question_limit);
   } catch (const std::exception& e) {
     return fail(std::string("internal error: ") + e.what());
   }

@@ -392,7 +392,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
 
       if (!plan.corrections.empty()) response.suggestion = spelling_suggestion(q, plan.corrections);
       response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-      if (impl_->log) {
+      if (impl_->log && request.log) {
         response.search_id = impl_->log->next_id();
         impl_->log->add(SearchLogEntry{response.search_id, now_iso(), normalize_for_index(trim(parsed->text)), q,
                                        filters_json(filters), static_cast<std::int64_t>(response.total), response.took_ms});

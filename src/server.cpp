@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "baton/gaps.h"
+#include "baton/index.h"
+#include "baton/questions.h"
 #include "baton/search.h"
 #include "baton/text.h"
 
@@ -18,6 +20,8 @@ namespace baton {
 namespace {
 
 constexpr std::size_t max_body_bytes = 1 << 20;
+/// Questions and answers are short: a larger body is refused before it is parsed.
+constexpr std::size_t max_question_body_bytes = 64 << 10;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -138,6 +142,85 @@ json to_json(const DocumentView& d) {
           {"sections", sections}};
 }
 
+json to_json(const QuestionRecord& q) {
+  json suggestions = json::array();
+  for (const auto& h : q.suggestions)
+    suggestions.push_back({{"id", h.id}, {"doc", h.doc}, {"path", h.path}, {"title", h.title}, {"section", h.section},
+                           {"snippet", h.snippet}});
+  const bool answered = q.answer_rev > 0;
+  return {{"id", q.id},
+          {"question", q.question},
+          {"asker", q.asker},
+          {"channel", q.channel},
+          {"created_at", q.created_at},
+          {"status", q.status},
+          {"count", q.count},
+          {"last_asked_at", q.last_asked_at},
+          {"answer", answered ? json(q.answer) : json(nullptr)},
+          {"answered_by", answered ? json(q.answered_by) : json(nullptr)},
+          {"answered_at", answered ? json(q.answered_at) : json(nullptr)},
+          {"links", q.links},
+          {"answer_doc", answered ? json(answer_doc_id(q.id)) : json(nullptr)},
+          {"indexed", answered && q.indexed_rev >= q.answer_rev},
+          {"suggestions", suggestions}};
+}
+
+// The JSON object body of a question or answer request. Errors: too large, not UTF-8, not an object.
+Result<json> json_body(const httplib::Request& req, int& status) {
+  status = 400;
+  if (req.body.size() > max_question_body_bytes) {
+    status = 413;
+    return make_error("request body too large: at most " + std::to_string(max_question_body_bytes >> 10) + " KB");
+  }
+  if (!is_utf8(req.body)) return make_error("body must be UTF-8");
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return make_error("body must be a JSON object");
+  return body;
+}
+
+// A string field of a JSON body: absent → fallback; present but not a string → error.
+Result<std::string> string_field(const json& body, const char* key, const std::string& fallback = {}) {
+  if (!body.contains(key) || body[key].is_null()) return fallback;
+  if (!body[key].is_string()) return make_error(std::string(key) + " must be a string");
+  return body[key].get<std::string>();
+}
+
+Result<NewQuestion> new_question(const json& body) {
+  if (!body.contains("question")) return make_error("question is required");
+  auto question = string_field(body, "question");
+  auto asker = string_field(body, "asker");
+  auto channel = string_field(body, "channel", "web");
+  for (const auto* field : {&question, &asker, &channel})
+    if (!*field) return field->error();
+  return NewQuestion{*question, *asker, *channel};
+}
+
+Result<NewAnswer> new_answer(const json& body) {
+  if (!body.contains("answer")) return make_error("answer is required");
+  auto answer = string_field(body, "answer");
+  auto by = string_field(body, "answered_by");
+  for (const auto* field : {&answer, &by})
+    if (!*field) return field->error();
+  NewAnswer out{*answer, *by, {}};
+  if (body.contains("links") && !body["links"].is_null()) {
+    if (!body["links"].is_array()) return make_error("links must be an array of strings");
+    for (const auto& link : body["links"]) {
+      if (!link.is_string()) return make_error("links must be an array of strings");
+      out.links.push_back(link.get<std::string>());
+    }
+  }
+  return out;
+}
+
+// The question id of a /api/questions/{id} path. Errors: not a positive whole number.
+Result<std::int64_t> question_id(const std::string& text) {
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+    return make_error("question id must be a positive whole number, got '" + text + "'");
+  return id;
+}
+
 }  // namespace
 
 bool token_matches(std::string_view given, const std::vector<std::string>& tokens) {
@@ -239,10 +322,7 @@ struct Server::Impl {
 
     // A person's decision about an entity of the gap report: {"key", "action", "value"}.
     http.Post("/api/entities/decision", [this](const httplib::Request& req, httplib::Response& res) {
-      if (options.editor_tokens.empty())
-        return send_error(res, 403, "writing is disabled: start baton serve with BATON_EDITOR_TOKEN set");
-      if (!token_matches(bearer_token(req), options.editor_tokens))
-        return send_error(res, 401, "an editor token is needed: send Authorization: Bearer TOKEN");
+      if (refuse_write(req, res)) return;
       const json body = json::parse(req.body, nullptr, false);
       if (body.is_discarded() || !body.is_object()) return send_error(res, 400, "body must be a JSON object");
       const auto text = [&](const char* key) -> std::optional<std::string> {
@@ -259,6 +339,8 @@ struct Server::Impl {
       if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
       send_json(res, {{"key", *key}, {"action", *action}, {"value", *value}});
     });
+
+    question_routes();
 
     // The UI is compiled in: no request can make the server read a path from disk.
     for (const Asset& asset : embedded_assets()) {
@@ -297,6 +379,81 @@ struct Server::Impl {
       res.set_header("X-Content-Type-Options", "nosniff");
       res.set_header("X-Frame-Options", "DENY");
       res.set_header("Referrer-Policy", "no-referrer");
+    });
+  }
+
+  // Refuses a write without a valid editor token; true if it did (the response is set).
+  bool refuse_write(const httplib::Request& req, httplib::Response& res) {
+    if (options.editor_tokens.empty()) {
+      send_error(res, 403, "writing is disabled: start baton serve with BATON_EDITOR_TOKEN set");
+      return true;
+    }
+    if (!token_matches(bearer_token(req), options.editor_tokens)) {
+      send_error(res, 401, "an editor token is needed: send Authorization: Bearer TOKEN");
+      return true;
+    }
+    return false;
+  }
+
+  // Asking and reading are open like search; answering and closing need an editor token.
+  void question_routes() {
+    http.Post("/api/questions", [this](const httplib::Request& req, httplib::Response& res) {
+      int status = 400;
+      auto body = json_body(req, status);
+      if (!body) return send_error(res, status, body.error().message);
+      auto question = new_question(*body);
+      if (!question) return send_error(res, 400, question.error().message);
+      auto asked = ask_question(options.data_dir, searcher, *question);
+      if (!asked) return send_error(res, status_of(asked.error()), asked.error().message);
+      json out = to_json(asked->question);
+      out["merged"] = asked->merged;
+      send_json(res, out, asked->merged ? 200 : 201);
+    });
+
+    http.Get("/api/questions", [this](const httplib::Request& req, httplib::Response& res) {
+      auto limit = int_param(req, "limit", 20);
+      if (!limit) return send_error(res, 400, limit.error().message);
+      auto offset = int_param(req, "offset", 0);
+      if (!offset) return send_error(res, 400, offset.error().message);
+      const std::string status = req.has_param("status") ? req.get_param_value("status") : "all";
+      auto page = list_questions(options.data_dir, status, *limit, *offset);
+      if (!page) return send_error(res, status_of(page.error()), page.error().message);
+      json list = json::array();
+      for (const auto& q : page->questions) list.push_back(to_json(q));
+      send_json(res, {{"questions", list}, {"total", page->total}, {"status", status}, {"limit", *limit}, {"offset", *offset}});
+    });
+
+    http.Get(R"(/api/questions/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      auto id = question_id(req.matches[1].str());
+      if (!id) return send_error(res, 400, id.error().message);
+      auto q = get_question(options.data_dir, *id);
+      if (!q) return send_error(res, status_of(q.error()), q.error().message);
+      send_json(res, to_json(*q));
+    });
+
+    http.Post(R"(/api/questions/([^/]+)/answer)", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse_write(req, res)) return;
+      auto id = question_id(req.matches[1].str());
+      if (!id) return send_error(res, 400, id.error().message);
+      int status = 400;
+      auto body = json_body(req, status);
+      if (!body) return send_error(res, status, body.error().message);
+      auto answer = new_answer(*body);
+      if (!answer) return send_error(res, 400, answer.error().message);
+      auto done = answer_question(options.data_dir, *id, *answer);
+      if (!done) return send_error(res, status_of(done.error()), done.error().message);
+      json out = to_json(done->question);
+      if (!done->note.empty()) out["note"] = done->note;
+      send_json(res, out);
+    });
+
+    http.Post(R"(/api/questions/([^/]+)/close)", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse_write(req, res)) return;
+      auto id = question_id(req.matches[1].str());
+      if (!id) return send_error(res, 400, id.error().message);
+      auto closed = close_question(options.data_dir, *id);
+      if (!closed) return send_error(res, status_of(closed.error()), closed.error().message);
+      send_json(res, to_json(*closed));
     });
   }
 };

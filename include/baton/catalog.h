@@ -101,6 +101,37 @@ struct SearchOpen {
   std::string at;
 };
 
+/// A top search hit attached to a question when it was asked: a suggested answer.
+struct QuestionSuggestion {
+  std::string id;       ///< unit id
+  std::string doc;
+  std::string path;
+  std::string title;
+  std::string section;
+  std::string snippet;  ///< HTML-escaped, with <mark>…</mark>
+};
+
+/// A question asked through the feedback channel, and its answer once given (user data: never
+/// cleared by a re-index).
+struct QuestionRecord {
+  std::int64_t id = 0;
+  std::string question;         ///< as first asked
+  std::string normalized;       ///< what repeats are recognised by (see normalize_question)
+  std::string asker;
+  std::string channel;          ///< "web", "api", later chat channels
+  std::string created_at;
+  std::string status;           ///< "open", "answered", "closed"
+  std::int64_t count = 1;       ///< how many times it was asked
+  std::string last_asked_at;
+  std::string answer;           ///< empty until answered
+  std::string answered_by;
+  std::string answered_at;
+  std::vector<std::string> links;
+  std::vector<QuestionSuggestion> suggestions;
+  std::int64_t answer_rev = 0;   ///< bumped by every answer
+  std::int64_t indexed_rev = 0;  ///< the answer_rev the index holds (0: none)
+};
+
 /// Totals for /api/health and summaries.
 struct CatalogCounts {
   std::int64_t sources = 0;
@@ -165,6 +196,27 @@ class Catalog {
   void decide_entity(const EntityDecision& decision);
   /// Forgets the decision about `key`; false if there was none.
   bool undo_entity_decision(const std::string& key);
+
+  /// Records a question, or counts it again if an open question has the same normalized text
+  /// (`rec.count`, `id`, `created_at` are ignored). Returns the stored record and whether it merged.
+  std::pair<QuestionRecord, bool> ask_question(const QuestionRecord& rec);
+  /// A question by id, or nullopt.
+  std::optional<QuestionRecord> question(std::int64_t id);
+  /// Questions with `status` ("open", "answered", "closed", or "all"), the most recently asked first.
+  std::vector<QuestionRecord> questions(const std::string& status, int limit, int offset);
+  /// How many questions have `status` (or "all").
+  std::int64_t question_count(const std::string& status);
+  /// Stores an answer: status answered, answer_rev bumped (the index is now behind). False if no such question.
+  bool answer_question(std::int64_t id, const std::string& answer, const std::string& answered_by,
+                       const std::vector<std::string>& links);
+  /// Sets status closed (an answer stays, and stays searchable). False if no such question.
+  bool close_question(std::int64_t id);
+  /// Questions whose answer the index does not hold yet (answer_rev > indexed_rev).
+  std::vector<QuestionRecord> answers_to_index();
+  /// Records that the index holds revision `rev` of question `id`'s answer.
+  void mark_answer_indexed(std::int64_t id, std::int64_t rev);
+  /// Forgets what the index holds of every answer (the index is being rebuilt).
+  void forget_indexed_answers();
 
   void set_meta(const std::string& key, const std::string& value);
   std::optional<std::string> meta(const std::string& key);

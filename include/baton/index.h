@@ -4,6 +4,7 @@
 // leaves a usable index and the next run redoes at most one batch.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -132,6 +133,7 @@ struct SyncSummary {
   std::size_t failed = 0;     ///< failed in this run
   std::size_t skipped = 0;    ///< failed before and unchanged since: not retried
   std::size_t units = 0;      ///< Xapian documents written in this run
+  std::size_t answers = 0;    ///< answered questions written to the index in this run
   std::uint64_t bytes_read = 0;
   std::map<std::string, FormatCounts> by_format;
   std::map<std::string, std::size_t> unsupported;  ///< files not read, by extension ("" for none)
@@ -153,5 +155,19 @@ struct SyncOptions {
 Result<SyncSummary> sync(const std::filesystem::path& data_dir,
                          const std::vector<std::filesystem::path>& roots,
                          const SyncOptions& options = {});
+
+/// Answers to questions (kept in the catalog) are indexed as documents of kind `answer` under a
+/// virtual root: the question as title, the answer and its links as text. Every sync writes the
+/// answers the index is behind on, and a rebuilt index gets them all back from the catalog.
+inline constexpr const char* answers_root = "answers";
+/// The stable document id of question `question_id`'s answer ("answers/<id>" is its path).
+std::string answer_doc_id(std::int64_t question_id);
+
+/// Writes the answers the index is behind on now (the server calls it right after an answer), so
+/// search finds them at once. Waits up to `patience` for Xapian's write lock; returns how many were
+/// written. Errors (unavailable): no index yet, an index of another version, or the lock still held
+/// by a sync, which writes these answers itself before it ends (or the next sync does): nothing is lost.
+Result<std::size_t> index_answers(const std::filesystem::path& data_dir,
+                                  std::chrono::milliseconds patience = std::chrono::milliseconds(3000));
 
 }  // namespace baton

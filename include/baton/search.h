@@ -27,6 +27,8 @@ struct SearchRequest {
   Filters filters;          ///< filters given apart from q (request parameters); q's win where both set one
   SortOrder sort = SortOrder::relevance;
   bool group = true;        ///< one hit per document, its other matching sections under it
+  /// false: not a person's search (a question's suggested answers), kept out of the demand log.
+  bool log = true;
 };
 
 /// Another matching section of a hit's document.
