@@ -7,7 +7,6 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <map>
@@ -62,7 +61,7 @@ bool has_cjk(std::string_view s) {
 
 bool contains(std::string_view text, std::string_view part) { return !part.empty() && text.find(part) != std::string_view::npos; }
 
-// Removes every occurrence of the strings in `cut` (after folding) and everything in brackets.
+// The name without what is in brackets: "启明分析（分包实验室）" → "启明分析".
 std::string strip_brackets(std::string s) {
   for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", ")"}, {"（", "）"}, {"[", "]"}, {"【", "】"}}) {
     for (std::size_t a; (a = s.find(open)) != std::string::npos;) {
@@ -227,15 +226,6 @@ bool domain_matches(const std::string& domain, const std::string& name) {
 }
 
 // --- dates --------------------------------------------------------------------------------------
-
-std::string today_iso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 // Days since 1970 of an ISO date; nullopt if it is not one.
 std::optional<long> day_number(std::string_view iso) {
@@ -1386,7 +1376,7 @@ void Analysis::hygiene(const std::vector<std::pair<std::string, FindingRecord>>&
 
 Result<GapReport> analyse_gaps(const fs::path& data_dir, const GapOptions& options) {
   GapReport report;
-  report.as_of = options.as_of.empty() ? today_iso() : options.as_of;
+  report.as_of = options.as_of.empty() ? now_iso().substr(0, 10) : options.as_of;
   const auto as_of_day = day_number(report.as_of);
   if (!as_of_day || report.as_of.size() != 10) return make_error("as-of date must be YYYY-MM-DD, got " + report.as_of);
   if (options.stale_days < 1) return make_error("stale days must be at least 1");
@@ -1430,6 +1420,10 @@ Result<GapReport> analyse_gaps(const fs::path& data_dir, const GapOptions& optio
   analysis.conversation_facts();
   analysis.hygiene(catalog->findings(), *as_of_day, options.stale_days);
 
+  for (const QuestionRecord& q : catalog->questions("open", 100, 0))
+    report.open_questions.push_back({q.id, q.question, q.asker, q.channel, q.created_at, q.last_asked_at, q.count});
+  std::stable_sort(report.open_questions.begin(), report.open_questions.end(),
+                   [](const OpenQuestion& a, const OpenQuestion& b) { return a.count > b.count; });
   for (const QueryDemand& q : catalog->query_demand()) {
     const DemandItem item{q.query, q.example, q.last, q.searches, q.zero_hits, q.opened};
     if (q.zero_hits > 0 && report.not_found.size() < max_demand) report.not_found.push_back(item);

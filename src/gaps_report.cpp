@@ -69,6 +69,10 @@ json report_json(const GapReport& r) {
   for (const auto& [key, name] : r.ignored) ignored.push_back({{"key", key}, {"name", name}});
   json facts = json::array();
   for (const auto& f : r.conversation_only) facts.push_back({{"entity", f.entity}, {"fact", f.fact}, {"source", to_json(f.source)}});
+  json questions = json::array();
+  for (const auto& q : r.open_questions)
+    questions.push_back({{"id", q.id}, {"question", q.question}, {"asker", q.asker}, {"channel", q.channel},
+                         {"asked", q.asked}, {"last_asked", q.last_asked}, {"count", q.count}});
   json not_found = json::array(), not_opened = json::array();
   for (const auto& d : r.not_found) not_found.push_back(to_json(d));
   for (const auto& d : r.not_opened) not_opened.push_back(to_json(d));
@@ -86,7 +90,7 @@ json report_json(const GapReport& r) {
           {"own_organisation", r.own_organisation},
           {"ignored", ignored},
           {"conversation_only", facts},
-          {"demand", {{"not_found", not_found}, {"not_opened", not_opened}}},
+          {"demand", {{"not_found", not_found}, {"not_opened", not_opened}, {"questions", questions}}},
           {"hygiene", {{"markers", to_json(r.markers)}, {"stale", stale}, {"broken_references", to_json(r.broken_references)}}},
           {"secrets", to_json(r.secrets)}};
 }
@@ -162,6 +166,10 @@ std::string gaps_markdown(const GapReport& r) {
   md << "\n## 搜不到的问题 Searches that found nothing\n\n";
   if (r.not_found.empty()) md << "无 None.\n";
   for (const auto& d : r.not_found) md << "- " << d.example << " — " << d.zero_hits << " 次 times, last " << d.last << "\n";
+  md << "\n## 没人回答的问题 Unanswered questions\n\n";
+  if (r.open_questions.empty()) md << "无 None.\n";
+  for (const auto& q : r.open_questions)
+    md << "- " << cell(q.question) << "（" << q.count << " 次 times, " << (q.asker.empty() ? q.channel : q.asker) << "）\n";
   md << "\n## 未完成标记 Markers\n\n";
   if (r.markers.empty()) md << "无 None.\n";
   for (const auto& m : r.markers) md << "- `" << where(m) << "` " << m.label << "：" << cell(m.excerpt) << "\n";
@@ -200,6 +208,8 @@ std::string gaps_text(const GapReport& r) {
   for (const auto& f : r.conversation_only) out << "  " << f.entity << ": " << f.fact << " (" << f.source.path << ")\n";
   if (!r.not_found.empty()) out << "\nSearches that found nothing:\n";
   for (const auto& d : r.not_found) out << "  " << d.example << " (" << d.zero_hits << "×, last " << d.last << ")\n";
+  if (!r.open_questions.empty()) out << "\nUnanswered questions:\n";
+  for (const auto& q : r.open_questions) out << "  " << q.question << " (" << q.count << "×)\n";
   if (!r.markers.empty()) out << "\nMarkers:\n";
   for (const auto& m : r.markers) out << "  " << where(m) << "  " << m.label << ": " << m.excerpt << "\n";
   if (!r.stale.empty()) out << "\nStale (older than " << r.stale_days << " days):\n";

@@ -832,6 +832,7 @@ Document answer_document(const QuestionRecord& q) {
   for (std::size_t i = 0; i < q.links.size(); ++i) text += (i == 0 ? "\n\n" : "\n") + q.links[i];
   doc.sections.push_back({{}, 0, std::move(text)});
   split_long_sections(doc);
+  scan_and_redact(doc, std::nullopt);  // a password pasted into an answer is no more shown than one in a file
   return doc;
 }
 

@@ -106,6 +106,7 @@
         partial: '资料不全的对象',
         facts: '只在沟通里出现的事实',
         demand: '没找到答案的搜索',
+        questions: '没人回答的问题',
         stale: '过期文档',
         markers: '待办标记',
         references: '引用了不存在的文档',
@@ -116,12 +117,14 @@
         partial: '已有资料，但缺少清单要求的部分内容。',
         facts: '日期、金额、价格等只写在邮件或聊天里的信息，应补进对应的资料。',
         demand: '同事搜过却没有找到结果（或没打开任何结果）的问题。点一下重新搜索。',
+        questions: '团队提了、还没有人回答的问题，问得最多的在前。',
         stale: '超过过期阈值没有更新的文档，请核对是否仍然有效。',
         markers: '文档里留下的 TODO、待补充、TBD 等标记。',
         references: '文档提到的文件在知识库里找不到。',
         secrets: '写在文档里的密码和密钥：移到密码库，文档里只写保存位置。',
       },
       groupCount: (n) => `${n} 项`,
+      askedTimes: (n) => `问了 ${n} 次`,
       showAll: (n) => `显示全部（${n}）`,
       entityKinds: { client: '客户', partner: '合作伙伴', project: '项目', system: '系统' },
       conversations: (n) => `${n} 次沟通`,
@@ -296,6 +299,7 @@
         partial: 'Incomplete write-ups',
         facts: 'Facts only in conversations',
         demand: 'Searches that found nothing',
+        questions: 'Unanswered questions',
         stale: 'Stale documents',
         markers: 'Markers',
         references: 'References to missing documents',
@@ -306,12 +310,14 @@
         partial: 'A write-up exists but lacks parts the checklist asks for.',
         facts: 'Dates, amounts and prices written only in a mail or a chat: add them to the write-up.',
         demand: 'Questions colleagues searched for and found nothing (or opened nothing). Select one to search again.',
+        questions: 'Questions the team asked that nobody has answered yet, the most asked first.',
         stale: 'Documents not updated within the threshold: check they still hold.',
         markers: 'TODO, TBD and similar markers left in documents.',
         references: 'Files a document refers to that the knowledge base does not have.',
         secrets: 'Passwords and keys written in documents: move them to a vault and say only where they are kept.',
       },
       groupCount: (n) => `${n} ${n === '1' ? 'item' : 'items'}`,
+      askedTimes: (n) => `asked ${n} ${n === '1' ? 'time' : 'times'}`,
       showAll: (n) => `Show all (${n})`,
       entityKinds: { client: 'client', partner: 'partner', project: 'project', system: 'system' },
       conversations: (n) => `${n} ${n === '1' ? 'conversation' : 'conversations'}`,
@@ -1611,6 +1617,7 @@
           .concat(list(demand.not_opened).map((x) => ({ x, opened: true }))),
         render: demandRow,
       },
+      { id: 'questions', items: list(demand.questions), render: questionRow },
       { id: 'stale', items: list(hygiene.stale), render: staleRow },
       { id: 'markers', items: list(hygiene.markers), render: markerRow },
       { id: 'references', items: list(hygiene.broken_references), render: referenceRow },
@@ -1781,6 +1788,16 @@
     const n = fmtCount(Number(x.searches) || 0);
     meta.push(item.opened ? t('searchesNotOpened')(n) : t('searches')(n, fmtCount(Number(x.zero_hits) || 0)));
     if (x.last) meta.push(t('lastTime')(str(x.last).replace('T', ' ').replace(/Z$/, ' UTC')));
+    li.appendChild(el('span', 'demand-meta', meta.join(' · ')));
+    return li;
+  }
+
+  function questionRow(q) {
+    const li = el('li', 'demand open-question');
+    li.appendChild(el('span', 'demand-q', str(q.question)));
+    const meta = [t('askedTimes')(fmtCount(Number(q.count) || 1))];
+    if (q.asker) meta.push(str(q.asker));
+    if (q.last_asked) meta.push(t('lastTime')(str(q.last_asked).replace('T', ' ').replace(/Z$/, ' UTC')));
     li.appendChild(el('span', 'demand-meta', meta.join(' · ')));
     return li;
   }

@@ -5,6 +5,7 @@
 
 #include "baton/catalog.h"
 #include "baton/index.h"
+#include "baton/questions.h"
 #include "baton/search.h"
 #include "test_util.h"
 
@@ -334,4 +335,36 @@ TEST_CASE("gaps: a registered name with its city in brackets is one company", "[
   REQUIRE(e);
   CHECK(e->name == "凌川冷链物流（苏州）有限公司");
   for (const auto& x : r->entities) CHECK_FALSE(x.name.starts_with("苏州）"));
+}
+
+TEST_CASE("gaps: unanswered questions are demand; answered ones are not, and an answer's secret is never shown", "[gaps][questions]") {
+  test::TempDir data;
+  REQUIRE(sync(data.path(), {Fixture::get().root.path()}).ok());
+  auto searcher = Searcher::open(data.path(), SearcherOptions{false, {}, CjkMode::words_bigrams});
+  REQUIRE(searcher.ok());
+  auto open = ask_question(data.path(), *searcher, {"华辰物流的合同什么时候到期？", "赵敏", "web"});
+  REQUIRE(open.ok());
+  REQUIRE(ask_question(data.path(), *searcher, {"华辰物流的合同什么时候到期", "陈立", "web"}).ok());  // the same, asked again
+  auto answered = ask_question(data.path(), *searcher, {"CRM 管理员密码在哪", "赵敏", "web"});
+  REQUIRE(answered.ok());
+  auto answer = answer_question(data.path(), answered->question.id, {"在 1Password，临时密码：Zm@2026crm9 请尽快改掉", "王磊", {}});
+  REQUIRE(answer.ok());
+
+  GapOptions options;
+  options.as_of = "2026-12-10";
+  auto r = analyse_gaps(data.path(), options);
+  REQUIRE(r.ok());
+  REQUIRE(r->open_questions.size() == 1);
+  CHECK(r->open_questions.front().question == "华辰物流的合同什么时候到期？");
+  CHECK(r->open_questions.front().count == 2);
+  CHECK(nlohmann::json::parse(gaps_json(*r))["demand"]["questions"].size() == 1);
+
+  auto found = searcher->search({"1Password 临时密码", 10, 0});
+  REQUIRE(found.ok());
+  REQUIRE_FALSE(found->hits.empty());
+  CHECK(found->hits.front().kind == "answer");
+  for (const auto& h : found->hits) CHECK(h.snippet.find("Zm@2026crm9") == std::string::npos);
+  auto doc = searcher->document(found->hits.front().doc);
+  REQUIRE(doc.ok());
+  for (const auto& s : doc->sections) CHECK(s.html.find("Zm@2026crm9") == std::string::npos);
 }

@@ -114,6 +114,13 @@ struct DemandItem {
   std::int64_t searches = 0, zero_hits = 0, opened = 0;
 };
 
+/// A question nobody has answered yet (the feedback channel's).
+struct OpenQuestion {
+  std::int64_t id = 0;
+  std::string question, asker, channel, asked, last_asked;
+  std::int64_t count = 1;  ///< how many times it was asked
+};
+
 struct LineFinding {
   Evidence doc;
   int line = 0;
@@ -147,6 +154,7 @@ struct GapReport {
   std::vector<ConversationFact> conversation_only;
   std::vector<DemandItem> not_found;        ///< searches that found nothing (grouped)
   std::vector<DemandItem> not_opened;       ///< searches repeated without any result opened
+  std::vector<OpenQuestion> open_questions; ///< unanswered questions, most asked first
   std::vector<LineFinding> markers, secrets, broken_references;
   std::vector<StaleDocument> stale;
   std::uint64_t documents = 0;              ///< documents the report read
