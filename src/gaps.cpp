@@ -848,9 +848,11 @@ class Analysis {
     drop_own_organisation();
     drop_weak_parts();
     apply(decisions);
-    for (auto& s : states_) {
+    const auto named_in = documents_naming();
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      EntityState& s = states_[i];
       if (s.ignored) continue;
-      find_mentions(s);
+      find_mentions(s, named_in[i]);
       if (s.entity.kind.empty()) s.entity.kind = guess_kind(s);
       judge_write_up(s);
     }
@@ -1047,7 +1049,7 @@ class Analysis {
       // In a conversation with it every sentence counts; elsewhere those that name it.
       const bool with_it = s.correspondence.count(id) > 0;
       for (const Unit& u : d->units)
-        for (const std::string& sentence : sentences(u.text)) {
+        for (const std::string& sentence : sentences_of(u)) {
           const std::string f = fold(sentence);
           if (!with_it && std::none_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return contains(f, n); }))
             continue;
@@ -1062,17 +1064,37 @@ class Analysis {
     return std::find(own_.begin(), own_.end(), folded_name) != own_.end();
   }
 
-  void find_mentions(EntityState& s) {
+  // For every entity, the documents whose title or text names it: one pass over all text, names looked
+  // up by their first character (every entity against every document was minutes on a large corpus).
+  std::vector<std::set<const Doc*>> documents_naming() const {
+    std::unordered_map<std::string, std::vector<std::pair<const std::string*, std::size_t>>> by_first;
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      if (states_[i].ignored) continue;
+      for (const std::string& n : states_[i].folded_names)
+        if (!n.empty() && !is_own(n)) by_first[code_points(std::string_view(n).substr(0, 4)).front()].emplace_back(&n, i);
+    }
+    std::vector<std::set<const Doc*>> out(states_.size());
+    const auto scan = [&](const std::string& text, const Doc& d) {
+      for (std::size_t pos = 0; pos < text.size();) {
+        const auto c = static_cast<unsigned char>(text[pos]);
+        const std::size_t len = std::min<std::size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, text.size() - pos);
+        if (const auto it = by_first.find(text.substr(pos, len)); it != by_first.end())
+          for (const auto& [name, i] : it->second)
+            if (text.compare(pos, name->size(), *name) == 0) out[i].insert(&d);
+        pos += len;
+      }
+    };
+    for (const Doc& d : docs_) {
+      scan(d.folded_title, d);
+      for (const Unit& u : d.units) scan(u.folded_text, d);
+    }
+    return out;
+  }
+
+  void find_mentions(EntityState& s, const std::set<const Doc*>& naming) {
     std::vector<std::pair<std::string, const Doc*>> conversations;  // date, doc
     for (const Doc& d : docs_) {
-      bool named = s.mail_docs.count(d.rec.id) > 0;
-      for (std::size_t k = 0; !named && k < s.folded_names.size(); ++k) {
-        if (is_own(s.folded_names[k])) continue;
-        const std::string& n = s.folded_names[k];
-        named = contains(d.folded_title, n) ||
-                std::any_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return contains(u.folded_text, n); });
-      }
-      if (!named) continue;
+      if (!s.mail_docs.count(d.rec.id) && !naming.count(&d)) continue;
       // A chat export named for it ("微信_明川零售_李娜.txt") is a conversation with it.
       if (d.rec.format == "chat") {
         const std::string stem = fold(fs::path(d.rec.path).stem().string());
@@ -1225,6 +1247,13 @@ class Analysis {
   const Checklist& checklist_;
   std::vector<Doc> docs_;
   GapReport& report_;
+  // Sentences of a unit, split once: facts and kind guessing read the same conversations per entity.
+  mutable std::unordered_map<const Unit*, std::vector<std::string>> sentences_;
+  const std::vector<std::string>& sentences_of(const Unit& u) const {
+    auto it = sentences_.find(&u);
+    if (it == sentences_.end()) it = sentences_.emplace(&u, sentences(u.text)).first;
+    return it->second;
+  }
   std::unordered_map<std::string, const Doc*> by_id_;
   std::vector<EntityState> states_;
   std::vector<std::string> own_;
@@ -1267,17 +1296,26 @@ std::vector<std::string> fact_keys(std::string_view sentence) {
 }
 
 std::vector<std::string> sentences(std::string_view text) {
+  static constexpr std::string_view ends[] = {"\n", "。", "！", "？", "；", "!", "?"};
   std::vector<std::string> out;
-  std::string current;
-  for (const auto& cp : code_points(text)) {
-    const bool end = cp == "\n" || cp == "。" || cp == "！" || cp == "？" || cp == "；" || cp == "!" || cp == "?";
-    if (!end) current += cp;
-    if (end || current.size() > 400) {
-      if (const std::string_view t = trim(current); !t.empty() && !t.starts_with(">")) out.emplace_back(t);
-      current.clear();
+  const auto keep = [&](std::string_view piece) {
+    if (const std::string_view t = trim(piece); !t.empty() && !t.starts_with(">")) out.emplace_back(t);
+  };
+  std::size_t start = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto c = static_cast<unsigned char>(text[pos]);
+    const std::size_t len = std::min<std::size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, text.size() - pos);
+    const std::string_view cp = text.substr(pos, len);
+    if (std::find(std::begin(ends), std::end(ends), cp) != std::end(ends)) {
+      keep(text.substr(start, pos - start));
+      start = pos + len;
+    } else if (pos + len - start > 400) {  // a run-on line: cut it anyway
+      keep(text.substr(start, pos + len - start));
+      start = pos + len;
     }
+    pos += len;
   }
-  if (const std::string_view t = trim(current); !t.empty() && !t.starts_with(">")) out.emplace_back(t);
+  keep(text.substr(start));
   return out;
 }
 
@@ -1304,7 +1342,7 @@ void Analysis::conversation_facts() {
       // In a conversation with it every sentence is about it; elsewhere only those that name it.
       const bool with_it = s.correspondence.count(id) > 0;
       for (const Unit& u : d->units)
-        for (const std::string& sentence : sentences(u.text)) {
+        for (const std::string& sentence : sentences_of(u)) {
           if (found >= facts_per_entity || report_.conversation_only.size() >= max_facts) break;
           const std::string folded = fold(sentence);
           if (!fact_words.in(folded)) continue;
