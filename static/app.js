@@ -80,6 +80,46 @@
       healthDown: '服务器暂未响应',
       navLabel: '页面',
       navGaps: '交接缺口',
+      navQuestions: '提问',
+      qTitle: '提问',
+      qLead: '搜不到答案时在这里提问。先看看下面的参考答案；没人回答过的问题会交给团队，回答后就能被搜索到。',
+      qAskLabel: '你的问题',
+      qAskPlaceholder: '例如：客户退款怎么处理？',
+      qNameLabel: '你的名字',
+      qAskButton: '提交问题',
+      qAsking: '正在提交…',
+      qAsked: '问题已提交，团队会来回答。',
+      qMerged: (n) => `已经有人问过这个问题，已合并到那个问题（共问了 ${n} 次）。`,
+      qSuggestions: '可能的答案',
+      qNoSuggestions: '知识库里没有找到相关的内容。',
+      qListTitle: '问题列表',
+      qFilterLabel: '按状态筛选',
+      qStatus: { open: '待回答', answered: '已回答', closed: '已关闭', all: '全部' },
+      qTotal: (n) => `共 ${n} 个问题`,
+      qShown: (m, n) => `显示 ${m} / ${n} 个问题`,
+      qMore: '显示更多',
+      qNone: '没有这类问题。',
+      qLoading: '正在读取问题…',
+      qAsker: (a) => `提问人：${a}`,
+      qChannel: (c) => `渠道：${c}`,
+      qCreated: (d) => `提问于 ${d}`,
+      qLastAsked: (d) => `最近一次 ${d}`,
+      qAnswer: '回答',
+      qAnsweredBy: (a, d) => `回答人：${a || '—'} · ${d}`,
+      qLinks: '参考链接：',
+      qOpenAnswer: '在知识库中打开这个回答',
+      qAnswerLabel: '回答内容',
+      qByLabel: '回答人',
+      qLinksLabel: '参考链接（每行一个）',
+      qAnswerButton: '保存回答',
+      qAnswerToggle: '回答这个问题',
+      qClose: '关闭问题',
+      qAnswered: (n) => `已保存回答：${n}`,
+      qIndexed: '已加入知识库，搜索可以找到它。',
+      qNotIndexed: '稍后加入知识库索引。',
+      qClosed: (n) => `已关闭问题：${n}`,
+      askTeam: '把这个问题提交给团队',
+      askTeamLead: '没找到答案？',
       gapsTitle: '交接缺口',
       gapsLead: '对照交接清单看还缺什么。每一项都链接到它的依据；下载的报告可用于签字确认。',
       gapsLoading: '正在生成缺口报告…',
@@ -273,6 +313,46 @@
       healthDown: 'The server is not answering',
       navLabel: 'Pages',
       navGaps: 'Gaps',
+      navQuestions: 'Questions',
+      qTitle: 'Questions',
+      qLead: 'Ask here when a search finds no answer. Look at the suggested answers first; the team answers the rest, and answers become searchable.',
+      qAskLabel: 'Your question',
+      qAskPlaceholder: 'e.g. How are client refunds handled?',
+      qNameLabel: 'Your name',
+      qAskButton: 'Ask',
+      qAsking: 'Sending…',
+      qAsked: 'Your question was sent to the team.',
+      qMerged: (n) => `Someone asked this already; merged with that question (asked ${n} ${n === '1' ? 'time' : 'times'}).`,
+      qSuggestions: 'Suggested answers',
+      qNoSuggestions: 'Nothing related was found in the knowledge base.',
+      qListTitle: 'Questions',
+      qFilterLabel: 'Filter by status',
+      qStatus: { open: 'Open', answered: 'Answered', closed: 'Closed', all: 'All' },
+      qTotal: (n) => `${n} ${n === '1' ? 'question' : 'questions'}`,
+      qShown: (m, n) => `Showing ${m} of ${n} questions`,
+      qMore: 'Show more',
+      qNone: 'No questions here.',
+      qLoading: 'Loading the questions…',
+      qAsker: (a) => `Asked by ${a}`,
+      qChannel: (c) => `via ${c}`,
+      qCreated: (d) => `asked ${d}`,
+      qLastAsked: (d) => `last ${d}`,
+      qAnswer: 'Answer',
+      qAnsweredBy: (a, d) => `by ${a || '—'} · ${d}`,
+      qLinks: 'Links: ',
+      qOpenAnswer: 'Open this answer in the knowledge base',
+      qAnswerLabel: 'Answer',
+      qByLabel: 'Answered by',
+      qLinksLabel: 'Links (one per line)',
+      qAnswerButton: 'Save answer',
+      qAnswerToggle: 'Answer this question',
+      qClose: 'Close question',
+      qAnswered: (n) => `Answer saved: ${n}`,
+      qIndexed: 'It is in the knowledge base and search finds it.',
+      qNotIndexed: 'It will be indexed shortly.',
+      qClosed: (n) => `Closed: ${n}`,
+      askTeam: 'Post the question to the team',
+      askTeamLead: 'No answer found?',
       gapsTitle: 'Handover gaps',
       gapsLead: 'What the handover still lacks, against the checklist. Every item links to its evidence; the report downloads for sign-off.',
       gapsLoading: 'Building the gap report…',
@@ -409,12 +489,15 @@
 
   const $ = (id) => document.getElementById(id);
 
+  const Q_STATUSES = ['open', 'answered', 'closed', 'all'];
+
   const state = {
     lang: 'zh',
     view: 'home',
     seq: 0, // bumps on every navigation so late replies of an older one are dropped
     search: null, // {s: {q, filters, sort, offset}, data, expanded: Set of hit ids whose other matches are shown}
     doc: null, // {id, q, data}
+    questions: null, // {status, data, limit, asked: the last ask's reply, notice: {text}, draft}
     gaps: null, // {params: {as_of, stale_days}, data, open: Set of area ids shown, notice, showAll: Set of groups}
     lastSearchHash: '',
     from: '', // the hash of the last search or gap report shown: where a document's "back" goes
@@ -514,6 +597,10 @@
       return { name: 'doc', id, q: (params.get('q') || '').trim(), searchId: /^\d+$/.test(sid) ? sid : '' };
     }
     if (path === '/gaps') return { name: 'gaps', params: gapsParams(params) };
+    if (path === '/questions') {
+      const st = params.get('status') || '';
+      return { name: 'questions', status: Q_STATUSES.indexOf(st) >= 0 ? st : 'open', q: (params.get('q') || '').trim() };
+    }
     return { name: 'home' };
   }
 
@@ -525,6 +612,8 @@
       openDoc(r.id, r.q, r.searchId);
     } else if (r.name === 'gaps') {
       openGaps(r.params);
+    } else if (r.name === 'questions') {
+      openQuestions(r.status, r.q);
     } else {
       showHome();
     }
@@ -629,13 +718,16 @@
   function showView(name) {
     state.view = name;
     document.body.dataset.view = name;
-    $('search-view').hidden = name === 'doc' || name === 'gaps';
+    $('search-view').hidden = name === 'doc' || name === 'gaps' || name === 'questions';
     $('doc-view').hidden = name !== 'doc';
     $('gaps-view').hidden = name !== 'gaps';
-    const nav = $('nav-gaps');
-    nav.classList.toggle('active', name === 'gaps');
-    if (name === 'gaps') nav.setAttribute('aria-current', 'page');
-    else nav.removeAttribute('aria-current');
+    $('questions-view').hidden = name !== 'questions';
+    [['nav-gaps', 'gaps'], ['nav-questions', 'questions']].forEach(([id, view]) => {
+      const nav = $(id);
+      nav.classList.toggle('active', name === view);
+      if (name === view) nav.setAttribute('aria-current', 'page');
+      else nav.removeAttribute('aria-current');
+    });
     $('home').hidden = name !== 'home';
     $('search-layout').hidden = name !== 'search';
     if (name !== 'doc') {
@@ -1006,6 +1098,14 @@
     if (filtered) ul.appendChild(el('li', '', t('emptyFiltered')));
     t('emptyHints').forEach((x) => ul.appendChild(el('li', '', x)));
     box.appendChild(ul);
+    // Nothing found: the question can go to the team, prefilled on the questions page.
+    const ask = el('p', 'ask-team');
+    ask.appendChild(el('span', 'ask-team-lead', t('askTeamLead') + ' '));
+    const a = el('a', 'ask-team-link', t('askTeam'));
+    a.id = 'ask-team';
+    a.href = questionsHash('open', s.q);
+    ask.appendChild(a);
+    box.appendChild(ask);
     return box;
   }
 
@@ -2129,6 +2229,543 @@
     return box;
   }
 
+  // ---- questions -----------------------------------------------------------------------------------
+  //
+  // #/questions?status=open&q=… asks (POST /api/questions, no token) and lists questions by status. Every
+  // field of a question is someone's text and goes in as text; only a suggestion's `snippet` (escaped by the
+  // server, <mark> only) goes in as HTML. Answering and closing use the editor token of the gap page.
+
+  const Q_LIMIT = 50;
+  const ASKER_KEY = 'baton.asker';
+
+  function questionsHash(status, q) {
+    const p = new URLSearchParams();
+    if (status && status !== 'open') p.set('status', status);
+    if (q) p.set('q', q);
+    const qs = p.toString();
+    return qs ? '#/questions?' + qs : '#/questions';
+  }
+
+  function fmtTime(v) {
+    return str(v).replace('T', ' ').replace(/Z$/, ' UTC');
+  }
+
+  function readAsker() {
+    try {
+      return window.localStorage.getItem(ASKER_KEY) || '';
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function writeAsker(v) {
+    try {
+      window.localStorage.setItem(ASKER_KEY, v);
+    } catch (e) {
+      // not kept; fine
+    }
+  }
+
+  async function openQuestions(status, prefill) {
+    const prev = state.view === 'questions' ? state.questions : null;
+    showView('questions');
+    state.doc = null;
+    state.selected = -1;
+    state.from = questionsHash(status);
+    document.title = t('qTitle') + ' · Baton';
+    $('q').value = '';
+    state.questions = {
+      status,
+      data: null,
+      limit: Q_LIMIT,
+      asked: prev ? prev.asked : null,
+      notice: prev ? prev.notice : null,
+      draft: prefill || (prev && $('ask-q') ? $('ask-q').value : ''),
+    };
+    renderQuestions(false);
+    await loadQuestions();
+  }
+
+  async function loadQuestions() {
+    const my = ++state.seq;
+    const qs = state.questions;
+    showError($('questions-error'), '');
+    setState('loading');
+    let data;
+    try {
+      data = await api('/api/questions?status=' + encodeURIComponent(qs.status) + '&limit=' + qs.limit);
+    } catch (e) {
+      if (my !== state.seq) return;
+      showError($('questions-error'), e.message);
+      setState('error');
+      return;
+    }
+    if (my !== state.seq || state.questions !== qs) return;
+    qs.data = data;
+    renderList();
+    setState('done');
+  }
+
+  function renderQuestions(keepDraft) {
+    const qs = state.questions;
+    const slot = $('questions-slot');
+    const old = $('ask-q');
+    if (keepDraft && old) qs.draft = old.value;
+    slot.textContent = '';
+    const root = el('div', 'questions');
+    root.id = 'questions';
+    root.dataset.status = qs.status;
+    const head = el('header', 'gaps-head');
+    head.appendChild(el('h1', 'gaps-title', t('qTitle')));
+    head.appendChild(el('p', 'gaps-lead', t('qLead')));
+    root.appendChild(head);
+    root.appendChild(askForm());
+    const result = el('div', 'ask-result');
+    result.id = 'ask-result';
+    root.appendChild(result);
+    const notice = el('div', 'q-notice');
+    notice.id = 'q-notice';
+    notice.setAttribute('role', 'status');
+    notice.tabIndex = -1;
+    root.appendChild(notice);
+    const sec = el('section', 'q-list-box');
+    sec.setAttribute('aria-labelledby', 'q-list-title');
+    const h2 = el('h2', 'gaps-h2', t('qListTitle'));
+    h2.id = 'q-list-title';
+    sec.appendChild(h2);
+    sec.appendChild(statusFilter(qs.status));
+    const info = el('p', 'q-total');
+    info.id = 'q-total';
+    sec.appendChild(info);
+    const ol = el('ol', 'q-list');
+    ol.id = 'question-list';
+    sec.appendChild(ol);
+    const more = el('button', 'btn q-more', t('qMore'));
+    more.type = 'button';
+    more.id = 'q-more';
+    more.hidden = true;
+    more.addEventListener('click', () => {
+      qs.limit += Q_LIMIT;
+      loadQuestions();
+    });
+    sec.appendChild(more);
+    root.appendChild(sec);
+    slot.appendChild(root);
+    renderAskResult();
+    renderNotice();
+    if (qs.data) renderList();
+    else info.textContent = t('qLoading');
+  }
+
+  function askForm() {
+    const qs = state.questions;
+    const form = el('form', 'ask-form');
+    form.id = 'ask-form';
+    form.setAttribute('autocomplete', 'off');
+    const ql = el('label', 'q-label', t('qAskLabel'));
+    ql.htmlFor = 'ask-q';
+    form.appendChild(ql);
+    const ta = el('textarea', 'q-input ask-q');
+    ta.id = 'ask-q';
+    ta.rows = 3;
+    ta.required = true;
+    ta.maxLength = 2000;
+    ta.placeholder = t('qAskPlaceholder');
+    ta.value = qs.draft || '';
+    form.appendChild(ta);
+    const row = el('div', 'ask-row');
+    const nl = el('label', 'q-label', t('qNameLabel'));
+    nl.htmlFor = 'ask-name';
+    row.appendChild(nl);
+    const name = el('input', 'q-input ask-name');
+    name.id = 'ask-name';
+    name.type = 'text';
+    name.maxLength = 200;
+    name.value = readAsker();
+    row.appendChild(name);
+    const b = el('button', 'btn btn-primary', t('qAskButton'));
+    b.type = 'submit';
+    b.id = 'ask-submit';
+    row.appendChild(b);
+    form.appendChild(row);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      ask(ta, name, b);
+    });
+    return form;
+  }
+
+  async function ask(ta, name, button) {
+    const question = ta.value.trim();
+    if (!question) return;
+    const asker = name.value.trim();
+    writeAsker(asker);
+    const qs = state.questions;
+    button.disabled = true;
+    const result = $('ask-result');
+    result.textContent = '';
+    result.appendChild(el('p', 'ent-hint', t('qAsking')));
+    let res;
+    let data = null;
+    try {
+      res = await fetch('/api/questions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ question, asker, channel: 'web' }),
+      });
+      data = await res.json().catch(() => null);
+    } catch (e) {
+      res = null;
+    }
+    button.disabled = false;
+    if (state.questions !== qs) return;
+    if (!res || !res.ok || !data || typeof data !== 'object') {
+      result.textContent = '';
+      const msg = !res ? t('netError')
+        : data && typeof data.error === 'string' && data.error ? t('err400') + data.error : t('httpError')(res.status);
+      const p = el('p', 'ent-error', msg);
+      p.setAttribute('role', 'alert');
+      result.appendChild(p);
+      return;
+    }
+    qs.asked = data;
+    qs.draft = '';
+    ta.value = '';
+    // The prefilled query has done its job: a reload must not fill it in again.
+    if (parseHash().name === 'questions') history.replaceState(history.state, '', questionsHash(qs.status));
+    renderAskResult();
+    loadQuestions();
+  }
+
+  function renderAskResult() {
+    const result = $('ask-result');
+    const d = state.questions.asked;
+    result.textContent = '';
+    if (!d) return;
+    const box = el('div', 'ask-done' + (d.merged ? ' merged' : ''));
+    box.setAttribute('role', 'status');
+    box.dataset.id = str(d.id);
+    box.dataset.merged = d.merged ? 'true' : 'false';
+    box.dataset.count = str(d.count);
+    box.appendChild(el('p', 'ask-done-text', d.merged ? t('qMerged')(fmtCount(Number(d.count) || 1)) : t('qAsked')));
+    box.appendChild(el('p', 'ask-done-q', str(d.question)));
+    box.appendChild(suggestionList(d.suggestions, true));
+    result.appendChild(box);
+  }
+
+  function suggestionList(v, showNone) {
+    const sugg = list(v);
+    const box = el('div', 'q-suggestions');
+    if (!sugg.length) {
+      if (showNone) box.appendChild(el('p', 'muted', t('qNoSuggestions')));
+      return box;
+    }
+    box.appendChild(el('h3', 'detail-title', t('qSuggestions')));
+    const ul = el('ul', 'q-sugg-list');
+    sugg.forEach((x) => {
+      const h = obj(x);
+      const li = el('li', 'q-sugg');
+      const id = str(h.id) || str(h.doc);
+      const title = str(h.title) || str(h.path) || t('untitled');
+      const a = id ? el('a', 'q-sugg-title', title) : el('span', 'q-sugg-title', title);
+      if (id) a.href = docHash(id);
+      li.appendChild(a);
+      if (h.section) li.appendChild(el('span', 'ev-section', str(h.section)));
+      if (h.snippet) {
+        const sn = el('div', 'snippet');
+        sn.innerHTML = str(h.snippet); // escaped by the server, <mark> only
+        li.appendChild(sn);
+      }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    return box;
+  }
+
+  function statusFilter(current) {
+    const nav = el('nav', 'q-filter');
+    nav.setAttribute('aria-label', t('qFilterLabel'));
+    Q_STATUSES.forEach((st) => {
+      const a = el('a', 'q-filter-link' + (st === current ? ' active' : ''), t('qStatus')[st]);
+      a.href = questionsHash(st);
+      a.dataset.status = st;
+      if (st === current) a.setAttribute('aria-current', 'true');
+      nav.appendChild(a);
+    });
+    return nav;
+  }
+
+  function renderList() {
+    const qs = state.questions;
+    const ol = $('question-list');
+    if (!ol || !qs.data) return;
+    ol.textContent = '';
+    const items = list(qs.data.questions);
+    const total = Math.max(items.length, Number(qs.data.total) || 0);
+    const info = $('q-total');
+    info.textContent = !total ? t('qNone')
+      : items.length < total ? t('qShown')(fmtCount(items.length), fmtCount(total)) : t('qTotal')(fmtCount(total));
+    items.forEach((q) => ol.appendChild(questionItem(obj(q))));
+    $('q-more').hidden = items.length >= total;
+  }
+
+  function questionItem(q) {
+    const st = str(q.status);
+    const li = el('li', 'question status-' + (Q_STATUSES.indexOf(st) >= 0 ? st : 'other'));
+    li.dataset.id = str(q.id);
+    li.dataset.status = st;
+    li.dataset.count = str(q.count);
+    const head = el('div', 'question-head');
+    head.appendChild(el('span', 'badge q-status', t('qStatus')[st] || st));
+    head.appendChild(el('span', 'question-text', str(q.question)));
+    li.appendChild(head);
+    const meta = [];
+    if (q.asker) meta.push(t('qAsker')(str(q.asker)));
+    if (q.channel) meta.push(t('qChannel')(str(q.channel)));
+    meta.push(t('askedTimes')(fmtCount(Number(q.count) || 1)));
+    if (q.created_at) meta.push(t('qCreated')(fmtTime(q.created_at)));
+    if (q.last_asked_at && str(q.last_asked_at) !== str(q.created_at)) meta.push(t('qLastAsked')(fmtTime(q.last_asked_at)));
+    li.appendChild(el('div', 'question-meta', meta.join(' · ')));
+    if (q.answer !== null && q.answer !== undefined) li.appendChild(answerBlock(q));
+    li.appendChild(suggestionList(q.suggestions, false));
+    if (st === 'open' || st === 'answered') {
+      const actions = el('div', 'q-actions');
+      let form = null;
+      if (st === 'open') {
+        const toggle = el('button', 'btn q-answer-toggle', t('qAnswerToggle'));
+        toggle.type = 'button';
+        toggle.setAttribute('aria-expanded', 'false');
+        toggle.addEventListener('click', () => {
+          if (!form) {
+            form = answerForm(q, li);
+            li.insertBefore(form, li.querySelector('.ent-panel'));
+          }
+          form.hidden = !form.hidden;
+          toggle.setAttribute('aria-expanded', form.hidden ? 'false' : 'true');
+          if (!form.hidden) form.querySelector('textarea').focus();
+        });
+        actions.appendChild(toggle);
+      }
+      const close = el('button', 'btn q-close', t('qClose'));
+      close.type = 'button';
+      close.addEventListener('click', () => editorWrite(li, '/api/questions/' + encodeURIComponent(str(q.id)) + '/close', {},
+        () => ({ text: t('qClosed')(str(q.question)) })));
+      actions.appendChild(close);
+      li.appendChild(actions);
+    }
+    const panel = el('div', 'ent-panel');
+    panel.hidden = true;
+    li.appendChild(panel);
+    return li;
+  }
+
+  function answerBlock(q) {
+    const box = el('div', 'q-answer');
+    box.appendChild(el('h3', 'detail-title', t('qAnswer')));
+    box.appendChild(el('div', 'q-answer-text', str(q.answer)));
+    box.appendChild(el('div', 'question-meta', t('qAnsweredBy')(str(q.answered_by), fmtTime(q.answered_at))));
+    const links = list(q.links).map(str).filter(Boolean);
+    if (links.length) {
+      const ul = el('ul', 'q-links');
+      links.forEach((l) => {
+        const item = el('li');
+        if (/^https?:\/\/[^\s]+$/i.test(l)) {
+          const a = el('a', 'q-link', l);
+          a.href = l;
+          a.rel = 'noopener noreferrer';
+          a.target = '_blank';
+          item.appendChild(a);
+        } else {
+          item.appendChild(el('span', 'q-link-text', l));
+        }
+        ul.appendChild(item);
+      });
+      box.appendChild(labelled('q-links-box', t('qLinks'), ul));
+    }
+    if (q.answer_doc) {
+      const a = el('a', 'q-answer-doc', t('qOpenAnswer'));
+      a.href = docHash(str(q.answer_doc));
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  function answerForm(q, li) {
+    const form = el('form', 'q-answer-form');
+    form.setAttribute('autocomplete', 'off');
+    form.hidden = true;
+    const add = (label, node) => {
+      const id = 'q-field-' + ++formSeq;
+      node.id = id;
+      const l = el('label', 'q-label', label);
+      l.htmlFor = id;
+      form.appendChild(l);
+      form.appendChild(node);
+      return node;
+    };
+    const answer = el('textarea', 'q-input q-answer-input');
+    answer.rows = 4;
+    answer.required = true;
+    add(t('qAnswerLabel'), answer);
+    const by = el('input', 'q-input q-by-input');
+    by.type = 'text';
+    by.maxLength = 200;
+    by.value = readAsker();
+    add(t('qByLabel'), by);
+    const links = el('textarea', 'q-input q-links-input');
+    links.rows = 2;
+    links.spellcheck = false;
+    add(t('qLinksLabel'), links);
+    const b = el('button', 'btn btn-primary', t('qAnswerButton'));
+    b.type = 'submit';
+    form.appendChild(b);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const text = answer.value.trim();
+      if (!text) return;
+      const body = {
+        answer: text,
+        answered_by: by.value.trim(),
+        links: links.value.split('\n').map((x) => x.trim()).filter(Boolean),
+      };
+      editorWrite(li, '/api/questions/' + encodeURIComponent(str(q.id)) + '/answer', body, (data) => ({
+        text: t('qAnswered')(str(q.question)) + ' ' + (data.indexed ? t('qIndexed') : str(data.note) || t('qNotIndexed')),
+      }));
+    });
+    return form;
+  }
+
+  async function editorPost(url, body, token) {
+    let res;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer ' + token },
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      return { ok: false, status: 0, error: '', data: null };
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (err) {
+      data = null;
+    }
+    const error = data && typeof data.error === 'string' ? data.error : '';
+    return { ok: res.ok, status: res.status, error, data: obj(data) };
+  }
+
+  function qPanel(li) {
+    const panel = li.querySelector('.ent-panel');
+    panel.textContent = '';
+    panel.hidden = false;
+    return panel;
+  }
+
+  function qPanelMessage(li, text, error) {
+    const p = el('p', error ? 'ent-error' : 'ent-hint', text);
+    p.setAttribute('role', error ? 'alert' : 'status');
+    qPanel(li).appendChild(p);
+  }
+
+  // The token form in a question's panel, with why it is asked for; submitting it runs the write again.
+  function qTokenForm(li, why, retry) {
+    const panel = qPanel(li);
+    panel.classList.add('ent-panel-token');
+    const form = el('form', 'ent-form');
+    form.setAttribute('autocomplete', 'off');
+    if (why) {
+      const err = el('p', 'ent-error', why);
+      err.setAttribute('role', 'alert');
+      form.appendChild(err);
+    }
+    form.appendChild(el('p', 'ent-hint', t('tokenHint')));
+    const input = el('input', 'ent-input ent-token');
+    input.type = 'password';
+    input.required = true;
+    input.setAttribute('autocomplete', 'off');
+    input.spellcheck = false;
+    fieldLabel(form, t('tokenLabel'), input);
+    const ok = el('button', 'btn btn-primary', t('ok'));
+    ok.type = 'submit';
+    const cancel = el('button', 'btn', t('cancel'));
+    cancel.type = 'button';
+    cancel.addEventListener('click', () => {
+      panel.textContent = '';
+      panel.hidden = true;
+    });
+    const buttons = el('span', 'ent-form-buttons');
+    buttons.appendChild(ok);
+    buttons.appendChild(cancel);
+    form.appendChild(buttons);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const v = input.value.trim();
+      if (!v) return;
+      writeToken(v);
+      retry();
+    });
+    panel.appendChild(form);
+    input.focus();
+  }
+
+  // An answer or a close: with the kept token, or ask for one first; done(data) says what the notice reads.
+  async function editorWrite(li, url, body, done) {
+    const retry = () => editorWrite(li, url, body, done);
+    const token = readToken();
+    if (!token) {
+      qTokenForm(li, '', retry);
+      return;
+    }
+    const buttons = Array.prototype.slice.call(li.querySelectorAll('button'));
+    buttons.forEach((b) => (b.disabled = true));
+    qPanelMessage(li, t('saving'), false);
+    const r = await editorPost(url, body, token);
+    buttons.forEach((b) => (b.disabled = false));
+    if (!r.ok) {
+      const said = r.error ? ' ' + t('serverSaid')(r.error) : '';
+      if (r.status === 401) {
+        writeToken('');
+        qTokenForm(li, t('err401'), retry);
+      } else if (r.status === 403) {
+        qPanelMessage(li, t('err403') + said, true);
+      } else if (r.status === 400) {
+        qPanelMessage(li, t('err400') + (r.error || t('httpError')(400)), true);
+      } else if (r.status === 0) {
+        qPanelMessage(li, t('netError'), true);
+      } else {
+        qPanelMessage(li, t('httpError')(r.status) + said, true);
+      }
+      return;
+    }
+    if (state.view !== 'questions' || !state.questions) return;
+    state.questions.notice = done(r.data);
+    renderNotice();
+    await loadQuestions();
+    const n = $('q-notice');
+    if (n && !n.hidden) n.focus({ preventScroll: true });
+  }
+
+  function renderNotice() {
+    const box = $('q-notice');
+    if (!box) return;
+    box.textContent = '';
+    const n = state.questions.notice;
+    box.hidden = !n;
+    if (!n) return;
+    box.appendChild(el('span', 'notice-text', n.text));
+    const x = el('button', 'btn notice-close', '×');
+    x.type = 'button';
+    x.setAttribute('aria-label', t('close'));
+    x.title = t('close');
+    x.addEventListener('click', () => {
+      state.questions.notice = null;
+      renderNotice();
+    });
+    box.appendChild(x);
+  }
+
   // ---- health --------------------------------------------------------------------------------------
 
   async function loadHealth() {
@@ -2200,6 +2837,8 @@
       renderDoc(false);
     } else if (state.view === 'gaps') {
       rerenderGaps();
+    } else if (state.view === 'questions' && state.questions) {
+      renderQuestions(true);
     }
   }
 
