@@ -5,7 +5,7 @@ BATON_BUILD_PKGS=(
   cmake g++ make pkg-config
   libxapian-dev libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libicu-dev
   libuchardet-dev libmd4c-dev libmd4c-html0 libgumbo-dev libgmime-3.0-dev libxxhash-dev libcli11-dev
-  libzip-dev libpugixml-dev libpoppler-cpp-dev libcsv-dev libfriso-dev friso-dict
+  libzip-dev libpugixml-dev libpoppler-cpp-dev libcsv-dev libfriso-dev friso-dict libssl-dev
 )
 # Tests: Catch2, and the browser test drives Debian's Chromium through Selenium.
 BATON_TEST_PKGS=(catch2 python3 python3-selenium chromium chromium-driver)

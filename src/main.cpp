@@ -315,7 +315,11 @@ int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const
     roots = catalog->roots();
     if (roots.empty()) return fail("--watch: no folders indexed in " + data_dir + "; give the ROOTs to watch");
   }
-  baton::ServerOptions server_options{host, port, 8, data_dir, checklist, editor_tokens()};
+  const auto env = [](const char* name) { const char* v = std::getenv(name); return std::string(v ? v : ""); };
+  const baton::WebhookSecrets webhooks{env("BATON_SLACK_SIGNING_SECRET"), env("BATON_DINGTALK_SECRET"),
+                                       env("BATON_FEISHU_VERIFICATION_TOKEN"), env("BATON_FEISHU_ENCRYPT_KEY"),
+                                       env("BATON_WECOM_TOKEN"), env("BATON_WECOM_AES_KEY")};
+  baton::ServerOptions server_options{host, port, 8, data_dir, checklist, editor_tokens(), webhooks, env("BATON_PUBLIC_URL")};
   baton::Server server(*searcher, server_options);
   auto bound = server.bind();
   if (!bound) return fail(bound.error().message);

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "baton/questions.h"
 #include "baton/search.h"
 #include "baton/text.h"
+#include "baton/webhooks.h"
 
 using nlohmann::json;
 
@@ -46,6 +48,7 @@ int status_of(const Error& error) {
     case ErrorKind::invalid: return 400;
     case ErrorKind::not_found: return 404;
     case ErrorKind::unavailable: return 503;
+    case ErrorKind::unauthorized: return 401;
   }
   return 400;
 }
@@ -341,6 +344,7 @@ struct Server::Impl {
     });
 
     question_routes();
+    webhook_routes();
 
     // The UI is compiled in: no request can make the server read a path from disk.
     for (const Asset& asset : embedded_assets()) {
@@ -456,6 +460,105 @@ struct Server::Impl {
       send_json(res, to_json(*closed));
     });
   }
+
+  // --- chat webhooks: verify, parse, ask, reply in the platform's format (logic in webhooks.cpp) ---
+
+  static std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+
+  // Refuses a webhook whose platform has no secret, or whose body is too large; true if it did.
+  static bool refuse_webhook(const httplib::Request& req, httplib::Response& res, const std::string& secret,
+                             const char* variable) {
+    if (secret.empty()) {
+      send_error(res, 403, std::string("webhook not configured: start baton serve with ") + variable + " set");
+      return true;
+    }
+    if (req.body.size() > max_question_body_bytes) {
+      send_error(res, 413, "request body too large: at most " + std::to_string(max_question_body_bytes >> 10) + " KB");
+      return true;
+    }
+    return false;
+  }
+
+  // Asks a verified question; on an error the response is set and nullopt returned.
+  std::optional<QuestionRecord> ask(const NewQuestion& question, httplib::Response& res) {
+    auto asked = ask_question(options.data_dir, searcher, question);
+    if (!asked) {
+      send_error(res, status_of(asked.error()), asked.error().message);
+      return std::nullopt;
+    }
+    return asked->question;
+  }
+
+  void webhook_routes() {
+    http.Post("/api/webhooks/slack", [this](const httplib::Request& req, httplib::Response& res) {
+      const WebhookSecrets& secrets = options.webhooks;
+      if (refuse_webhook(req, res, secrets.slack_signing_secret, "BATON_SLACK_SIGNING_SECRET")) return;
+      auto ok = verify_slack(secrets.slack_signing_secret, req.get_header_value("X-Slack-Request-Timestamp"),
+                             req.get_header_value("X-Slack-Signature"), req.body, now_seconds());
+      if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
+      auto question = parse_slack(req.body);
+      if (!question) return send_error(res, status_of(question.error()), question.error().message);
+      if (auto q = ask(*question, res)) res.set_content(slack_reply(*q, options.public_url), "application/json; charset=utf-8");
+    });
+
+    http.Post("/api/webhooks/dingtalk", [this](const httplib::Request& req, httplib::Response& res) {
+      const WebhookSecrets& secrets = options.webhooks;
+      if (refuse_webhook(req, res, secrets.dingtalk_secret, "BATON_DINGTALK_SECRET")) return;
+      auto ok = verify_dingtalk(secrets.dingtalk_secret, req.get_header_value("timestamp"), req.get_header_value("sign"),
+                                now_seconds());
+      if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
+      auto question = parse_dingtalk(req.body);
+      if (!question) return send_error(res, status_of(question.error()), question.error().message);
+      if (auto q = ask(*question, res)) res.set_content(dingtalk_reply(*q, options.public_url), "application/json; charset=utf-8");
+    });
+
+    http.Post("/api/webhooks/feishu", [this](const httplib::Request& req, httplib::Response& res) {
+      const WebhookSecrets& secrets = options.webhooks;
+      if (refuse_webhook(req, res, secrets.feishu_verification_token, "BATON_FEISHU_VERIFICATION_TOKEN")) return;
+      if (!secrets.feishu_encrypt_key.empty()) {
+        auto ok = verify_feishu_signature(secrets.feishu_encrypt_key, req.get_header_value("X-Lark-Request-Timestamp"),
+                                          req.get_header_value("X-Lark-Request-Nonce"),
+                                          req.get_header_value("X-Lark-Signature"), req.body, now_seconds());
+        if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
+      }
+      auto event = parse_feishu(req.body, secrets.feishu_verification_token, now_seconds());
+      if (!event) return send_error(res, status_of(event.error()), event.error().message);
+      if (event->kind == FeishuEvent::Kind::challenge) return send_json(res, {{"challenge", event->challenge}});
+      if (event->kind == FeishuEvent::Kind::ignored) return send_json(res, json::object());
+      if (auto q = ask(event->question, res)) res.set_content(feishu_reply(*q, options.public_url), "application/json; charset=utf-8");
+    });
+
+    // WeCom: GET verifies the callback URL (echo the decrypted echostr), POST carries an encrypted message.
+    http.Get("/api/webhooks/wecom", [this](const httplib::Request& req, httplib::Response& res) {
+      const WebhookSecrets& secrets = options.webhooks;
+      if (refuse_webhook(req, res, secrets.wecom_token.empty() ? "" : secrets.wecom_aes_key, "BATON_WECOM_TOKEN and BATON_WECOM_AES_KEY")) return;
+      auto echo = wecom_open(secrets, req.get_param_value("msg_signature"), req.get_param_value("timestamp"),
+                             req.get_param_value("nonce"), req.get_param_value("echostr"), now_seconds());
+      if (!echo) return send_error(res, status_of(echo.error()), echo.error().message);
+      res.set_content(*echo, "text/plain; charset=utf-8");
+    });
+
+    http.Post("/api/webhooks/wecom", [this](const httplib::Request& req, httplib::Response& res) {
+      const WebhookSecrets& secrets = options.webhooks;
+      if (refuse_webhook(req, res, secrets.wecom_token.empty() ? "" : secrets.wecom_aes_key, "BATON_WECOM_TOKEN and BATON_WECOM_AES_KEY")) return;
+      auto encrypted = wecom_encrypted_field(req.body);
+      if (!encrypted) return send_error(res, status_of(encrypted.error()), encrypted.error().message);
+      const std::string timestamp = req.get_param_value("timestamp"), nonce = req.get_param_value("nonce");
+      std::string receive_id;
+      auto plain = wecom_open(secrets, req.get_param_value("msg_signature"), timestamp, nonce, *encrypted, now_seconds(),
+                              &receive_id);
+      if (!plain) return send_error(res, status_of(plain.error()), plain.error().message);
+      auto message = parse_wecom(*plain);
+      if (!message) return send_error(res, status_of(message.error()), message.error().message);
+      auto q = ask(message->question, res);
+      if (!q) return;
+      auto reply = wecom_reply(secrets, *message, *q, options.public_url, receive_id, std::to_string(now_seconds()), nonce);
+      if (!reply) return send_error(res, 500, reply.error().message);
+      res.set_content(*reply, "application/xml; charset=utf-8");
+    });
+  }
 };
 
 Server::Server(Searcher& searcher, ServerOptions options) : impl_(std::make_unique<Impl>(searcher, std::move(options))) {}
@@ -471,6 +574,11 @@ Result<int> Server::bind() {
                             : errno != 0        ? std::strerror(errno)
                                                 : "address not available";
     return make_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + why, ErrorKind::unavailable);
+  }
+  if (impl_->options.public_url.empty()) {
+    const bool any = host == "0.0.0.0" || host == "::" || host.empty();
+    const std::string shown = any ? "127.0.0.1" : host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    impl_->options.public_url = "http://" + shown + ":" + std::to_string(bound);
   }
   return bound;
 }

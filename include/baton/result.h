@@ -13,6 +13,7 @@ enum class ErrorKind {
   invalid,      ///< the request or input is wrong (HTTP 400)
   not_found,    ///< what was asked for does not exist (HTTP 404)
   unavailable,  ///< a resource is busy or missing: lock held, no index yet (HTTP 503)
+  unauthorized, ///< a signature, token or timestamp does not check out (HTTP 401)
 };
 
 /// An error with a message meant for the user ("no index in ./baton-data: run `baton index ROOT`").

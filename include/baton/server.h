@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "baton/result.h"
+#include "baton/webhooks.h"
 
 namespace baton {
 
@@ -33,6 +34,10 @@ struct ServerOptions {
   std::filesystem::path checklist;          ///< the gap report's checklist (default: see GapOptions)
   /// Tokens that may write (entity decisions), sent as "Authorization: Bearer TOKEN". None: writing is refused.
   std::vector<std::string> editor_tokens;
+  /// The chat platforms' secrets (BATON_SLACK_SIGNING_SECRET, ...): a platform without one answers 403.
+  WebhookSecrets webhooks;
+  /// The URL people reach Baton at, for links in chat replies (BATON_PUBLIC_URL); empty: http://HOST:PORT.
+  std::string public_url;
 };
 
 /// True if `given` equals one of `tokens`, in time that does not depend on where they differ.
