@@ -228,14 +228,7 @@ Result<std::int64_t> question_id(const std::string& text) {
 
 bool token_matches(std::string_view given, const std::vector<std::string>& tokens) {
   bool match = false;
-  for (const std::string& token : tokens) {
-    // Every byte of the longer is compared, whatever the first difference.
-    const std::size_t n = std::max(given.size(), token.size());
-    unsigned char diff = given.size() == token.size() ? 0 : 1;
-    for (std::size_t i = 0; i < n; ++i)
-      diff |= static_cast<unsigned char>((i < given.size() ? given[i] : 0) ^ (i < token.size() ? token[i] : 0));
-    match |= !token.empty() && diff == 0;
-  }
+  for (const std::string& token : tokens) match |= !token.empty() && same_secret(given, token);  // every token is tried
   return match;
 }
 

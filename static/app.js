@@ -2039,6 +2039,22 @@
 
   let formSeq = 0;
 
+  // The editor-token field of a form (gaps decisions, answers), with why it is asked for; returns the input.
+  function tokenFields(form, why) {
+    if (why) {
+      const err = el('p', 'ent-error', why);
+      err.setAttribute('role', 'alert');
+      form.appendChild(err);
+    }
+    form.appendChild(el('p', 'ent-hint', t('tokenHint')));
+    const input = el('input', 'ent-input ent-token');
+    input.type = 'password';
+    input.required = true;
+    input.setAttribute('autocomplete', 'off');
+    input.spellcheck = false;
+    return fieldLabel(form, t('tokenLabel'), input);
+  }
+
   function fieldLabel(form, text, input) {
     const id = 'ent-field-' + ++formSeq;
     input.id = id;
@@ -2101,20 +2117,7 @@
 
   // The token form, with why it is asked for (or why the last one failed); then the decision again.
   function askToken(e, action, value, row, opener, why) {
-    const panel = panelForm(row, opener, (form) => {
-      if (why) {
-        const err = el('p', 'ent-error', why);
-        err.setAttribute('role', 'alert');
-        form.appendChild(err);
-      }
-      form.appendChild(el('p', 'ent-hint', t('tokenHint')));
-      const input = el('input', 'ent-input ent-token');
-      input.type = 'password';
-      input.required = true;
-      input.setAttribute('autocomplete', 'off');
-      input.spellcheck = false;
-      return fieldLabel(form, t('tokenLabel'), input);
-    }, (input) => {
+    const panel = panelForm(row, opener, (form) => tokenFields(form, why), (input) => {
       const v = input.value.trim();
       if (!v) return;
       writeToken(v);
@@ -2675,18 +2678,7 @@
     panel.classList.add('ent-panel-token');
     const form = el('form', 'ent-form');
     form.setAttribute('autocomplete', 'off');
-    if (why) {
-      const err = el('p', 'ent-error', why);
-      err.setAttribute('role', 'alert');
-      form.appendChild(err);
-    }
-    form.appendChild(el('p', 'ent-hint', t('tokenHint')));
-    const input = el('input', 'ent-input ent-token');
-    input.type = 'password';
-    input.required = true;
-    input.setAttribute('autocomplete', 'off');
-    input.spellcheck = false;
-    fieldLabel(form, t('tokenLabel'), input);
+    const input = tokenFields(form, why);
     const ok = el('button', 'btn btn-primary', t('ok'));
     ok.type = 'submit';
     const cancel = el('button', 'btn', t('cancel'));
