@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "baton/access.h"
 #include "baton/catalog.h"
 #include "baton/gaps.h"
 #include "baton/index.h"
@@ -173,43 +174,6 @@ int cmd_search(const std::string& data_dir, const SearchFlags& flags, const bato
   return 0;
 }
 
-// Re-indexes `roots` every `interval` until stopped; the server's readers see each commit.
-class Watcher {
- public:
-  Watcher(std::string data_dir, std::vector<std::string> roots, unsigned threads, std::chrono::seconds interval)
-      : thread_([=, this] { run(data_dir, roots, threads, interval); }) {}
-  ~Watcher() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void run(const std::string& data_dir, const std::vector<std::string>& roots, unsigned threads,
-           std::chrono::seconds interval) {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, interval, [&] { return stopping_; })) {
-      lock.unlock();
-      baton::SyncOptions options;
-      options.threads = threads;
-      auto summary = baton::sync(data_dir, std::vector<fs::path>(roots.begin(), roots.end()), options);
-      // A sync that fails (a root unplugged, another indexer running) is reported and tried again later.
-      if (!summary) std::cerr << "baton: watch: " << summary.error().message << std::endl;
-      else if (summary->changed()) print_summary(*summary);
-      std::fflush(stdout);
-      lock.lock();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
 struct GapFlags {
   std::string format = "text";
   std::string as_of;
@@ -278,22 +242,47 @@ int cmd_questions(const std::string& data_dir, const std::string& status, int li
   return 0;
 }
 
-// BATON_EDITOR_TOKEN: one token, or several separated by commas.
-std::vector<std::string> editor_tokens() {
-  std::vector<std::string> tokens;
-  const char* env = std::getenv("BATON_EDITOR_TOKEN");
-  const std::string all = env ? env : "";
-  for (std::size_t start = 0; start <= all.size();) {
-    const std::size_t comma = std::min(all.find(',', start), all.size());
-    if (const auto t = baton::trim(std::string_view(all).substr(start, comma - start)); !t.empty()) tokens.emplace_back(t);
-    start = comma + 1;
+struct ServeFlags {
+  std::vector<std::string> roots;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  unsigned threads = 0;
+  bool watch = false;
+  int watch_seconds = 2;
+  std::string config;  ///< --config or BATON_CONFIG; default DATA_DIR/baton.json if it exists
+  std::string checklist;
+};
+
+// The config file in force: tokens, webhook secrets, public URL. Errors: a config that cannot be used.
+baton::Result<baton::ServeConfig> serve_config(const std::string& data_dir, const ServeFlags& flags) {
+  fs::path file = flags.config;
+  if (file.empty()) {
+    if (const char* env = std::getenv("BATON_CONFIG"); env && *env) file = env;
+    else if (fs::exists(fs::path(data_dir) / "baton.json")) file = fs::path(data_dir) / "baton.json";
   }
-  return tokens;
+  baton::ServeConfig config;
+  if (!file.empty()) {
+    auto loaded = baton::load_serve_config(file);
+    if (!loaded) return loaded.error();
+    config = std::move(*loaded);
+    std::error_code ec;
+    const auto perms = fs::status(file, ec).permissions();
+    if (!ec && (perms & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none)
+      std::cerr << "baton: warning: " << file.string() << " holds secrets and others can read it (chmod 600 it)\n";
+  }
+  if (auto ok = baton::add_env_tokens(config.tokens); !ok) return ok.error();
+  return config;
 }
 
-int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const std::string& host, int port,
-              unsigned threads, bool watch, int watch_seconds, const baton::SearcherOptions& options,
-              const std::string& checklist) {
+int cmd_serve(const std::string& data_dir, ServeFlags flags, const baton::SearcherOptions& options) {
+  auto config = serve_config(data_dir, flags);
+  if (!config) return fail(config.error().message);
+  // Anyone who can reach a non-loopback address could read every client's history: refuse to open it
+  // up by accident. Checked before indexing, so the mistake costs nothing.
+  if (!baton::is_loopback_host(flags.host) && config->tokens.reading_open())
+    return fail("refusing to listen on " + flags.host +
+                " without reader tokens: anyone on the network could read the knowledge base. Set BATON_READER_TOKEN "
+                "(or \"reader\" tokens in the config file), or keep --host 127.0.0.1");
   // Stop cleanly on Ctrl-C or SIGTERM: a thread waits for the signal and stops the server. Blocked
   // before any thread starts (indexing, the search log), so that none of them takes the signal.
   sigset_t signals;
@@ -301,25 +290,48 @@ int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  if (!roots.empty()) {
-    auto summary = run_sync(data_dir, roots, threads);
+  if (!flags.roots.empty()) {
+    auto summary = run_sync(data_dir, flags.roots, flags.threads);
     if (!summary) return fail(summary.error().message);
     print_summary(*summary);
   }
   auto searcher = baton::Searcher::open(data_dir, options);
   if (!searcher) return fail(searcher.error().message);
-  if (watch && roots.empty()) {
-    // Watch what the index already holds.
+  // The folders an admin's re-index (or --watch) syncs: those given, else those the index already holds.
+  std::vector<std::string> roots = flags.roots;
+  if (roots.empty()) {
     auto catalog = baton::Catalog::open(baton::catalog_path(data_dir));
     if (!catalog) return fail(catalog.error().message);
     roots = catalog->roots();
-    if (roots.empty()) return fail("--watch: no folders indexed in " + data_dir + "; give the ROOTs to watch");
   }
-  const auto env = [](const char* name) { const char* v = std::getenv(name); return std::string(v ? v : ""); };
-  const baton::WebhookSecrets webhooks{env("BATON_SLACK_SIGNING_SECRET"), env("BATON_DINGTALK_SECRET"),
-                                       env("BATON_FEISHU_VERIFICATION_TOKEN"), env("BATON_FEISHU_ENCRYPT_KEY"),
-                                       env("BATON_WECOM_TOKEN"), env("BATON_WECOM_AES_KEY")};
-  baton::ServerOptions server_options{host, port, 8, data_dir, checklist, editor_tokens(), webhooks, env("BATON_PUBLIC_URL")};
+  if (flags.watch && roots.empty()) return fail("--watch: no folders indexed in " + data_dir + "; give the ROOTs to watch");
+  // The environment wins over the config file.
+  const auto setting = [&](const char* name) {
+    if (const char* v = std::getenv(name); v && *v) return std::string(v);
+    for (const auto& [key, value] : config->settings)
+      if (key == name) return value;
+    return std::string();
+  };
+  const baton::WebhookSecrets webhooks{setting("BATON_SLACK_SIGNING_SECRET"), setting("BATON_DINGTALK_SECRET"),
+                                       setting("BATON_FEISHU_VERIFICATION_TOKEN"), setting("BATON_FEISHU_ENCRYPT_KEY"),
+                                       setting("BATON_WECOM_TOKEN"), setting("BATON_WECOM_AES_KEY")};
+  std::string public_url = setting("BATON_PUBLIC_URL");
+  if (public_url.empty()) public_url = config->public_url;
+  baton::ServerOptions server_options{flags.host, flags.port, 8, data_dir, flags.checklist, config->tokens, webhooks,
+                                      public_url};
+  std::optional<baton::BackgroundSync> background;
+  if (!roots.empty()) {
+    baton::SyncOptions sync_options;
+    sync_options.threads = flags.threads;
+    const auto interval = std::chrono::seconds(flags.watch ? flags.watch_seconds : 0);
+    background.emplace(data_dir, std::vector<fs::path>(roots.begin(), roots.end()), sync_options, interval,
+                       [](const baton::Result<baton::SyncSummary>& summary) {
+                         if (!summary) std::cerr << "baton: re-index: " << summary.error().message << std::endl;
+                         else if (summary->changed()) print_summary(*summary);
+                         std::fflush(stdout);
+                       });
+    server_options.reindex = &*background;
+  }
   baton::Server server(*searcher, server_options);
   auto bound = server.bind();
   if (!bound) return fail(bound.error().message);
@@ -329,13 +341,14 @@ int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const
     sigwait(&signals, &sig);
     server.stop();
   });
-  std::optional<Watcher> watcher;
-  if (watch) watcher.emplace(data_dir, roots, threads, std::chrono::seconds(watch_seconds));
-  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  const std::string shown_host = flags.host.find(':') != std::string::npos ? "[" + flags.host + "]" : flags.host;
+  const auto& t = config->tokens;
   std::cout << "Baton serving http://" << shown_host << ":" << *bound << "/  (" << searcher->stats().units
-            << " sections" << (watch ? ", watching for changes" : "") << "; Ctrl-C stops)" << std::endl;
+            << " sections" << (flags.watch ? ", watching for changes" : "") << "; reading "
+            << (t.reading_open() ? "open" : "needs a token") << ", " << t.editors.size() << " editor and " << t.admins.size()
+            << " admin tokens; Ctrl-C stops)" << std::endl;
   server.run();
-  watcher.reset();
+  background.reset();
   pthread_kill(waiter.native_handle(), SIGTERM);  // no-op if the waiter already returned
   waiter.join();
   return 0;
@@ -361,18 +374,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000));
 
   auto* serve = app.add_subcommand("serve", "Serve the search UI and JSON API; index ROOTs first if given");
-  std::vector<std::string> serve_roots;
-  std::string host = "127.0.0.1";
-  int port = 8080;
-  serve->add_option("ROOT", serve_roots, "Folders to index before serving");
+  ServeFlags serve_flags;
+  serve->add_option("ROOT", serve_flags.roots, "Folders to index before serving");
   serve->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
-  serve->add_option("--host", host, "Address to listen on")->capture_default_str();
-  serve->add_option("--port", port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
-  serve->add_option("--threads", threads, "Extraction threads (default: one per core)");
-  bool watch = false;
-  int watch_seconds = 2;
-  serve->add_flag("--watch", watch, "Re-index the folders while serving, as files change");
-  serve->add_option("--watch-interval", watch_seconds, "Seconds between checks for changes")
+  serve->add_option("--host", serve_flags.host,
+                    "Address to listen on (other than loopback only with reader tokens)")->capture_default_str();
+  serve->add_option("--port", serve_flags.port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  serve->add_option("--threads", serve_flags.threads, "Extraction threads (default: one per core)");
+  serve->add_option("--config", serve_flags.config,
+                    "Config file: tokens, webhook secrets, public_url (env BATON_CONFIG; default DATA_DIR/baton.json if present)");
+  serve->add_flag("--watch", serve_flags.watch, "Re-index the folders while serving, as files change");
+  serve->add_option("--watch-interval", serve_flags.watch_seconds, "Seconds between checks for changes")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
 
@@ -407,7 +419,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 36500));
   const std::string checklist_help = "Checklist file (default: DATA_DIR/checklist.json if present, else the built-in data/checklist.json)";
   gaps->add_option("--checklist", gap_flags.checklist, checklist_help);
-  serve->add_option("--checklist", gap_flags.checklist, checklist_help);
+  serve->add_option("--checklist", serve_flags.checklist, checklist_help);
 
   auto* entity = app.add_subcommand("entity", "Decide about an entity of the gap report: confirm, ignore, rename, merge, kind or undo");
   std::string entity_key, entity_action, entity_value;
@@ -441,7 +453,7 @@ int main(int argc, char** argv) {
   flags.filters = filter_values;
   try {
     if (*index) return cmd_index(data_dir, index_roots, threads, batch_files);
-    if (*serve) return cmd_serve(data_dir, serve_roots, host, port, threads, watch, watch_seconds, options, gap_flags.checklist);
+    if (*serve) return cmd_serve(data_dir, serve_flags, options);
     if (*gaps) return cmd_gaps(data_dir, gap_flags);
     if (*entity) return cmd_entity(data_dir, entity_key, entity_action, entity_value);
     if (*search) return cmd_search(data_dir, flags, options);

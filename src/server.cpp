@@ -8,6 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "baton/access.h"
 #include "baton/gaps.h"
 #include "baton/index.h"
 #include "baton/questions.h"
@@ -226,12 +227,6 @@ Result<std::int64_t> question_id(const std::string& text) {
 
 }  // namespace
 
-bool token_matches(std::string_view given, const std::vector<std::string>& tokens) {
-  bool match = false;
-  for (const std::string& token : tokens) match |= !token.empty() && same_secret(given, token);  // every token is tried
-  return match;
-}
-
 std::string search_response_json(const SearchResponse& response, const SearchRequest& request, int indent) {
   return to_json(response, request).dump(indent, ' ', false, json::error_handler_t::replace);
 }
@@ -254,13 +249,19 @@ struct Server::Impl {
     // for a delayed ACK (Nagle): measured 44 ms p50 over HTTP for 0.5 ms searches (bench/search).
     http.set_tcp_nodelay(true);
     http.set_payload_max_length(max_body_bytes);
+    // A client that stops sending or reading holds one of the pool's threads: not for long.
     http.set_read_timeout(10, 0);
     http.set_write_timeout(10, 0);
+    http.set_keep_alive_timeout(5);
+    http.set_keep_alive_max_count(1000);
     routes();
   }
 
   void routes() {
-    http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+    // Open to anyone (a load balancer's probe has no token); what the index holds only to readers.
+    http.Get("/api/health", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!decide_access(bearer_token(req), Role::reader, options.tokens).allowed)
+        return send_json(res, {{"status", "ok"}, {"version", BATON_VERSION}, {"token_needed", true}});
       const IndexStats s = searcher.stats();
       send_json(res, {{"status", "ok"},
                       {"version", BATON_VERSION},
@@ -272,6 +273,7 @@ struct Server::Impl {
     });
 
     http.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::reader)) return;
       auto request = search_request(req);
       if (!request) return send_error(res, 400, request.error().message);
       auto result = searcher.search(*request);
@@ -280,6 +282,7 @@ struct Server::Impl {
     });
 
     http.Get(R"(/api/docs/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::reader)) return;
       std::int64_t search_id = 0;
       if (req.has_param("search")) {
         const std::string v = req.get_param_value("search");
@@ -295,6 +298,7 @@ struct Server::Impl {
     });
 
     http.Get("/api/gaps", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::reader)) return;
       GapOptions options;
       options.as_of = req.get_param_value("as_of");
       options.checklist = this->options.checklist;
@@ -318,7 +322,7 @@ struct Server::Impl {
 
     // A person's decision about an entity of the gap report: {"key", "action", "value"}.
     http.Post("/api/entities/decision", [this](const httplib::Request& req, httplib::Response& res) {
-      if (refuse_write(req, res)) return;
+      if (refuse(req, res, Role::editor)) return;
       const json body = json::parse(req.body, nullptr, false);
       if (body.is_discarded() || !body.is_object()) return send_error(res, 400, "body must be a JSON object");
       const auto text = [&](const char* key) -> std::optional<std::string> {
@@ -338,6 +342,7 @@ struct Server::Impl {
 
     question_routes();
     webhook_routes();
+    admin_routes();
 
     // The UI is compiled in: no request can make the server read a path from disk.
     for (const Asset& asset : embedded_assets()) {
@@ -352,9 +357,12 @@ struct Server::Impl {
 
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;  // a handler already said what went wrong
-      const std::string message = res.status == 404 ? "no such endpoint: " + req.method + " " + req.path
-                                  : res.status == 413 ? "request body too large"
-                                                      : "request failed with status " + std::to_string(res.status);
+      const std::string message =
+          res.status == 404   ? "no such endpoint: " + req.method + " " + req.path
+          : res.status == 413 ? "request body too large: at most " + std::to_string(max_body_bytes >> 10) + " KB"
+          : res.status == 414 ? "request URI too long"
+          : res.status == 400 ? "bad request: the request line, a header or the body could not be read"
+                              : "request failed with status " + std::to_string(res.status);
       send_error(res, res.status, message);
     });
 
@@ -379,22 +387,52 @@ struct Server::Impl {
     });
   }
 
-  // Refuses a write without a valid editor token; true if it did (the response is set).
-  bool refuse_write(const httplib::Request& req, httplib::Response& res) {
-    if (options.editor_tokens.empty()) {
-      send_error(res, 403, "writing is disabled: start baton serve with BATON_EDITOR_TOKEN set");
-      return true;
-    }
-    if (!token_matches(bearer_token(req), options.editor_tokens)) {
-      send_error(res, 401, "an editor token is needed: send Authorization: Bearer TOKEN");
-      return true;
-    }
-    return false;
+  // Refuses a request whose token does not hold `needed`; true if it did (the response is set).
+  bool refuse(const httplib::Request& req, httplib::Response& res, Role needed) {
+    const AccessDecision access = decide_access(bearer_token(req), needed, options.tokens);
+    if (access.allowed) return false;
+    if (access.status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"baton\"");
+    send_error(res, access.status, access.message);
+    return true;
   }
 
-  // Asking and reading are open like search; answering and closing need an editor token.
+  // An admin starts a re-index of the served folders in the background and follows it.
+  void admin_routes() {
+    const auto state_json = [this](httplib::Response& res, int status) {
+      const BackgroundSync::State st = options.reindex->state();
+      json roots = json::array();
+      for (const auto& r : options.reindex->roots()) roots.push_back(r.string());
+      json last = nullptr;
+      if (st.last)
+        last = {{"added", st.last->added},     {"updated", st.last->updated}, {"renamed", st.last->renamed},
+                {"removed", st.last->removed}, {"failed", st.last->failed},   {"unchanged", st.last->unchanged},
+                {"seconds", st.last->seconds}};
+      send_json(res,
+                {{"running", st.running}, {"runs", st.runs}, {"started_at", st.started_at},
+                 {"finished_at", st.finished_at}, {"last", last}, {"error", st.error.empty() ? json(nullptr) : json(st.error)},
+                 {"roots", roots}},
+                status);
+    };
+    http.Post("/api/admin/reindex", [this, state_json](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::admin)) return;
+      if (!options.reindex)
+        return send_error(res, 409, "this server was started without folders to index: give baton serve the ROOT folders");
+      if (!options.reindex->request())
+        return send_error(res, 409, "a re-index is already running (since " + options.reindex->state().started_at + ")");
+      state_json(res, 202);
+    });
+    http.Get("/api/admin/reindex", [this, state_json](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::admin)) return;
+      if (!options.reindex)
+        return send_error(res, 409, "this server was started without folders to index: give baton serve the ROOT folders");
+      state_json(res, 200);
+    });
+  }
+
+  // Asking and reading need what search needs; answering and closing need an editor token.
   void question_routes() {
     http.Post("/api/questions", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::reader)) return;
       int status = 400;
       auto body = json_body(req, status);
       if (!body) return send_error(res, status, body.error().message);
@@ -408,6 +446,7 @@ struct Server::Impl {
     });
 
     http.Get("/api/questions", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::reader)) return;
       auto limit = int_param(req, "limit", 20);
       if (!limit) return send_error(res, 400, limit.error().message);
       auto offset = int_param(req, "offset", 0);
@@ -421,6 +460,7 @@ struct Server::Impl {
     });
 
     http.Get(R"(/api/questions/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      if (refuse(req, res, Role::reader)) return;
       auto id = question_id(req.matches[1].str());
       if (!id) return send_error(res, 400, id.error().message);
       auto q = get_question(options.data_dir, *id);
@@ -429,7 +469,7 @@ struct Server::Impl {
     });
 
     http.Post(R"(/api/questions/([^/]+)/answer)", [this](const httplib::Request& req, httplib::Response& res) {
-      if (refuse_write(req, res)) return;
+      if (refuse(req, res, Role::editor)) return;
       auto id = question_id(req.matches[1].str());
       if (!id) return send_error(res, 400, id.error().message);
       int status = 400;
@@ -445,7 +485,7 @@ struct Server::Impl {
     });
 
     http.Post(R"(/api/questions/([^/]+)/close)", [this](const httplib::Request& req, httplib::Response& res) {
-      if (refuse_write(req, res)) return;
+      if (refuse(req, res, Role::editor)) return;
       auto id = question_id(req.matches[1].str());
       if (!id) return send_error(res, 400, id.error().message);
       auto closed = close_question(options.data_dir, *id);

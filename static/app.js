@@ -204,6 +204,11 @@
       ok: '确定',
       cancel: '取消',
       close: '关闭',
+      gateWhy: '这个知识库需要访问口令才能阅读。',
+      gateWrong: '访问口令不对，或者没有阅读权限，请重新输入。',
+      gateLabel: '访问口令',
+      gateSave: '进入',
+      gateHint: '口令由管理员提供（启动 baton serve 时设置的 BATON_READER_TOKEN；编辑口令也可以阅读），只保存在这个标签页里。',
       tokenLabel: '编辑口令',
       tokenHint: '保存决定需要编辑口令（启动 baton serve 时设置的 BATON_EDITOR_TOKEN）。口令只保存在这个标签页里。',
       tokenKept: '已保存编辑口令',
@@ -437,6 +442,11 @@
       ok: 'OK',
       cancel: 'Cancel',
       close: 'Close',
+      gateWhy: 'This knowledge base needs an access token to read.',
+      gateWrong: 'The access token is wrong or may not read. Enter it again.',
+      gateLabel: 'Access token',
+      gateSave: 'Enter',
+      gateHint: 'Your administrator has it (BATON_READER_TOKEN when baton serve was started; an editor token reads too). It is kept in this tab only.',
       tokenLabel: 'Editor token',
       tokenHint: 'Saving a decision needs the editor token (BATON_EDITOR_TOKEN when baton serve was started). It is kept in this tab only.',
       tokenKept: 'Editor token saved',
@@ -686,10 +696,19 @@
 
   // ---- server --------------------------------------------------------------------------------------
 
+  // Every read sends the token of this tab, if there is one: a server with reader tokens refuses reads
+  // without it (401), and then the token gate asks for one.
+  function authHeaders(extra) {
+    const h = Object.assign({ Accept: 'application/json' }, extra || {});
+    const token = readToken();
+    if (token) h.Authorization = 'Bearer ' + token;
+    return h;
+  }
+
   async function api(url) {
     let res;
     try {
-      res = await fetch(url, { headers: { Accept: 'application/json' } });
+      res = await fetch(url, { headers: authHeaders() });
     } catch (e) {
       throw new Error(t('netError'));
     }
@@ -701,10 +720,35 @@
     }
     if (!res.ok) {
       const msg = body && typeof body.error === 'string' && body.error ? body.error : t('httpError')(res.status);
+      if (res.status === 401) showTokenGate(true);
       throw new Error(msg);
     }
     if (!body || typeof body !== 'object') throw new Error(t('badReply'));
     return body;
+  }
+
+  // The token gate: shown when reading needs a token this tab does not have (or has wrong).
+  function showTokenGate(refused) {
+    const gate = $('token-gate');
+    if (!gate.hidden) return;
+    const hadToken = !!readToken();
+    $('token-gate-why').textContent = refused && hadToken ? t('gateWrong') : t('gateWhy');
+    if (refused && hadToken) writeToken('');
+    gate.hidden = false;
+    $('token-gate-input').focus();
+  }
+
+  function initTokenGate() {
+    $('token-gate').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const v = $('token-gate-input').value.trim();
+      if (!v) return;
+      writeToken(v);
+      $('token-gate-input').value = '';
+      $('token-gate').hidden = true;
+      loadHealth();
+      route();
+    });
   }
 
   // ---- shared pieces -------------------------------------------------------------------------------
@@ -2413,7 +2457,7 @@
     try {
       res = await fetch('/api/questions', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: authHeaders({ 'Content-Type': 'application/json' }),
         body: JSON.stringify({ question, asker, channel: 'web' }),
       });
       data = await res.json().catch(() => null);
@@ -2763,6 +2807,12 @@
   async function loadHealth() {
     try {
       const h = await api('/api/health');
+      if (h.token_needed) {
+        state.health = null;
+        renderHealth();
+        showTokenGate(!!readToken());
+        return;
+      }
       state.health = { documents: h.documents, units: h.units };
     } catch (e) {
       state.health = { down: true };
@@ -2929,6 +2979,7 @@
     });
     document.addEventListener('keydown', onKey);
     window.addEventListener('hashchange', route);
+    initTokenGate();
     route();
     loadHealth();
   }

@@ -5,14 +5,17 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "baton/result.h"
@@ -169,5 +172,48 @@ std::string answer_doc_id(std::int64_t question_id);
 /// by a sync, which writes these answers itself before it ends (or the next sync does): nothing is lost.
 Result<std::size_t> index_answers(const std::filesystem::path& data_dir,
                                   std::chrono::milliseconds patience = std::chrono::milliseconds(3000));
+
+/// Syncs folders in a thread of its own: every `interval` (`baton serve --watch`) and whenever asked
+/// (an admin's POST /api/admin/reindex). One sync at a time: asking while one runs changes nothing.
+/// The destructor waits for a running sync to end, so a stop never leaves a half-written batch behind
+/// (a kill would not either: see sync()).
+class BackgroundSync {
+ public:
+  struct State {
+    bool running = false;
+    std::uint64_t runs = 0;             ///< syncs finished since start
+    std::string started_at;             ///< of the running or last sync, "YYYY-MM-DDTHH:MM:SSZ"
+    std::string finished_at;            ///< of the last finished sync
+    std::optional<SyncSummary> last;    ///< the last finished sync's summary, if it succeeded
+    std::string error;                  ///< why the last sync failed, if it did
+  };
+  using Done = std::function<void(const Result<SyncSummary>&)>;
+
+  /// `interval` zero: only syncs when asked. `done` is called after each sync, in the sync's thread.
+  BackgroundSync(std::filesystem::path data_dir, std::vector<std::filesystem::path> roots, SyncOptions options,
+                 std::chrono::seconds interval, Done done = {});
+  ~BackgroundSync();
+  BackgroundSync(const BackgroundSync&) = delete;
+  BackgroundSync& operator=(const BackgroundSync&) = delete;
+
+  /// Starts a sync now; false if one is already running (it will pick up the same changes).
+  bool request();
+  State state() const;
+  const std::vector<std::filesystem::path>& roots() const { return roots_; }
+
+ private:
+  void run();
+
+  const std::filesystem::path data_dir_;
+  const std::vector<std::filesystem::path> roots_;
+  const SyncOptions options_;
+  const std::chrono::seconds interval_;
+  const Done done_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false, asked_ = false;
+  State state_;
+  std::thread thread_;  // last: starts after everything it uses
+};
 
 }  // namespace baton

@@ -7,11 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "baton/access.h"
 #include "baton/result.h"
 #include "baton/webhooks.h"
 
 namespace baton {
 
+class BackgroundSync;
 class Searcher;
 struct SearchRequest;
 struct SearchResponse;
@@ -32,16 +34,15 @@ struct ServerOptions {
   unsigned threads = 8;
   std::filesystem::path data_dir;           ///< for the gap report and entity decisions
   std::filesystem::path checklist;          ///< the gap report's checklist (default: see GapOptions)
-  /// Tokens that may write (entity decisions), sent as "Authorization: Bearer TOKEN". None: writing is refused.
-  std::vector<std::string> editor_tokens;
+  /// Reader, editor and admin tokens, sent as "Authorization: Bearer TOKEN" (see access.h).
+  AccessTokens tokens;
   /// The chat platforms' secrets (BATON_SLACK_SIGNING_SECRET, ...): a platform without one answers 403.
   WebhookSecrets webhooks;
   /// The URL people reach Baton at, for links in chat replies (BATON_PUBLIC_URL); empty: http://HOST:PORT.
   std::string public_url;
+  /// The folders' background sync, started by an admin's POST /api/admin/reindex; none: that answers 409.
+  BackgroundSync* reindex = nullptr;
 };
-
-/// True if `given` equals one of `tokens`, in time that does not depend on where they differ.
-bool token_matches(std::string_view given, const std::vector<std::string>& tokens);
 
 class Server {
  public:

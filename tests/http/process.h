@@ -6,12 +6,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <httplib.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <optional>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
+
+extern char** environ;
 
 namespace baton::test {
 
@@ -29,10 +36,28 @@ inline std::string demo_root() {
   return demo;
 }
 
+/// Environment variables set for one child only (the test's own environment stays as it is).
+using Env = std::vector<std::pair<std::string, std::string>>;
+
 /// A child process whose stdout and stderr are read through one pipe.
 class Process {
  public:
-  explicit Process(const std::vector<std::string>& args) {
+  explicit Process(const std::vector<std::string>& args, const Env& env = {}) {
+    // Built before fork: the child only calls async-signal-safe functions.
+    std::vector<std::string> vars;
+    for (char** e = environ; *e; ++e) {
+      const std::string var = *e;
+      bool replaced = false;
+      for (const auto& [name, value] : env) replaced |= var.starts_with(name + "=");
+      if (!replaced) vars.push_back(var);
+    }
+    for (const auto& [name, value] : env) vars.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (auto& v : vars) envp.push_back(v.data());
+    envp.push_back(nullptr);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
@@ -42,10 +67,7 @@ class Process {
       ::dup2(fds[1], STDERR_FILENO);
       ::close(fds[0]);
       ::close(fds[1]);
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
+      ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -124,5 +146,33 @@ inline RunResult run_baton(std::vector<std::string> args) {
   const int status = p.wait();
   return {status, p.output()};
 }
+
+/// `baton serve` on a free loopback port, started with `args` after "serve --port 0" and with `env`;
+/// ready when constructed. Errors (std::runtime_error, with its output): it did not start.
+class Served {
+ public:
+  explicit Served(std::vector<std::string> args, const Env& env = {}) {
+    args.insert(args.begin(), {baton_bin(), "serve", "--port", "0"});
+    process_.emplace(args, env);
+    if (!process_->read_until("/  (", std::chrono::seconds(120)))
+      throw std::runtime_error("baton serve did not start:\n" + process_->output());
+    std::smatch m;
+    const std::string out = process_->output();
+    if (!std::regex_search(out, m, std::regex("serving http://127\\.0\\.0\\.1:([0-9]+)/")))
+      throw std::runtime_error("no URL in baton serve output:\n" + out);
+    port_ = std::stoi(m[1].str());
+  }
+  int port() const { return port_; }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  Process& process() { return *process_; }
+
+ private:
+  std::optional<Process> process_;
+  int port_ = 0;
+};
 
 }  // namespace baton::test

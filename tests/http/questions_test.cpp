@@ -22,29 +22,12 @@ class QuestionServer {
     static QuestionServer server;
     return server;
   }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  httplib::Client client() const { return served_.client(); }
 
  private:
-  QuestionServer() {
-    ::setenv("BATON_EDITOR_TOKEN", token, 1);
-    process_.emplace(std::vector<std::string>{test::baton_bin(), "serve", "--port", "0", "--data-dir",
-                                              data_.path().string(), test::demo_root()});
-    ::unsetenv("BATON_EDITOR_TOKEN");
-    if (!process_->read_until("/  (", std::chrono::seconds(120)))
-      throw std::runtime_error("baton serve did not start:\n" + process_->output());
-    std::smatch m;
-    const std::string out = process_->output();
-    if (!std::regex_search(out, m, std::regex("serving http://127\\.0\\.0\\.1:([0-9]+)/")))
-      throw std::runtime_error("no URL in baton serve output:\n" + out);
-    port_ = std::stoi(m[1].str());
-  }
+  QuestionServer() : served_({"--data-dir", data_.path().string(), test::demo_root()}, {{"BATON_EDITOR_TOKEN", token}}) {}
   test::TempDir data_;
-  std::optional<test::Process> process_;
-  int port_ = 0;
+  test::Served served_;
 };
 
 struct Reply {

@@ -24,28 +24,14 @@ class DemoServer {
     static DemoServer server;
     return server;
   }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
-  int port() const { return port_; }
+  httplib::Client client() const { return served_.client(); }
+  int port() const { return served_.port(); }
   std::string data_dir() const { return data_.path().string(); }
 
  private:
-  DemoServer()
-      : process_({test::baton_bin(), "serve", "--port", "0", "--data-dir", data_.path().string(), test::demo_root()}) {
-    if (!process_.read_until("/  (", std::chrono::seconds(120)))
-      throw std::runtime_error("baton serve did not start:\n" + process_.output());
-    std::smatch m;
-    const std::string out = process_.output();
-    if (!std::regex_search(out, m, std::regex("serving http://127\\.0\\.0\\.1:([0-9]+)/")))
-      throw std::runtime_error("no URL in baton serve output:\n" + out);
-    port_ = std::stoi(m[1].str());
-  }
+  DemoServer() : served_({"--data-dir", data_.path().string(), test::demo_root()}) {}
   test::TempDir data_;
-  test::Process process_;
-  int port_ = 0;
+  test::Served served_;
 };
 
 json get_json(const std::string& path, int expect_status) {
@@ -367,15 +353,9 @@ TEST_CASE("entity decisions need an editor token, compared exactly", "[http][gap
   CHECK_THAT(refused->body, Catch::Contains("BATON_EDITOR_TOKEN"));
 
   test::TempDir data;
-  ::setenv("BATON_EDITOR_TOKEN", "s3cret-token,other-token", 1);
-  test::Process server({test::baton_bin(), "serve", "--port", "0", "--data-dir", data.path().string(), test::demo_root()});
-  ::unsetenv("BATON_EDITOR_TOKEN");
-  REQUIRE(server.read_until("/  (", std::chrono::seconds(120)));
-  std::smatch m;
-  const std::string out = server.output();
-  REQUIRE(std::regex_search(out, m, std::regex("serving http://127\\.0\\.0\\.1:([0-9]+)/")));
-  httplib::Client client("127.0.0.1", std::stoi(m[1].str()));
-  client.set_read_timeout(30, 0);
+  test::Served server({"--data-dir", data.path().string(), test::demo_root()},
+                      {{"BATON_EDITOR_TOKEN", "s3cret-token,other-token"}});
+  httplib::Client client = server.client();
 
   const json before = json::parse(client.Get("/api/gaps?as_of=2026-12-10")->body);
   REQUIRE_FALSE(before["entities"].empty());
