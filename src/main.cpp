@@ -318,8 +318,13 @@ int cmd_serve(const std::string& data_dir, std::vector<std::string> roots, const
   const auto env = [](const char* name) { const char* v = std::getenv(name); return std::string(v ? v : ""); };
   const baton::WebhookSecrets webhooks{env("BATON_SLACK_SIGNING_SECRET"), env("BATON_DINGTALK_SECRET"),
                                        env("BATON_FEISHU_VERIFICATION_TOKEN"), env("BATON_FEISHU_ENCRYPT_KEY"),
-                                       env("BATON_WECOM_TOKEN"), env("BATON_WECOM_AES_KEY")};
-  baton::ServerOptions server_options{host, port, 8, data_dir, checklist, editor_tokens(), webhooks, env("BATON_PUBLIC_URL")};
+                                       env("BATON_WECOM_TOKEN"), env("BATON_WECOM_AES_KEY"),
+                                       env("BATON_WECOM_CORP_ID")};
+  baton::FeishuApp feishu_app{env("BATON_FEISHU_APP_ID"), env("BATON_FEISHU_APP_SECRET")};
+  if (const std::string base = env("BATON_FEISHU_API_BASE"); !base.empty()) feishu_app.api_base = base;
+  if (auto ok = baton::check_feishu_app(feishu_app); !ok) return fail(ok.error().message);
+  baton::ServerOptions server_options{host,     port,     8, data_dir, checklist, editor_tokens(),
+                                      webhooks, env("BATON_PUBLIC_URL"), feishu_app};
   baton::Server server(*searcher, server_options);
   auto bound = server.bind();
   if (!bound) return fail(bound.error().message);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "baton/feishu_bot.h"
 #include "baton/result.h"
 #include "baton/webhooks.h"
 
@@ -38,6 +39,9 @@ struct ServerOptions {
   WebhookSecrets webhooks;
   /// The URL people reach Baton at, for links in chat replies (BATON_PUBLIC_URL); empty: http://HOST:PORT.
   std::string public_url;
+  /// The Feishu app that posts replies (BATON_FEISHU_APP_ID, ...); not configured: questions from
+  /// Feishu are stored and answered in the HTTP body only, which Feishu does not show.
+  FeishuApp feishu_app{};
 };
 
 /// True if `given` equals one of `tokens`, in time that does not depend on where they differ.
@@ -52,6 +56,7 @@ class Server {
   Result<int> bind();
   /// Serves until stop() is called (from another thread or a signal handler thread).
   void run();
+  /// Stops serving and the Feishu reply sender (joined: the reply being sent is finished, queued ones dropped).
   void stop();
 
  private:
