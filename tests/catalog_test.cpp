@@ -82,7 +82,7 @@ TEST_CASE("catalog refuses a schema from a newer Baton and an unopenable file", 
   CHECK_FALSE(missing.ok());
 }
 
-TEST_CASE("a platform's retried event is not counted again; event ids are kept for a bounded time", "[catalog]") {
+TEST_CASE("a platform's retried event is not counted again, and event ids are kept for a bounded time", "[catalog]") {
   test::TempDir dir;
   auto catalog = Catalog::open(dir / "baton.db");
   REQUIRE(catalog.ok());

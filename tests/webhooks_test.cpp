@@ -317,7 +317,7 @@ TEST_CASE("WeCom: the receive id must be the configured corp id", "[webhooks]") 
   CHECK(open("wx-other-corp"));
 }
 
-TEST_CASE("Feishu: encrypted events decrypt the documented way; bad ones are refused", "[webhooks]") {
+TEST_CASE("Feishu: encrypted events decrypt the documented way, and bad ones are refused", "[webhooks]") {
   // The example of Feishu's event docs: key "test key" → "hello world".
   CHECK(feishu_decrypt("test key", "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=").value() == "hello world");
 
@@ -400,7 +400,7 @@ TEST_CASE("Feishu: the reply as an IM API message, and the tenant token", "[webh
   CHECK_FALSE(parse_feishu_token(R"({"code":0,"msg":"ok"})"));
 }
 
-TEST_CASE("Feishu bot: without credentials it sends nothing; stopping is prompt and idempotent", "[webhooks]") {
+TEST_CASE("Feishu bot: without credentials it sends nothing, and stopping is prompt and idempotent", "[webhooks]") {
   FeishuBot idle(FeishuApp{});
   CHECK_FALSE(idle.configured());
   CHECK_FALSE(idle.send({"/x", "{}"}));

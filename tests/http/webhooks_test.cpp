@@ -561,6 +561,6 @@ TEST_CASE("Feishu without app credentials: the question is stored, no reply is p
   auto list = client.Get("/api/questions");
   REQUIRE(list);
   CHECK(json::parse(list->body)["total"] == 1);
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // time a sender would have had to call
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // time a sender would have had to call
   CHECK(api.calls().empty());
 }
