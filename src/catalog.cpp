@@ -164,6 +164,18 @@ constexpr const char* migrations[] = {
     CREATE UNIQUE INDEX questions_open_text ON questions(normalized) WHERE status = 'open';
     CREATE INDEX questions_unindexed ON questions(id) WHERE answer_rev > indexed_rev;
     )sql",
+    // 6: the chat platforms' event ids already asked, so that a retried delivery (the platform did not
+    // see the first answer in time) is not counted as a repeat. seen_at in Unix seconds: rows older
+    // than webhook_event_retention_seconds are deleted as new ones come.
+    R"sql(
+    CREATE TABLE webhook_events (
+      channel TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      question_id INTEGER NOT NULL,
+      seen_at INTEGER NOT NULL,
+      PRIMARY KEY (channel, event_id));
+    CREATE INDEX webhook_events_seen ON webhook_events(seen_at);
+    )sql",
 };
 
 std::string to_json_array(const std::vector<std::string>& v) {
@@ -242,6 +254,8 @@ QuestionRecord read_question(const Stmt& s) {
 constexpr const char* source_columns = "id, root, path, size, mtime_ns, hash, format, charset, failed, error, units";
 
 }  // namespace
+
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 std::string now_iso() {
   const std::time_t t = std::time(nullptr);
@@ -474,29 +488,60 @@ CatalogCounts Catalog::counts() {
   return {s.integer(0), s.integer(1), s.integer(2), s.integer(3)};
 }
 
-std::pair<QuestionRecord, bool> Catalog::ask_question(const QuestionRecord& rec) {
+AskedQuestion Catalog::ask_question(const QuestionRecord& rec, const std::string& event_id) {
+  AskedQuestion out;
   std::int64_t id = 0;
-  bool merged = false;
   const std::string now = now_iso();
-  // One transaction: two people asking the same thing at once still make one question.
+  // One transaction: two people asking the same thing at once still make one question, and a
+  // platform's retry racing its first delivery still finds the event recorded.
   transaction([&] {
+    if (!event_id.empty()) {
+      if (auto seen = event_question(rec.channel, event_id)) {
+        id = *seen;
+        out.retried = true;
+        return;
+      }
+    }
     Stmt find(db_, "SELECT id FROM questions WHERE normalized = ? AND status = 'open'");
     find.bind(1, rec.normalized);
     if (find.step()) {
       id = find.integer(0);
-      merged = true;
+      out.merged = true;
       Stmt up(db_, "UPDATE questions SET count = count + 1, last_asked_at = ?, suggestions = ? WHERE id = ?");
       up.bind(1, now).bind(2, suggestions_json(rec.suggestions)).bind(3, id).run();
-      return;
+    } else {
+      Stmt ins(db_,
+               "INSERT INTO questions (question, normalized, asker, channel, created_at, status, count, last_asked_at, "
+               "suggestions) VALUES (?,?,?,?,?,'open',1,?,?)");
+      ins.bind(1, rec.question).bind(2, rec.normalized).bind(3, rec.asker).bind(4, rec.channel).bind(5, now);
+      ins.bind(6, now).bind(7, suggestions_json(rec.suggestions)).run();
+      id = sqlite3_last_insert_rowid(db_);
     }
-    Stmt ins(db_,
-             "INSERT INTO questions (question, normalized, asker, channel, created_at, status, count, last_asked_at, "
-             "suggestions) VALUES (?,?,?,?,?,'open',1,?,?)");
-    ins.bind(1, rec.question).bind(2, rec.normalized).bind(3, rec.asker).bind(4, rec.channel).bind(5, now);
-    ins.bind(6, now).bind(7, suggestions_json(rec.suggestions)).run();
-    id = sqlite3_last_insert_rowid(db_);
+    if (!event_id.empty()) record_event(rec.channel, event_id, id);
   });
-  return {*question(id), merged};
+  out.question = *question(id);
+  return out;
+}
+
+std::optional<std::int64_t> Catalog::event_question(const std::string& channel, const std::string& event_id) {
+  Stmt s(db_, "SELECT question_id FROM webhook_events WHERE channel = ? AND event_id = ? AND seen_at >= ?");
+  s.bind(1, channel).bind(2, event_id).bind(3, unix_now() - webhook_event_retention_seconds);
+  if (!s.step()) return std::nullopt;
+  return s.integer(0);
+}
+
+void Catalog::record_event(const std::string& channel, const std::string& event_id, std::int64_t question_id) {
+  const std::int64_t now = unix_now();
+  Stmt old(db_, "DELETE FROM webhook_events WHERE seen_at < ?");
+  old.bind(1, now - webhook_event_retention_seconds).run();
+  Stmt s(db_, "INSERT OR REPLACE INTO webhook_events (channel, event_id, question_id, seen_at) VALUES (?,?,?,?)");
+  s.bind(1, channel).bind(2, event_id).bind(3, question_id).bind(4, now).run();
+}
+
+std::int64_t Catalog::event_count() {
+  Stmt s(db_, "SELECT count(*) FROM webhook_events");
+  s.step();
+  return s.integer(0);
 }
 
 std::optional<QuestionRecord> Catalog::question(std::int64_t id) {

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -270,6 +271,15 @@ baton::Result<baton::ServeConfig> serve_config(const std::string& data_dir, cons
     if (!ec && (perms & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none)
       std::cerr << "baton: warning: " << file.string() << " holds secrets and others can read it (chmod 600 it)\n";
   }
+  // The settings a config file may hold besides tokens; a misspelt one would silently switch a webhook off.
+  static constexpr const char* settings[] = {
+      "BATON_SLACK_SIGNING_SECRET", "BATON_DINGTALK_SECRET", "BATON_FEISHU_VERIFICATION_TOKEN",
+      "BATON_FEISHU_ENCRYPT_KEY",   "BATON_WECOM_TOKEN",     "BATON_WECOM_AES_KEY",
+      "BATON_WECOM_CORP_ID",        "BATON_FEISHU_APP_ID",   "BATON_FEISHU_APP_SECRET",
+      "BATON_FEISHU_API_BASE",      "BATON_PUBLIC_URL"};
+  for (const auto& [key, value] : config.settings)
+    if (std::find(std::begin(settings), std::end(settings), key) == std::end(settings))
+      return baton::make_error("unknown setting " + key + " in the \"webhooks\" of " + file.string());
   if (auto ok = baton::add_env_tokens(config.tokens); !ok) return ok.error();
   return config;
 }
@@ -314,11 +324,15 @@ int cmd_serve(const std::string& data_dir, ServeFlags flags, const baton::Search
   };
   const baton::WebhookSecrets webhooks{setting("BATON_SLACK_SIGNING_SECRET"), setting("BATON_DINGTALK_SECRET"),
                                        setting("BATON_FEISHU_VERIFICATION_TOKEN"), setting("BATON_FEISHU_ENCRYPT_KEY"),
-                                       setting("BATON_WECOM_TOKEN"), setting("BATON_WECOM_AES_KEY")};
+                                       setting("BATON_WECOM_TOKEN"), setting("BATON_WECOM_AES_KEY"),
+                                       setting("BATON_WECOM_CORP_ID")};
+  baton::FeishuApp feishu_app{setting("BATON_FEISHU_APP_ID"), setting("BATON_FEISHU_APP_SECRET")};
+  if (const std::string base = setting("BATON_FEISHU_API_BASE"); !base.empty()) feishu_app.api_base = base;
+  if (auto ok = baton::check_feishu_app(feishu_app); !ok) return fail(ok.error().message);
   std::string public_url = setting("BATON_PUBLIC_URL");
   if (public_url.empty()) public_url = config->public_url;
-  baton::ServerOptions server_options{flags.host, flags.port, 8, data_dir, flags.checklist, config->tokens, webhooks,
-                                      public_url};
+  baton::ServerOptions server_options{flags.host, flags.port, 8,          data_dir,   flags.checklist,
+                                      config->tokens, webhooks, public_url, feishu_app};
   std::optional<baton::BackgroundSync> background;
   if (!roots.empty()) {
     baton::SyncOptions sync_options;

@@ -60,6 +60,7 @@ Status check_question(const NewQuestion& q) {
   for (char c : q.channel)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
       return make_error("channel may hold only a-z, 0-9, '-' and '_', got '" + sanitize_utf8(q.channel) + "'");
+  if (auto ok = check_text(q.event_id, "event id", max_event_id_bytes, false); !ok) return ok;
   if (normalize_question(q.question).empty()) return make_error("question has no words in it");
   return Ok{};
 }
@@ -109,8 +110,8 @@ Result<AskOutcome> ask_question(const fs::path& data_dir, Searcher& searcher, co
   return guarded([&]() -> Result<AskOutcome> {
     auto catalog = open_catalog(data_dir);
     if (!catalog) return catalog.error();
-    auto [stored, merged] = catalog->ask_question(rec);
-    return AskOutcome{std::move(stored), merged};
+    auto asked = catalog->ask_question(rec, question.event_id);
+    return AskOutcome{std::move(asked.question), asked.merged, asked.retried};
   });
 }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "baton/access.h"
@@ -235,8 +236,9 @@ struct Server::Impl {
   Searcher& searcher;
   ServerOptions options;
   httplib::Server http;
+  FeishuBot feishu_bot;
 
-  Impl(Searcher& s, ServerOptions o) : searcher(s), options(std::move(o)) {
+  Impl(Searcher& s, ServerOptions o) : searcher(s), options(std::move(o)), feishu_bot(options.feishu_app) {
     const unsigned threads = options.threads ? options.threads : 8;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // httplib's default adds SO_REUSEPORT, which lets a second server bind a port already in use and
@@ -514,14 +516,26 @@ struct Server::Impl {
     return false;
   }
 
-  // Asks a verified question; on an error the response is set and nullopt returned.
-  std::optional<QuestionRecord> ask(const NewQuestion& question, httplib::Response& res) {
+  // Asks a verified question (a platform's retry of an event gets the question it asked, uncounted);
+  // on an error the response is set and nullopt returned.
+  std::optional<AskOutcome> ask(const NewQuestion& question, httplib::Response& res) {
     auto asked = ask_question(options.data_dir, searcher, question);
     if (!asked) {
       send_error(res, status_of(asked.error()), asked.error().message);
       return std::nullopt;
     }
-    return asked->question;
+    return *asked;
+  }
+
+  // Feishu shows nothing of the HTTP answer: the reply goes out through its IM API, in the background.
+  void reply_in_feishu(const FeishuEvent& event, const QuestionRecord& question) {
+    if (!feishu_bot.configured()) return;  // no app credentials: the question is stored, nobody is told
+    auto message = feishu_message(event, question, options.public_url);
+    if (!message) {
+      std::cerr << "baton: Feishu reply: " << message.error().message << std::endl;
+      return;
+    }
+    feishu_bot.send(std::move(*message));
   }
 
   void webhook_routes() {
@@ -533,7 +547,8 @@ struct Server::Impl {
       if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
       auto question = parse_slack(req.body);
       if (!question) return send_error(res, status_of(question.error()), question.error().message);
-      if (auto q = ask(*question, res)) res.set_content(slack_reply(*q, options.public_url), "application/json; charset=utf-8");
+      if (auto a = ask(*question, res))
+        res.set_content(slack_reply(a->question, options.public_url), "application/json; charset=utf-8");
     });
 
     http.Post("/api/webhooks/dingtalk", [this](const httplib::Request& req, httplib::Response& res) {
@@ -544,23 +559,30 @@ struct Server::Impl {
       if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
       auto question = parse_dingtalk(req.body);
       if (!question) return send_error(res, status_of(question.error()), question.error().message);
-      if (auto q = ask(*question, res)) res.set_content(dingtalk_reply(*q, options.public_url), "application/json; charset=utf-8");
+      if (auto a = ask(*question, res))
+        res.set_content(dingtalk_reply(a->question, options.public_url), "application/json; charset=utf-8");
     });
 
     http.Post("/api/webhooks/feishu", [this](const httplib::Request& req, httplib::Response& res) {
       const WebhookSecrets& secrets = options.webhooks;
       if (refuse_webhook(req, res, secrets.feishu_verification_token, "BATON_FEISHU_VERIFICATION_TOKEN")) return;
-      if (!secrets.feishu_encrypt_key.empty()) {
+      // Feishu signs events but not the URL challenge: a signature is checked when there is one.
+      if (!secrets.feishu_encrypt_key.empty() && req.has_header("X-Lark-Signature")) {
         auto ok = verify_feishu_signature(secrets.feishu_encrypt_key, req.get_header_value("X-Lark-Request-Timestamp"),
                                           req.get_header_value("X-Lark-Request-Nonce"),
                                           req.get_header_value("X-Lark-Signature"), req.body, now_seconds());
         if (!ok) return send_error(res, status_of(ok.error()), ok.error().message);
       }
-      auto event = parse_feishu(req.body, secrets.feishu_verification_token, now_seconds());
+      auto plain = feishu_open(secrets.feishu_encrypt_key, req.body);
+      if (!plain) return send_error(res, status_of(plain.error()), plain.error().message);
+      auto event = parse_feishu(*plain, secrets.feishu_verification_token, now_seconds());
       if (!event) return send_error(res, status_of(event.error()), event.error().message);
       if (event->kind == FeishuEvent::Kind::challenge) return send_json(res, {{"challenge", event->challenge}});
       if (event->kind == FeishuEvent::Kind::ignored) return send_json(res, json::object());
-      if (auto q = ask(event->question, res)) res.set_content(feishu_reply(*q, options.public_url), "application/json; charset=utf-8");
+      auto asked = ask(event->question, res);
+      if (!asked) return;
+      if (!asked->retried) reply_in_feishu(*event, asked->question);  // a retry was replied to the first time
+      res.set_content(feishu_reply(asked->question, options.public_url), "application/json; charset=utf-8");
     });
 
     // WeCom: GET verifies the callback URL (echo the decrypted echostr), POST carries an encrypted message.
@@ -585,9 +607,10 @@ struct Server::Impl {
       if (!plain) return send_error(res, status_of(plain.error()), plain.error().message);
       auto message = parse_wecom(*plain);
       if (!message) return send_error(res, status_of(message.error()), message.error().message);
-      auto q = ask(message->question, res);
-      if (!q) return;
-      auto reply = wecom_reply(secrets, *message, *q, options.public_url, receive_id, std::to_string(now_seconds()), nonce);
+      auto asked = ask(message->question, res);
+      if (!asked) return;
+      auto reply = wecom_reply(secrets, *message, asked->question, options.public_url, receive_id,
+                               std::to_string(now_seconds()), nonce);
       if (!reply) return send_error(res, 500, reply.error().message);
       res.set_content(*reply, "application/xml; charset=utf-8");
     });
@@ -617,6 +640,9 @@ Result<int> Server::bind() {
 }
 
 void Server::run() { impl_->http.listen_after_bind(); }
-void Server::stop() { impl_->http.stop(); }
+void Server::stop() {
+  impl_->http.stop();
+  impl_->feishu_bot.stop();
+}
 
 }  // namespace baton

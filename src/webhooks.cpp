@@ -145,13 +145,16 @@ std::string string_at(const json& j, std::initializer_list<const char*> path) {
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
-// AES-256-CBC without OpenSSL's padding (WeCom pads to 32 bytes itself).
-Result<std::string> aes_cbc(bool encrypt, std::string_view key, std::string_view input) {
+// AES-256-CBC. WeCom pads to 32 bytes itself (`pkcs7` off); Feishu uses standard PKCS#7.
+Result<std::string> aes_cbc(bool encrypt, std::string_view key, std::string_view iv, std::string_view input,
+                            bool pkcs7) {
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   const auto* k = reinterpret_cast<const unsigned char*>(key.data());
-  if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, k, k, encrypt ? 1 : 0) != 1)
+  const auto* v = reinterpret_cast<const unsigned char*>(iv.data());
+  if (key.size() != 32 || iv.size() < 16 || !ctx ||
+      EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, k, v, encrypt ? 1 : 0) != 1)
     return make_error("cannot start AES");
-  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
+  EVP_CIPHER_CTX_set_padding(ctx.get(), pkcs7 ? 1 : 0);
   std::string out(input.size() + 32, '\0');
   int n = 0, tail = 0;
   auto* o = reinterpret_cast<unsigned char*>(out.data());
@@ -167,6 +170,10 @@ Result<std::string> wecom_key(std::string_view aes_key) {
   if (!key || key->size() != 32) return make_error("BATON_WECOM_AES_KEY must be the 43-character EncodingAESKey");
   return *key;
 }
+
+constexpr const char* encrypted_without_key =
+    "the event is encrypted: set BATON_FEISHU_ENCRYPT_KEY to the Encrypt Key of the Feishu app (or turn off "
+    "encryption in its event settings)";
 
 std::string cdata(std::string_view s) {
   std::string out = "<![CDATA[";
@@ -278,7 +285,8 @@ Result<NewQuestion> parse_slack(std::string_view body) {
   if (text.empty()) return make_error("text is required: type the question after the command");
   std::string asker = form_field(body, "user_name");
   if (asker.empty()) asker = form_field(body, "user_id");
-  return NewQuestion{text, asker, "slack"};
+  const std::string trigger = form_field(body, "trigger_id");
+  return NewQuestion{text, asker, "slack", trigger.empty() ? "body:" + to_hex(sha256(body)) : "trigger:" + trigger};
 }
 
 std::string slack_reply(const QuestionRecord& q, std::string_view base_url) {
@@ -316,7 +324,7 @@ Result<NewQuestion> parse_dingtalk(std::string_view body) {
   if (text.empty()) return make_error("text.content is required");
   std::string asker = string_at(*j, {"senderNick"});
   if (asker.empty()) asker = string_at(*j, {"senderStaffId"});
-  return NewQuestion{text, asker, "dingtalk"};
+  return NewQuestion{text, asker, "dingtalk", string_at(*j, {"msgId"})};
 }
 
 std::string dingtalk_reply(const QuestionRecord& q, std::string_view base_url) {
@@ -349,11 +357,34 @@ Status verify_feishu_signature(std::string_view encrypt_key, std::string_view ti
   return Ok{};
 }
 
+Result<std::string> feishu_decrypt(std::string_view encrypt_key, std::string_view encrypted) {
+  auto data = base64_decode(encrypted);
+  if (!data || data->size() < 32 || data->size() % 16 != 0)
+    return make_error("the encrypted event is not valid base64 AES (an IV and whole blocks)");
+  auto plain = aes_cbc(false, sha256(encrypt_key), data->substr(0, 16), std::string_view(*data).substr(16), true);
+  if (!plain) return make_error("the event cannot be decrypted: check BATON_FEISHU_ENCRYPT_KEY");
+  return plain;
+}
+
+Result<std::string> feishu_encrypt(std::string_view encrypt_key, std::string_view plain, std::string_view iv) {
+  if (iv.size() != 16) return make_error("the IV must be 16 bytes");
+  auto cipher = aes_cbc(true, sha256(encrypt_key), iv, plain, true);
+  if (!cipher) return cipher.error();
+  return base64_encode(std::string(iv) + *cipher);
+}
+
+Result<std::string> feishu_open(std::string_view encrypt_key, std::string_view body) {
+  auto j = json_object(body);
+  if (!j || !j->contains("encrypt")) return std::string(body);  // plain: parse_feishu says what is wrong
+  if (encrypt_key.empty()) return make_error(encrypted_without_key);
+  if (!(*j)["encrypt"].is_string()) return make_error("encrypt must be a base64 string");
+  return feishu_decrypt(encrypt_key, (*j)["encrypt"].get<std::string>());
+}
+
 Result<FeishuEvent> parse_feishu(std::string_view body, std::string_view verification_token, std::int64_t now) {
   auto j = json_object(body);
   if (!j) return j.error();
-  if (j->contains("encrypt"))
-    return make_error("encrypted events are not supported; turn off encryption (Encrypt Key) in the Feishu app's event settings");
+  if (j->contains("encrypt")) return make_error(encrypted_without_key);
   FeishuEvent out;
   if (string_at(*j, {"type"}) == "url_verification") {
     if (!same_secret(string_at(*j, {"token"}), verification_token))
@@ -372,6 +403,8 @@ Result<FeishuEvent> parse_feishu(std::string_view body, std::string_view verific
   if (string_at(*j, {"header", "event_type"}) != "im.message.receive_v1") return out;  // ignored, acknowledged
   const json& message = (*j)["event"]["message"];
   if (!message.is_object()) return make_error("event.message is required");
+  out.message_id = string_at(message, {"message_id"});
+  out.chat_id = string_at(message, {"chat_id"});
   if (string_at(message, {"message_type"}) != "text") return out;  // images, files: nothing to ask
   const json content = json::parse(string_at(message, {"content"}), nullptr, false);
   if (content.is_discarded() || !content.is_object()) return make_error("event.message.content must be JSON text");
@@ -383,12 +416,23 @@ Result<FeishuEvent> parse_feishu(std::string_view body, std::string_view verific
   std::string asker = string_at(sender, {"user_id"});
   if (asker.empty()) asker = string_at(sender, {"open_id"});
   out.kind = FeishuEvent::Kind::message;
-  out.question = NewQuestion{text, asker, "feishu"};
+  out.question = NewQuestion{text, asker, "feishu", string_at(*j, {"header", "event_id"})};
   return out;
 }
 
 std::string feishu_reply(const QuestionRecord& q, std::string_view base_url) {
   return dump({{"question_id", q.id}, {"text", plain_reply(q, base_url)}});
+}
+
+Result<FeishuMessage> feishu_message(const FeishuEvent& event, const QuestionRecord& q, std::string_view base_url) {
+  json body = {{"msg_type", "text"}, {"content", dump({{"text", plain_reply(q, base_url)}})}};
+  // Feishu takes a uuid of at most 50 characters; its event ids are 32.
+  if (!event.question.event_id.empty() && event.question.event_id.size() <= 50) body["uuid"] = event.question.event_id;
+  if (!event.message_id.empty())
+    return FeishuMessage{"/open-apis/im/v1/messages/" + percent_encode(event.message_id) + "/reply", dump(body)};
+  if (event.chat_id.empty()) return make_error("the event has neither a message_id nor a chat_id to reply to");
+  body["receive_id"] = event.chat_id;
+  return FeishuMessage{"/open-apis/im/v1/messages?receive_id_type=chat_id", dump(body)};
 }
 
 // --- WeCom -------------------------------------------------------------------------------------------
@@ -407,7 +451,7 @@ Result<std::string> wecom_decrypt(std::string_view aes_key, std::string_view enc
   if (!key) return key.error();
   auto cipher = base64_decode(encrypted);
   if (!cipher || cipher->empty() || cipher->size() % 32 != 0) return make_error("the encrypted message is not valid base64 AES");
-  auto plain = aes_cbc(false, *key, *cipher);
+  auto plain = aes_cbc(false, *key, *key, *cipher, false);
   if (!plain) return plain.error();
   const auto pad = static_cast<unsigned char>(plain->back());
   if (pad < 1 || pad > 32 || pad > plain->size()) return make_error("the message cannot be decrypted with this key");
@@ -431,7 +475,7 @@ Result<std::string> wecom_encrypt(std::string_view aes_key, std::string_view mes
   plain.append(message).append(receive_id);
   const std::size_t pad = 32 - plain.size() % 32;
   plain.append(pad, static_cast<char>(pad));
-  auto cipher = aes_cbc(true, *key, plain);
+  auto cipher = aes_cbc(true, *key, *key, plain, false);
   if (!cipher) return cipher.error();
   return base64_encode(*cipher);
 }
@@ -444,7 +488,15 @@ Result<std::string> wecom_open(const WebhookSecrets& secrets, std::string_view m
   if (auto fresh = check_timestamp(timestamp, now); !fresh) return fresh.error();
   if (!same_secret(msg_signature, wecom_signature(secrets.wecom_token, timestamp, nonce, encrypted)))
     return unauthorized("the WeCom msg_signature does not match: check BATON_WECOM_TOKEN");
-  return wecom_decrypt(secrets.wecom_aes_key, encrypted, receive_id);
+  std::string id;
+  auto plain = wecom_decrypt(secrets.wecom_aes_key, encrypted, &id);
+  if (!plain) return plain;
+  // The receive id names the corp the message was encrypted for: another corp's is not ours to answer.
+  if (!secrets.wecom_corp_id.empty() && id != secrets.wecom_corp_id)
+    return unauthorized("the message is for another WeCom corp (receive id '" + sanitize_utf8(id) +
+                        "'): check BATON_WECOM_CORP_ID");
+  if (receive_id) *receive_id = id;
+  return plain;
 }
 
 Result<std::string> wecom_encrypted_field(std::string_view xml) {
@@ -467,7 +519,7 @@ Result<WeComMessage> parse_wecom(std::string_view xml) {
   const std::string text(trim(root.child("Content").child_value()));
   if (text.empty()) return make_error("<Content> is required");
   if (!is_utf8(text)) return make_error("<Content> must be UTF-8");
-  out.question = NewQuestion{text, out.from_user, "wecom"};
+  out.question = NewQuestion{text, out.from_user, "wecom", root.child("MsgId").child_value()};
   return out;
 }
 

@@ -81,3 +81,39 @@ TEST_CASE("catalog refuses a schema from a newer Baton and an unopenable file", 
   auto missing = Catalog::open(dir / "no/such/dir/baton.db");
   CHECK_FALSE(missing.ok());
 }
+
+TEST_CASE("a platform's retried event is not counted again, and event ids are kept for a bounded time", "[catalog]") {
+  test::TempDir dir;
+  auto catalog = Catalog::open(dir / "baton.db");
+  REQUIRE(catalog.ok());
+  QuestionRecord q;
+  q.question = "退款流程？";
+  q.normalized = "退款流程";
+  q.channel = "feishu";
+  const AskedQuestion first = catalog->ask_question(q, "ev-1");
+  CHECK_FALSE(first.merged);
+  CHECK_FALSE(first.retried);
+  const AskedQuestion retry = catalog->ask_question(q, "ev-1");
+  CHECK(retry.retried);
+  CHECK_FALSE(retry.merged);
+  CHECK(retry.question.id == first.question.id);
+  CHECK(retry.question.count == 1);
+  CHECK(catalog->question_count("all") == 1);
+
+  // Another event with the same text is a real repeat; the same id from another platform is another event.
+  CHECK(catalog->ask_question(q, "ev-2").merged);
+  QuestionRecord other = q;
+  other.channel = "slack";
+  const AskedQuestion slack = catalog->ask_question(other, "ev-1");
+  CHECK_FALSE(slack.retried);
+  CHECK(slack.question.count == 3);
+  CHECK(catalog->ask_question(q, "").question.count == 4);  // no event id: every asking counts
+  CHECK(catalog->event_count() == 3);
+
+  // An event id older than the retention time counts as new and is deleted when the next is recorded.
+  catalog->exec("UPDATE webhook_events SET seen_at = seen_at - 3 * 24 * 3600 WHERE event_id = 'ev-1'");
+  CHECK_FALSE(catalog->event_question("feishu", "ev-1"));
+  CHECK(catalog->ask_question(q, "ev-3").question.count == 5);
+  CHECK(catalog->event_count() == 2);
+  CHECK(catalog->event_question("feishu", "ev-2") == first.question.id);
+}

@@ -106,6 +106,25 @@ TEST_CASE("a repeat of an open question is counted on it, not stored again", "[q
   CHECK(later->question.id != first->question.id);
 }
 
+TEST_CASE("a platform's retry of an event is not a repeat: same question, not counted", "[questions]") {
+  Fixture f;
+  auto searcher = f.open();
+  auto first = ask_question(f.data.path(), searcher, {"退款要谁审批？", "小李", "dingtalk", "msg-1"});
+  auto retry = ask_question(f.data.path(), searcher, {"退款要谁审批？", "小李", "dingtalk", "msg-1"});
+  REQUIRE((first.ok() && retry.ok()));
+  CHECK(retry->retried);
+  CHECK_FALSE(retry->merged);
+  CHECK(retry->question.id == first->question.id);
+  CHECK(retry->question.count == 1);
+  CHECK(retry->question.suggestions.size() == first->question.suggestions.size());
+  auto repeat = ask_question(f.data.path(), searcher, {"退款要谁审批？", "小王", "dingtalk", "msg-2"});
+  REQUIRE(repeat.ok());
+  CHECK(repeat->merged);
+  CHECK_FALSE(repeat->retried);
+  CHECK(repeat->question.count == 2);
+  CHECK(list_questions(f.data.path(), "all", 10, 0)->total == 1);
+}
+
 TEST_CASE("bad questions and answers are refused and nothing is stored", "[questions]") {
   Fixture f;
   auto searcher = f.open();
@@ -119,6 +138,8 @@ TEST_CASE("bad questions and answers are refused and nothing is stored", "[quest
   CHECK(refused({"ok question", "bad \xc3", "web"}));
   CHECK(refused({"ok question", "a", "Web Form"}));
   CHECK(refused({"ok question", "a", ""}));
+  CHECK(refused({"ok question", "a", "slack", std::string(max_event_id_bytes + 1, 'e')}));
+  CHECK(refused({"ok question", "a", "slack", "bad \xff"}));
   CHECK(list_questions(f.data.path(), "all", 10, 0)->total == 0);
   CHECK(ask_question(f.data.path(), searcher, {std::string(max_question_bytes, 'a'), "", "web"}).ok());
 

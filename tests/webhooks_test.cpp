@@ -4,9 +4,14 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
+
+#include "baton/feishu_bot.h"
 
 using nlohmann::json;
 using namespace baton;
@@ -53,6 +58,32 @@ QuestionRecord answered_question() {
 }
 
 const std::string base = "https://kb.example/";
+
+// Feishu's encryption as its docs describe it, written apart from the module: AES-256-CBC, key =
+// SHA-256(encrypt key), PKCS#7, base64(iv + ciphertext).
+std::string openssl_feishu_encrypt(const std::string& encrypt_key, const std::string& plain, const std::string& iv) {
+  unsigned char key[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(encrypt_key.data()), encrypt_key.size(), key);
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  EVP_EncryptInit_ex(ctx, EVP_aes_256_cbc(), nullptr, key, reinterpret_cast<const unsigned char*>(iv.data()));
+  std::string out(plain.size() + 16, '\0');
+  int n = 0, tail = 0;
+  EVP_EncryptUpdate(ctx, reinterpret_cast<unsigned char*>(out.data()), &n,
+                    reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
+  EVP_EncryptFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()) + n, &tail);
+  EVP_CIPHER_CTX_free(ctx);
+  out.resize(static_cast<std::size_t>(n + tail));
+  return base64_encode(iv + out);
+}
+
+json feishu_message_event(const std::string& event_id, const std::string& message_id, const std::string& chat_id) {
+  return {{"schema", "2.0"},
+          {"header", {{"event_id", event_id}, {"token", "tok"}, {"create_time", std::to_string(now * 1000)},
+                      {"event_type", "im.message.receive_v1"}}},
+          {"event", {{"sender", {{"sender_id", {{"open_id", "ou_1"}}}}},
+                     {"message", {{"message_id", message_id}, {"chat_id", chat_id}, {"message_type", "text"},
+                                  {"content", json{{"text", "退款流程？"}}.dump()}}}}}};
+}
 
 }  // namespace
 
@@ -109,6 +140,9 @@ TEST_CASE("Slack: the signature of Slack's documented example, verify, parse, re
   CHECK(q->asker == "新同事");
   CHECK(q->channel == "slack");
   CHECK(parse_slack("user_id=U9&text=hi")->asker == "U9");
+  // The event id a retry (X-Slack-Retry-Num) repeats: the trigger id, else the payload itself.
+  CHECK(parse_slack(ask + "&trigger_id=398738663015.47445629121.803a")->event_id == "trigger:398738663015.47445629121.803a");
+  CHECK(q->event_id == "body:" + openssl_digest_hex(EVP_sha256(), ask));
 
   const json reply = json::parse(slack_reply(answered_question(), base));
   CHECK(reply["response_type"] == "ephemeral");
@@ -142,6 +176,8 @@ TEST_CASE("DingTalk: sign from the documented formula, verify, parse, markdown r
   CHECK(q->question == "退款流程？");
   CHECK(q->asker == "张三");
   CHECK(q->channel == "dingtalk");
+  CHECK(q->event_id.empty());
+  CHECK(parse_dingtalk(R"({"msgtype":"text","text":{"content":"q"},"msgId":"XXXX"})")->event_id == "XXXX");
   CHECK_FALSE(parse_dingtalk("not json"));
   CHECK_FALSE(parse_dingtalk(R"({"msgtype":"picture"})"));
   CHECK_FALSE(parse_dingtalk(R"({"msgtype":"text","text":{"content":"  "}})"));
@@ -178,6 +214,8 @@ TEST_CASE("Feishu: challenge, message events, token and time checks, signature",
   CHECK(msg->question.question == "退款流程？");
   CHECK(msg->question.asker == "u_1");
   CHECK(msg->question.channel == "feishu");
+  CHECK(msg->question.event_id == "e1");
+  CHECK(msg->message_id == "om_1");
   CHECK(parse_feishu(event("tok", now * 1000, "im.chat.updated_v1", "x"), "tok", now)->kind == FeishuEvent::Kind::ignored);
   for (const auto& bad : {parse_feishu(event("bad", now * 1000, "im.message.receive_v1", "q"), "tok", now),
                           parse_feishu(event("tok", (now - 600) * 1000, "im.message.receive_v1", "q"), "tok", now)}) {
@@ -187,7 +225,7 @@ TEST_CASE("Feishu: challenge, message events, token and time checks, signature",
   CHECK_FALSE(parse_feishu(event("tok", now * 1000, "im.message.receive_v1", "@_user_1 "), "tok", now));
   auto encrypted = parse_feishu(R"({"encrypt":"abc"})", "tok", now);
   REQUIRE_FALSE(encrypted);
-  CHECK_THAT(encrypted.error().message, Catch::Contains("turn off encryption"));
+  CHECK_THAT(encrypted.error().message, Catch::Contains("BATON_FEISHU_ENCRYPT_KEY"));
   CHECK_FALSE(parse_feishu("[1]", "tok", now));
   CHECK_FALSE(parse_feishu(R"({"schema":"2.0"})", "tok", now));
 
@@ -241,6 +279,7 @@ TEST_CASE("WeCom: signature, AES round trip, URL verification and an encrypted r
   CHECK(msg->question.question == "退款流程？");
   CHECK(msg->question.asker == "zhangsan");
   CHECK(msg->question.channel == "wecom");
+  CHECK(msg->question.event_id == "1");
   CHECK_FALSE(parse_wecom("<xml><MsgType>image</MsgType></xml>"));
 
   auto reply = wecom_reply(secrets, *msg, answered_question(), base, "corp", ts, "n1");
@@ -252,4 +291,133 @@ TEST_CASE("WeCom: signature, AES round trip, URL verification and an encrypted r
   REQUIRE(plain);
   CHECK_THAT(*plain, Catch::Contains("<ToUserName><![CDATA[zhangsan]]></ToUserName>"));
   CHECK_THAT(*plain, Catch::Contains("https://kb.example/#/doc/d1"));
+}
+
+TEST_CASE("WeCom: the receive id must be the configured corp id", "[webhooks]") {
+  WebhookSecrets secrets;
+  secrets.wecom_token = "QDG6eK";
+  secrets.wecom_aes_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+  secrets.wecom_corp_id = "wx5823bf96d3bd56c7";
+  const std::string ts = std::to_string(now);
+  const auto open = [&](const std::string& receive_id) {
+    const std::string encrypted = wecom_encrypt(secrets.wecom_aes_key, "<xml/>", receive_id, "0123456789abcdef").value();
+    std::string got;
+    auto plain = wecom_open(secrets, wecom_signature(secrets.wecom_token, ts, "n", encrypted), ts, "n", encrypted, now, &got);
+    if (plain) CHECK(got == receive_id);
+    return plain;
+  };
+  CHECK(open("wx5823bf96d3bd56c7").value() == "<xml/>");
+  for (const char* other : {"wx-other-corp", "", "wx5823bf96d3bd56c"}) {
+    auto refused = open(other);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::unauthorized);
+    CHECK_THAT(refused.error().message, Catch::Contains("BATON_WECOM_CORP_ID"));
+  }
+  secrets.wecom_corp_id.clear();  // not configured: any receive id
+  CHECK(open("wx-other-corp"));
+}
+
+TEST_CASE("Feishu: encrypted events decrypt the documented way, and bad ones are refused", "[webhooks]") {
+  // The example of Feishu's event docs: key "test key" → "hello world".
+  CHECK(feishu_decrypt("test key", "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=").value() == "hello world");
+
+  const std::string key = "ekey-123", iv = "0123456789abcdef";
+  const std::string challenge = R"({"challenge":"c-1","token":"tok","type":"url_verification"})";
+  const std::string encrypted = openssl_feishu_encrypt(key, challenge, iv);
+  CHECK(feishu_encrypt(key, challenge, iv).value() == encrypted);
+  CHECK(feishu_decrypt(key, encrypted).value() == challenge);
+  CHECK(feishu_decrypt(key, openssl_feishu_encrypt(key, "", iv)).value().empty());
+  CHECK(feishu_decrypt(key, openssl_feishu_encrypt(key, std::string(16, 'x'), iv)).value() == std::string(16, 'x'));
+  CHECK_FALSE(feishu_encrypt(key, challenge, "short"));
+  for (const auto& bad : {feishu_decrypt("other key", encrypted), feishu_decrypt(key, "not base64!"),
+                          feishu_decrypt(key, base64_encode(iv)), feishu_decrypt(key, base64_encode(iv + "0123456789abcde")),
+                          feishu_decrypt(key, "")}) {
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().kind == ErrorKind::invalid);
+  }
+
+  // The url_verification challenge comes encrypted too, and is answered in plain.
+  const std::string body = json{{"encrypt", encrypted}}.dump();
+  auto opened = feishu_open(key, body);
+  REQUIRE(opened);
+  auto event = parse_feishu(*opened, "tok", now);
+  REQUIRE(event);
+  CHECK(event->kind == FeishuEvent::Kind::challenge);
+  CHECK(event->challenge == "c-1");
+  CHECK(feishu_open(key, challenge).value() == challenge);  // a plain body passes as it is
+  CHECK(feishu_open("", "{").value() == "{");                // and parse_feishu says what is wrong
+  auto no_key = feishu_open("", body);
+  REQUIRE_FALSE(no_key);
+  CHECK_THAT(no_key.error().message, Catch::Contains("BATON_FEISHU_ENCRYPT_KEY"));
+  CHECK_FALSE(feishu_open(key, R"({"encrypt":42})"));
+  CHECK_FALSE(feishu_open("wrong", body));
+  auto garbage = feishu_open(key, json{{"encrypt", openssl_feishu_encrypt(key, "not json", iv)}}.dump());
+  REQUIRE(garbage);
+  CHECK_FALSE(parse_feishu(*garbage, "tok", now));
+}
+
+TEST_CASE("Feishu: the reply as an IM API message, and the tenant token", "[webhooks]") {
+  auto event = parse_feishu(feishu_message_event("5e3702a84e847582be8db7fb73283c02", "om_dc13", "oc_5ad1").dump(), "tok", now);
+  REQUIRE(event);
+  auto reply = feishu_message(*event, answered_question(), base);
+  REQUIRE(reply);
+  CHECK(reply->path == "/open-apis/im/v1/messages/om_dc13/reply");
+  const json body = json::parse(reply->body);
+  CHECK(body["msg_type"] == "text");
+  CHECK(body["uuid"] == "5e3702a84e847582be8db7fb73283c02");
+  CHECK_FALSE(body.contains("receive_id"));
+  const json content = json::parse(body["content"].get<std::string>());  // content is JSON in a string
+  CHECK_THAT(content["text"].get<std::string>(), Catch::Contains("退款处理流程 › 审批: https://kb.example/#/doc/d1"));
+
+  // Without a message id: a new message to the chat. An event id too long for a uuid is left out.
+  event->message_id.clear();
+  event->question.event_id = std::string(51, 'e');
+  reply = feishu_message(*event, answered_question(), base);
+  REQUIRE(reply);
+  CHECK(reply->path == "/open-apis/im/v1/messages?receive_id_type=chat_id");
+  CHECK(json::parse(reply->body)["receive_id"] == "oc_5ad1");
+  CHECK_FALSE(json::parse(reply->body).contains("uuid"));
+  event->chat_id.clear();
+  CHECK_FALSE(feishu_message(*event, answered_question(), base));
+  event->message_id = "om_a/b";  // ids go into the path escaped
+  CHECK(feishu_message(*event, answered_question(), base)->path == "/open-apis/im/v1/messages/om_a%2Fb/reply");
+
+  FeishuApp app{"cli_a1", "s3cret"};
+  CHECK(app.api_base == "https://open.feishu.cn");
+  CHECK(check_feishu_app(app));
+  CHECK(check_feishu_app({"a", "s", "http://127.0.0.1:9"}));
+  CHECK_FALSE(check_feishu_app({"a", "s", "ftp://open.feishu.cn"}));
+  CHECK_FALSE(check_feishu_app({"a", "s", "open.feishu.cn"}));
+  CHECK(json::parse(feishu_token_request(app)) == json{{"app_id", "cli_a1"}, {"app_secret", "s3cret"}});
+  auto token = parse_feishu_token(R"({"code":0,"msg":"ok","tenant_access_token":"t-caecc734","expire":7200})");
+  REQUIRE(token);
+  CHECK(token->token == "t-caecc734");
+  CHECK(token->expires_in == 7200);
+  auto refused = parse_feishu_token(R"({"code":10003,"msg":"invalid param"})");
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("invalid param"));
+  CHECK_FALSE(parse_feishu_token("<html>"));
+  CHECK_FALSE(parse_feishu_token(R"({"code":0,"msg":"ok"})"));
+}
+
+TEST_CASE("Feishu bot: without credentials it sends nothing, and stopping is prompt and idempotent", "[webhooks]") {
+  FeishuBot idle(FeishuApp{});
+  CHECK_FALSE(idle.configured());
+  CHECK_FALSE(idle.send({"/x", "{}"}));
+  idle.stop();
+
+  // An API nobody listens on: the send is queued at once, the failure only logged.
+  FeishuBot bot(FeishuApp{"cli_a1", "s3cret", "http://127.0.0.1:1"});
+  CHECK(bot.configured());
+  CHECK(bot.send({"/open-apis/im/v1/messages/om_1/reply", "{}"}));
+  bot.stop();
+  bot.stop();
+  CHECK_FALSE(bot.send({"/x", "{}"}));
+
+  // A base httplib cannot use (main refuses it; here it gets through): logged, the thread lives on.
+  FeishuBot odd(FeishuApp{"cli_a1", "s3cret", "ftp://127.0.0.1:1"});
+  CHECK(odd.send({"/a", "{}"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(odd.send({"/b", "{}"}));
+  odd.stop();
 }

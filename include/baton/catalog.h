@@ -145,6 +145,20 @@ struct CatalogError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// How long a chat platform's event id is remembered, so that a retried delivery is not counted again
+/// (the platforms retry within hours; Feishu's last retry comes about 6 hours after the event).
+inline constexpr std::int64_t webhook_event_retention_seconds = 2 * 24 * 3600;
+
+/// What Catalog::ask_question did.
+struct AskedQuestion {
+  QuestionRecord question;
+  bool merged = false;   ///< it repeated an open question, which was counted again
+  bool retried = false;  ///< its event id was seen: a platform's retry, nothing changed
+};
+
+/// Seconds since the Unix epoch.
+std::int64_t unix_now();
+
 /// The current time as the catalog keeps times: ISO 8601, UTC, to the second.
 std::string now_iso();
 
@@ -198,8 +212,14 @@ class Catalog {
   bool undo_entity_decision(const std::string& key);
 
   /// Records a question, or counts it again if an open question has the same normalized text
-  /// (`rec.count`, `id`, `created_at` are ignored). Returns the stored record and whether it merged.
-  std::pair<QuestionRecord, bool> ask_question(const QuestionRecord& rec);
+  /// (`rec.count`, `id`, `created_at` are ignored). With an `event_id` (a chat platform's id of the
+  /// event, per `rec.channel`) seen in the last webhook_event_retention_seconds, nothing changes and
+  /// the question that event asked is returned as `retried`; else the event id is recorded with it.
+  AskedQuestion ask_question(const QuestionRecord& rec, const std::string& event_id = {});
+  /// The question an event of `channel` asked, if it was seen within the retention time.
+  std::optional<std::int64_t> event_question(const std::string& channel, const std::string& event_id);
+  /// Remembered event ids (expired ones go as new ones are recorded).
+  std::int64_t event_count();
   /// A question by id, or nullopt.
   std::optional<QuestionRecord> question(std::int64_t id);
   /// Questions with `status` ("open", "answered", "closed", or "all"), the most recently asked first.
@@ -240,6 +260,7 @@ class Catalog {
  private:
   explicit Catalog(sqlite3* db);
   void migrate();
+  void record_event(const std::string& channel, const std::string& event_id, std::int64_t question_id);
   sqlite3* db_ = nullptr;
 };
 

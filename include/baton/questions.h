@@ -21,6 +21,7 @@ class Searcher;
 inline constexpr std::size_t max_question_bytes = 2000;
 inline constexpr std::size_t max_asker_bytes = 200;
 inline constexpr std::size_t max_channel_bytes = 32;
+inline constexpr std::size_t max_event_id_bytes = 256;
 inline constexpr std::size_t max_answer_bytes = 20000;
 inline constexpr std::size_t max_links = 20;
 inline constexpr std::size_t max_link_bytes = 2000;
@@ -38,15 +39,19 @@ struct NewQuestion {
   std::string question;
   std::string asker;            ///< free text (not authenticated)
   std::string channel = "web";  ///< where it came from: letters, digits, '-', '_'
+  /// A chat platform's id of the event that carried it (Feishu event_id, DingTalk msgId, ...), or "":
+  /// a retried delivery of the same event of the same channel is not counted again.
+  std::string event_id{};
 };
 
 struct AskOutcome {
   QuestionRecord question;  ///< with this asking's suggestions
   bool merged = false;      ///< it repeated an open question, which was counted again
+  bool retried = false;     ///< its event was asked before (a platform's retry): nothing changed
 };
 
 /// Checks and stores a question, with the top `suggestion_count` hits of `searcher` for it (not logged
-/// as a search). Errors (invalid, nothing stored): empty, too long, not UTF-8, a bad channel.
+/// as a search). Errors (invalid, nothing stored): empty, too long, not UTF-8, a bad channel or event id.
 Result<AskOutcome> ask_question(const std::filesystem::path& data_dir, Searcher& searcher, const NewQuestion& question);
 
 /// An answer as given by an editor.

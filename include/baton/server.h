@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "baton/access.h"
+#include "baton/feishu_bot.h"
 #include "baton/result.h"
 #include "baton/webhooks.h"
 
@@ -40,6 +41,9 @@ struct ServerOptions {
   WebhookSecrets webhooks;
   /// The URL people reach Baton at, for links in chat replies (BATON_PUBLIC_URL); empty: http://HOST:PORT.
   std::string public_url;
+  /// The Feishu app that posts replies (BATON_FEISHU_APP_ID, ...); not configured: questions from
+  /// Feishu are stored and answered in the HTTP body only, which Feishu does not show.
+  FeishuApp feishu_app{};
   /// The folders' background sync, started by an admin's POST /api/admin/reindex; none: that answers 409.
   BackgroundSync* reindex = nullptr;
 };
@@ -53,6 +57,7 @@ class Server {
   Result<int> bind();
   /// Serves until stop() is called (from another thread or a signal handler thread).
   void run();
+  /// Stops serving and the Feishu reply sender (joined: the reply being sent is finished, queued ones dropped).
   void stop();
 
  private:

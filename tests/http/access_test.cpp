@@ -38,7 +38,9 @@ class GuardedServer {
  private:
   GuardedServer() {
     fs::copy(test::demo_root(), root_, fs::copy_options::recursive);
-    test::write_file(config_, json{{"tokens", {{"reader", {reader}}, {"editor", {editor}}, {"admin", {admin}}}}}.dump());
+    test::write_file(config_, json{{"tokens", {{"reader", {reader}}, {"editor", {editor}}, {"admin", {admin}}}},
+                                   {"webhooks", {{"BATON_SLACK_SIGNING_SECRET", "slack-secret-from-config"}}}}
+                                  .dump());
     fs::permissions(config_, fs::perms::owner_read | fs::perms::owner_write);
     served_.emplace(std::vector<std::string>{"--data-dir", (dir_ / "data").string(), "--config", config_.string(),
                                              root_.string()},
@@ -189,6 +191,14 @@ TEST_CASE("an admin re-indexes the served folders; nobody else may", "[access]")
   CHECK(get("/api/search?q=" + word, reader).body["total"] == 1);
 }
 
+TEST_CASE("webhook secrets may come from the config file; webhooks do not take the API's tokens", "[access]") {
+  // Configured (from the file): an unsigned request is refused as unsigned (401), not as unconfigured (403).
+  auto res = GuardedServer::get().client().Post("/api/webhooks/slack", bearer(admin), "text=hello", "application/x-www-form-urlencoded");
+  const Reply unsigned_request = check(res);
+  CHECK(unsigned_request.status == 401);
+  CHECK_THAT(unsigned_request.body["error"].get<std::string>(), Catch::Contains("Slack"));
+}
+
 TEST_CASE("baton serve refuses a non-loopback address without reader tokens, and a bad config", "[access][cli]") {
   test::TempDir data;
   auto open = test::run_baton({"serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", data.path().string()});
@@ -201,6 +211,11 @@ TEST_CASE("baton serve refuses a non-loopback address without reader tokens, and
   auto bad = test::run_baton({"serve", "--port", "0", "--config", config.string(), "--data-dir", data.path().string()});
   CHECK(bad.status != 0);
   CHECK_THAT(bad.output, Catch::Contains("at least 8 characters"));
+
+  test::write_file(config, R"({"webhooks": {"BATON_SLACK_SIGNING_SECRT": "typo"}})");
+  auto typo = test::run_baton({"serve", "--port", "0", "--config", config.string(), "--data-dir", data.path().string()});
+  CHECK(typo.status != 0);
+  CHECK_THAT(typo.output, Catch::Contains("unknown setting BATON_SLACK_SIGNING_SECRT"));
 
   test::Process short_env({test::baton_bin(), "serve", "--port", "0", "--data-dir", data.path().string()},
                           {{"BATON_EDITOR_TOKEN", "abc"}});
