@@ -5,23 +5,23 @@
     python3 tests/browser/xss_test.py --baton build/baton --screenshots /tmp/xss-shots
 
 It writes a handover folder of its own in every format Baton reads (Markdown, HTML, plain text, CSV, a mail with an
-attachment, a QQ chat export, a chat CSV, a .docx) with classic payloads in titles, headings, body text, file and
-folder names (clients, projects), authors, chat senders and conversation names, mail subject, sender and attachment
-names, link URLs (javascript:, data:), markdown links and images. It serves that folder with `baton serve` and an
-editor token and visits every page where the text can appear: results for each format, facets and their chips,
-"did you mean", every hit's document (highlighted, also for payload-like queries), the empty-result offer to post
-the question, payloads typed into the search box (as filters too) and put in the URL (document ids, filters, dates),
-the 交接缺口 report (entities, markers, facts only in mail, references, evidence, and a rename to a payload through
-the editor-token form), and the 提问 page with payload questions and answers posted through the API.
+attachment, an mbox, a QQ chat export, a chat CSV, a .docx, an .xlsx) with classic payloads in titles, headings, body
+text, file and folder names (clients, projects), authors, chat senders and conversation names, mail subject, sender
+and attachment names, link URLs (javascript:, data:), markdown links and images. It serves that folder with `baton
+serve` and an editor token and visits every page where the text can appear: results for each format, facets and their
+chips, "did you mean", every hit's document (highlighted, also for payload-like queries), the empty-result offer to
+post the question, payloads typed into the search box (as filters too) and put in the URL (document ids, filters,
+dates), the 交接缺口 report (entities, markers, facts only in mail, references, evidence, and a rename to a payload
+through the editor-token form), and the 提问 page with payload questions and answers posted through the API.
 
-Every payload, if it ran, would set window.__xss or document.title, call alert/confirm/prompt (recorded, not shown) or
-leave an element with an id starting `xss`. After each page the test asserts that none of that happened, that no element arrived that
-the UI never makes (script, iframe, img, svg, on* attributes; a MutationObserver watches from the first byte), that
-no link or source holds a javascript:/data: URL, that no `securitypolicyviolation` was reported (text must be
-escaped, not merely stopped by the Content-Security-Policy), and that the payload shows as literal text. Then it
-visits the read-only pages again with the CSP switched off (DevTools Page.setBypassCSP), where a payload that got
-into the page as HTML would really run. Last, a second server with BATON_READER_TOKEN: the token gate refuses a
-wrong token and lets the right one search.
+Every payload, if it ran, would set window.__xss or document.title, call alert/confirm/prompt (recorded, not shown)
+or leave an element with an id starting `xss`. After each page the test asserts that none of that happened, that no
+element arrived that the UI never makes (script, iframe, img, svg, on* attributes; a MutationObserver watches from
+the first byte), that no link or source holds a javascript:/data: URL, that no `securitypolicyviolation` was reported
+(text must be escaped, not merely stopped by the Content-Security-Policy), and that the payload shows as literal
+text. Then it visits the read-only pages again with the CSP switched off (DevTools Page.setBypassCSP), where a
+payload that got into the page as HTML would really run. Last, a second server with BATON_READER_TOKEN: the token
+gate refuses a wrong token and lets the right one search.
 Needs Debian's python3-selenium and chromium-driver; nothing is downloaded. The last line is `N passed, N failed`.
 """
 
@@ -74,6 +74,8 @@ NAME_SVG = '"\'><svg id=xss3 onload=alert(3)>'
 NAME_TPL = "{{constructor.constructor('alert(6)')()}}"
 # A reference to a document that does not exist (the gap report lists it): 2 to 40 characters.
 BOOK_TITLE = '<svg/onload=alert(34)>操作流程'
+# A worksheet's name: at most 31 characters, none of : \\ / ? * [ ].
+SHEET_NAME = '<img src=x onerror=alert(41)>'
 # A chat sender is a name only without '=' and sentence punctuation.
 SENDER = '"\'><script>alert(31)</script>'
 # All of them, a line each: the body of most fixture documents.
@@ -86,7 +88,8 @@ WORD = 'payloadprobe'  # every fixture document holds it
 FORMAT_WORDS = {
     'markdown': 'xssmdword', 'html': 'xsshtmlword', 'text': 'xsstxtword', 'csv': 'xsscsvword',
     'mail': 'xssmailword', 'attachment': 'xssattachword', 'qq chat': 'xssqqword', 'chat csv': 'xsschatcsvword',
-    'docx': 'xssdocxword', 'client': 'xssclientword', 'project': 'xssprojectword',
+    'docx': 'xssdocxword', 'xlsx': 'xssxlsxword', 'mbox': 'xssmboxword', 'client': 'xssclientword',
+    'project': 'xssprojectword',
 }
 # A payload of words nothing holds (a search is any of its words): the empty result echoes it.
 ZERO_HIT_PAYLOAD = '"\'><bdo onpointerover=qqzzfn()>qqzzvvxxkk</bdo>'
@@ -229,12 +232,67 @@ def docx_doc():
         f'<dc:creator>{esc(NAME_TPL)} " onmouseover="window.__xss=60</dc:creator>'
         '</cp:coreProperties>',
     }
+    return zipped(parts)
+
+
+def zipped(parts):
     import io
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
             z.writestr(name, text)
     return buf.getvalue()
+
+
+def xlsx_doc():
+    esc = html.escape
+    rows = [[f'{FORMAT_WORDS["xlsx"]} {WORD}', '说明']] + [[f'第 {i} 行', p] for i, p in enumerate(PAYLOADS)]
+    cells = ''.join(
+        f'<row r="{r + 1}">' + ''.join(f'<c r="{"AB"[c]}{r + 1}" t="inlineStr"><is><t xml:space="preserve">{esc(v)}</t>'
+                                       '</is></c>' for c, v in enumerate(row)) + '</row>'
+        for r, row in enumerate(rows))
+    main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
+    rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+    return zipped({
+        '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/></Types>',
+        '_rels/.rels': '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        'xl/workbook.xml': f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        f'<sheet name="{esc(SHEET_NAME)}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        'xl/worksheets/sheet1.xml': f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'
+        f'{cells}</sheetData></worksheet>',
+    })
+
+
+def mbox_doc():
+    """Two messages: payloads in the subject and sender name of each, and in the bodies."""
+    out = []
+    for i, p in enumerate((PAYLOADS[2], PAYLOADS[4])):
+        body = f'{FORMAT_WORDS["mbox"]} {WORD} {i}\n{ALL_LINES}\n'
+        out.append(f'''From xss@xss-mbox.example Thu Oct 22 09:30:15 2026
+From: "{p.replace('"', "'")}" <xss{i}@xss-mbox.example>
+To: wanglei@yunshan-tech.com
+Subject: {p} 归档邮件 {FORMAT_WORDS["mbox"]} {i}
+Date: Thu, 22 Oct 2026 09:3{i}:15 +0800
+Message-ID: <xss-mbox-{i}@xss-mbox.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+{body}
+''')
+    return ''.join(out)
 
 
 def write_fixture(tmp):
@@ -248,6 +306,8 @@ def write_fixture(tmp):
     put(root, '沟通记录/聊天/xss-qq.txt', qq_doc())
     put(root, '沟通记录/聊天/xss-chat.csv', chat_csv_doc())
     put(root, '操作手册/xss-word.docx', docx_doc())
+    put(root, '记录/xss-sheet.xlsx', xlsx_doc())
+    put(root, '沟通记录/邮件/xss-archive.mbox', mbox_doc())
     # A client (from the file name) and a project (from the folder), with markers holding payloads.
     put(root, f'客户/{NAME_IMG}.md', f'''# 客户资料 {FORMAT_WORDS["client"]} {WORD}
 
@@ -276,12 +336,13 @@ def write_fixture(tmp):
 # What each format's document must show as literal text (its title and some of its body).
 EXPECTED_TITLE = {
     'markdown': PAYLOADS[1], 'html': PAYLOADS[1], 'text': NAME_IMG, 'mail': PAYLOADS[1], 'attachment': NAME_SVG,
-    'qq chat': PAYLOADS[1], 'docx': PAYLOADS[1],
+    'qq chat': PAYLOADS[1], 'docx': PAYLOADS[1], 'mbox': PAYLOADS[2],
 }
 EXPECTED_BODY = {
     'markdown': PAYLOADS + [PAYLOADS_AS_READ[11]], 'html': PAYLOADS, 'text': PAYLOADS, 'csv': PAYLOADS[:3],
     'mail': PAYLOADS, 'attachment': PAYLOADS, 'qq chat': PAYLOADS[:2], 'chat csv': PAYLOADS[:2],
-    'docx': PAYLOADS, 'client': [PAYLOADS[1], PAYLOADS[0]], 'project': [PAYLOADS[4]],
+    'docx': PAYLOADS, 'xlsx': [SHEET_NAME] + PAYLOADS[:6], 'mbox': PAYLOADS, 'client': [PAYLOADS[1], PAYLOADS[0]],
+    'project': [PAYLOADS[4]],
 }
 
 # ---- watching the page ----------------------------------------------------------------------------------
@@ -770,6 +831,7 @@ def check_token_gate(page):
 
 
 def check_console_clean(page):
+    print(f'     {len(page.visited)} page states checked in all', flush=True)
     page.drain_console()
     severe = [e for e in page.console if e.get('level') == 'SEVERE']
     # Expected: API answers to refused tokens (401) and to payloads in the URL (400, 404), and a missing favicon.
