@@ -14,66 +14,17 @@ The last line is `N passed, N failed`.
 import argparse
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import traceback
-import urllib.error
 import urllib.parse
-import urllib.request
 
-SYSTEM_PYTHON = '/usr/bin/python3'
-
-
-def _import_selenium():
-    # Debian's python3-selenium lives in the system interpreter; a pyenv or venv `python3` first on PATH
-    # cannot see it, so re-run this script under the system one rather than fail.
-    try:
-        import selenium  # noqa: F401
-        return
-    except ImportError:
-        pass
-    if (os.path.exists(SYSTEM_PYTHON) and os.path.realpath(sys.executable) != os.path.realpath(SYSTEM_PYTHON)
-            and not os.environ.get('BATON_BROWSER_TEST_REEXEC')):
-        os.environ['BATON_BROWSER_TEST_REEXEC'] = '1'
-        sys.stdout.flush()
-        os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, os.path.abspath(__file__)] + sys.argv[1:])
-    print('FAIL setup: python module selenium not found; install Debian packages python3-selenium and '
-          'chromium-driver (apt-get install -y python3-selenium chromium chromium-driver)')
-    print('0 passed, 1 failed')
-    sys.exit(1)
-
-
-_import_selenium()
-
-from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+import harness  # first: it makes Selenium importable (or re-runs this under the system Python)
+from harness import BasePage, Server  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-WAIT_S = 20
-HEALTH_TIMEOUT_S = 60
-CHROMIUM_ARGS = [
-    '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-    '--no-proxy-server', '--window-size=1280,900', '--lang=zh-CN',
-]
 EDITOR_TOKEN = 'gaps-test-editor-token'
-
-# Loopback only: never go through a proxy from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-class SetupError(Exception):
-    pass
 
 
 # ---- the fixture ----------------------------------------------------------------------------------------
@@ -182,141 +133,11 @@ Content-Transfer-Encoding: 8bit
     return root
 
 
-# ---- the server under test ----------------------------------------------------------------------------
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
-
-
-def _die_with_parent():
-    # If this test is killed outright (a ctest timeout), the server must not outlive it.
-    try:
-        import ctypes
-        libc = ctypes.CDLL('libc.so.6', use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
-class Server:
-    """`baton serve ROOT` with an editor token, on a free loopback port."""
-
-    def __init__(self, baton, root, tmp):
-        self.baton = baton
-        self.root = root
-        self.tmp = tmp
-        self.proc = None
-        self.log = None
-        self.log_path = os.path.join(tmp, 'server.log')
-        self.url = None
-
-    def start(self):
-        if not (os.path.isfile(self.baton) and os.access(self.baton, os.X_OK)):
-            raise SetupError(f'baton binary not found or not executable: {self.baton}')
-        data_dir = os.path.join(self.tmp, 'data')
-        os.makedirs(data_dir)
-        port = free_port()
-        self.url = f'http://127.0.0.1:{port}'
-        cmd = [self.baton, 'serve', '--data-dir', data_dir, '--port', str(port), self.root]
-        env = dict(os.environ, BATON_EDITOR_TOKEN=EDITOR_TOKEN)
-        print('starting:', ' '.join(cmd), flush=True)
-        self.log = open(self.log_path, 'wb')
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=env, preexec_fn=_die_with_parent)
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while True:
-            rc = self.proc.poll()
-            if rc is not None:
-                raise SetupError(f'baton exited with code {rc} before it was healthy; its log:\n{self.read_log()}')
-            try:
-                with _OPENER.open(self.url + '/api/health', timeout=2) as r:
-                    if r.status == 200:
-                        print(f'server healthy at {self.url}', flush=True)
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise SetupError(f'{self.url}/api/health not 200 within {HEALTH_TIMEOUT_S}s; its log:\n'
-                                 f'{self.read_log()}')
-            time.sleep(0.25)
-
-    def get(self, path):
-        """(status, headers, body bytes) of a GET."""
-        try:
-            with _OPENER.open(self.url + path, timeout=20) as r:
-                return r.status, r.headers, r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, e.headers, e.read()
-
-    def read_log(self, limit=20000):
-        try:
-            if self.log:
-                self.log.flush()
-            with open(self.log_path, 'rb') as f:
-                data = f.read()
-        except OSError:
-            return '(no log)'
-        text = data.decode('utf-8', 'replace')
-        return text if len(text) <= limit else '…' + text[-limit:]
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        if self.log:
-            self.log.close()
-            self.log = None
-
-
-# ---- the browser ------------------------------------------------------------------------------------
-
-def start_browser(args, profile_dir, log_dir):
-    for path, what in ((args.chromedriver, 'chromedriver'), (args.chromium, 'chromium')):
-        if not os.path.exists(path):
-            raise SetupError(f'{what} not found at {path}; install Debian packages chromium and chromium-driver')
-    opts = Options()
-    for a in CHROMIUM_ARGS:
-        opts.add_argument(a)
-    opts.add_argument('--user-data-dir=' + profile_dir)
-    opts.binary_location = args.chromium
-    opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-    # An explicit driver path keeps Selenium Manager from trying to download one.
-    service = Service(executable_path=args.chromedriver, log_path=os.path.join(log_dir, 'chromedriver.log'))
-    try:
-        return webdriver.Chrome(service=service, options=opts)
-    except WebDriverException as e:
-        raise SetupError(f'could not start headless Chromium: {e.msg or e}')
-
-
-class Page:
+class Page(BasePage):
     """Small helpers over the driver that know the gap page's ids and the data-state protocol."""
 
     def __init__(self, driver, server):
-        self.d = driver
-        self.server = server
-        self.base = server.url
-        self.console = []
-
-    def wait(self, cond, what, timeout=WAIT_S):
-        try:
-            return WebDriverWait(self.d, timeout).until(cond)
-        except TimeoutException:
-            raise AssertionError(f'timed out after {timeout}s waiting for {what}; page says: {self.text()[:400]!r}')
-
-    def text(self):
-        try:
-            return self.d.execute_script('return document.body ? document.body.innerText : ""') or ''
-        except WebDriverException:
-            return ''
+        super().__init__(driver, server.url, server)
 
     def open_gaps(self, hash_='#/gaps'):
         # A fresh document each time (window.__xss and friends start undefined): a URL that differs only in
@@ -346,12 +167,6 @@ class Page:
         """Clicks element after scrolling it to the middle (the decision notice sticks to the bottom)."""
         self.d.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
         element.click()
-
-    def drain_console(self):
-        try:
-            self.console.extend(self.d.get_log('browser'))
-        except WebDriverException:
-            pass
 
 
 def xss_flags(page):
@@ -709,75 +524,17 @@ CHECKS = [
 ]
 
 
-def run_checks(page, shots):
-    passed = failed = 0
-    for n, (name, fn) in enumerate(CHECKS, 1):
-        try:
-            fn(page)
-            passed += 1
-            print(f'ok   {name}', flush=True)
-        except AssertionError as e:
-            failed += 1
-            print(f'FAIL {name}: {e}', flush=True)
-        except WebDriverException as e:
-            failed += 1
-            print(f'FAIL {name}: webdriver error: {e.msg or e}', flush=True)
-        except Exception:  # a bug in the test itself still counts as a failure, with its trace
-            failed += 1
-            print(f'FAIL {name}:\n{traceback.format_exc()}', flush=True)
-        if shots:
-            try:
-                page.d.save_screenshot(os.path.join(shots, f'{n:02d}-{fn.__name__}.png'))
-            except WebDriverException:
-                pass
-        if fn is not check_console_clean:
-            page.drain_console()
-    return passed, failed
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--baton', required=True, help='path to the baton binary')
-    ap.add_argument('--screenshots', help='save a screenshot after each check into this folder')
-    ap.add_argument('--chromium', default='/usr/bin/chromium')
-    ap.add_argument('--chromedriver', default='/usr/bin/chromedriver')
+    harness.add_browser_args(ap)
     args = ap.parse_args()
-    if args.screenshots:
-        os.makedirs(args.screenshots, exist_ok=True)
-
-    # ctest sends SIGTERM on timeout: turn it into an exception so the finally below still cleans up.
-    def on_term(signum, _frame):
-        print(f'FAIL interrupted by signal {signum}; cleaning up', flush=True)
-        raise SystemExit(128 + signum)
-    signal.signal(signal.SIGTERM, on_term)
-
-    tmp = tempfile.mkdtemp(prefix='baton-gaps-test-')
-    server = driver = None
-    passed = failed = 0
-    try:
-        server = Server(os.path.abspath(args.baton), write_fixture(tmp), tmp)
-        server.start()
-        profile = os.path.join(tmp, 'chromium-profile')
-        os.makedirs(profile)
-        driver = start_browser(args, profile, tmp)
-        driver.set_page_load_timeout(WAIT_S)
-        passed, failed = run_checks(Page(driver, server), args.screenshots)
-        if failed:
-            print('--- server log (tail) ---\n' + server.read_log(4000) + '\n---', flush=True)
-    except SetupError as e:
-        print(f'FAIL setup: {e}', flush=True)
-        failed += 1
-    finally:
-        if driver:
-            try:
-                driver.quit()
-            except Exception:
-                pass
-        if server:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f'{passed} passed, {failed} failed', flush=True)
-    return 1 if failed or not passed else 0
+    return harness.run(
+        args, 'baton-gaps-test-',
+        lambda tmp: [Server(os.path.abspath(args.baton), write_fixture(tmp), tmp,
+                            env={'BATON_EDITOR_TOKEN': EDITOR_TOKEN})],
+        lambda driver, base, servers: Page(driver, servers[0]),
+        CHECKS)
 
 
 if __name__ == '__main__':
