@@ -195,7 +195,7 @@ TEST_CASE("docx: runs, hyperlinks and preserved spaces join as written", "[offic
   CHECK(special.sections.at(0).text == "Today's Special: Salmon Sold out");
 }
 
-TEST_CASE("docx: nested tables flatten into their cell; empty tables leave nothing", "[office]") {
+TEST_CASE("docx: nested tables flatten into their cell, empty tables leave nothing", "[office]") {
   const Document doc = only(extract_corpus("office/docx/python-docx__blk-paras-and-tables.docx"));
   REQUIRE(doc.sections.size() == 1);
   CHECK(doc.sections[0].text ==
@@ -410,7 +410,7 @@ std::string handover_odt(const std::string& manifest_extra = {}) {
 
 }  // namespace
 
-TEST_CASE("odt: text:h outline levels make the section tree; notes and comments apart", "[office]") {
+TEST_CASE("odt: text:h outline levels make the section tree, notes and comments apart", "[office]") {
   const Document doc = only(extract("交接.odt", handover_odt()));
   std::vector<std::vector<std::string>> paths;
   for (const auto& s : doc.sections) paths.push_back(s.heading_path);

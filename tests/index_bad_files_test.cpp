@@ -98,7 +98,7 @@ std::uint64_t hits(const fs::path& data, const std::string& q) {
 
 }  // namespace
 
-TEST_CASE("bad files are reported and skipped; the good files beside them are all indexed and found",
+TEST_CASE("bad files are reported and skipped, and the good files beside them are all indexed and found",
           "[index][bad]") {
   test::TempDir root, data;
   // The good files, each with a word no other file has.
@@ -197,7 +197,7 @@ TEST_CASE("a document's text is capped, and the cut is said in its last section"
   CHECK(doc.sections.back().text == text_cut_note);
 }
 
-TEST_CASE("a line just under the limit is text; one byte more is refused", "[extract][bad]") {
+TEST_CASE("a line just under the limit is text, one byte more is refused", "[extract][bad]") {
   const std::string under(max_line_bytes, 'a');
   CHECK(extract("wide.csv", "name\n" + under + "\n").ok());
   auto over = extract("wide.md", "# title\n" + under + "a\n");
@@ -205,7 +205,7 @@ TEST_CASE("a line just under the limit is text; one byte more is refused", "[ext
   CHECK(over.error().message == "line 2 is longer than 1 MB: a data dump or minified file, not a document: not read");
 }
 
-TEST_CASE("text with a stray control character is text; bytes with many are binary", "[extract][bad]") {
+TEST_CASE("text with a stray control character is text, bytes with many are binary", "[extract][bad]") {
   CHECK(extract("log.txt", "\x1b[31mERROR\x1b[0m disk full\n\x07 bell once\n" + std::string(200, 'x')).ok());
   auto junk = extract("junk.txt", std::string(100, '\x01') + std::string(100, 'x'));
   REQUIRE_FALSE(junk.ok());
