@@ -123,6 +123,40 @@ Result<std::vector<Document>> one(Result<Document> doc) {
   return docs;
 }
 
+// A text format (txt, md, csv) with a line longer than max_line_bytes is refused before it is
+// decoded: its size is a dump's, and decoding and splitting it would cost time for nothing.
+Status check_lines(std::string_view bytes) {
+  std::size_t line = 1, start = 0;
+  for (std::size_t i = 0; i <= bytes.size(); ++i) {
+    if (i < bytes.size() && bytes[i] != '\n' && bytes[i] != '\r') continue;
+    if (i - start > max_line_bytes)
+      return make_error("line " + std::to_string(line) + " is longer than " + std::to_string(max_line_bytes >> 20) +
+                        " MB: a data dump or minified file, not a document: not read");
+    if (i < bytes.size() && bytes[i] == '\n') ++line;
+    start = i + 1;
+  }
+  return Ok{};
+}
+
+// Keeps at most max_document_text_bytes of a document's text, cut at a character boundary; a
+// section of its own says it was cut.
+void cap_text(Document& doc) {
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < doc.sections.size(); ++i) {
+    std::string& text = doc.sections[i].text;
+    if (total + text.size() <= max_document_text_bytes) {
+      total += text.size();
+      continue;
+    }
+    std::size_t cut = max_document_text_bytes - total;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    text.resize(cut);
+    doc.sections.resize(i + 1);
+    doc.sections.push_back({{}, 0, std::string(text_cut_note)});
+    return;
+  }
+}
+
 Result<std::vector<Document>> extract_text_file(std::string_view bytes) {
   auto decoded = to_utf8(bytes);
   if (!decoded) return decoded.error();
@@ -140,6 +174,8 @@ Result<std::vector<Document>> extract_text_file(std::string_view bytes) {
 }
 
 Result<std::vector<Document>> dispatch(Format format, std::string_view bytes) {
+  if (format == Format::markdown || format == Format::text || format == Format::csv)
+    if (auto lines = check_lines(bytes); !lines) return lines.error();
   switch (format) {
     case Format::markdown: {
       auto decoded = to_utf8(bytes);
@@ -179,6 +215,7 @@ Result<std::vector<Document>> extract(std::string_view path, std::string_view by
     if (doc.title.empty()) doc.title = stem;
     doc.title = sanitize_utf8(doc.title);
     for (auto& s : doc.sections) s.text = sanitize_utf8(s.text);
+    cap_text(doc);
     split_long_sections(doc);
     // A document without text (a docx of images) is still a document: findable by its title.
     if (doc.sections.empty()) doc.sections.emplace_back();

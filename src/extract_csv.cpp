@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "baton/extract.h"
 #include "baton/text.h"
 #include "extract_internal.h"
 
@@ -24,21 +25,29 @@ constexpr std::size_t bytes_per_section = 5000;
 
 // --- parsing --------------------------------------------------------------------------------------
 
+// Memory for the cells of one parse: an empty cell costs a std::string (32 bytes) for one byte of file,
+// so a file of commas would cost 32 times its size. Rows past this are not kept: their text would be
+// past max_document_text_bytes, where extract() cuts anyway.
+constexpr std::size_t max_cell_bytes = 4 * max_document_text_bytes;
+
 struct Collector {
   std::vector<Row> rows;
   Row row;
   std::size_t max_rows = SIZE_MAX;
+  std::size_t bytes = 0;  // cost of the cells kept, counted against max_cell_bytes
 };
 
 void on_field(void* field, std::size_t len, void* data) {
   auto& c = *static_cast<Collector*>(data);
+  c.bytes += sizeof(std::string) + len;
+  if (c.bytes > max_cell_bytes) return;
   c.row.emplace_back(len == 0 ? std::string() : std::string(static_cast<const char*>(field), len));
 }
 
 void on_row(int, void* data) {
   auto& c = *static_cast<Collector*>(data);
   const bool blank = std::all_of(c.row.begin(), c.row.end(), [](const std::string& f) { return trim(f).empty(); });
-  if (!blank && c.rows.size() < c.max_rows) c.rows.push_back(std::move(c.row));
+  if (!blank && c.rows.size() < c.max_rows && c.bytes <= max_cell_bytes) c.rows.push_back(std::move(c.row));
   c.row.clear();
 }
 

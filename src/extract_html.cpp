@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <string>
 
 #include "baton/text.h"
 #include "extract_internal.h"
@@ -12,9 +13,15 @@ namespace baton::detail {
 
 namespace {
 
+// gumbo's tree costs about ten times the HTML it holds; pages beyond this are dumps, not pages people
+// wrote (the longest page of the Debian manuals in the corpus is under 1 MB). A file this big is
+// refused; a mail's HTML body is cut here (gumbo reads a cut page as it reads any broken one).
+constexpr std::size_t max_html_bytes = 32u << 20;
+
 using GumboPtr = std::unique_ptr<GumboOutput, void (*)(GumboOutput*)>;
 
 GumboPtr parse(std::string_view utf8) {
+  utf8 = utf8.substr(0, max_html_bytes);
   return GumboPtr(gumbo_parse_with_options(&kGumboDefaultOptions, utf8.data(), utf8.size()),
                   [](GumboOutput* out) { gumbo_destroy_output(&kGumboDefaultOptions, out); });
 }
@@ -127,6 +134,8 @@ std::string html_to_text(std::string_view utf8) {
 }
 
 Result<Document> extract_html(std::string_view bytes) {
+  if (bytes.size() > max_html_bytes)
+    return make_error("HTML page larger than " + std::to_string(max_html_bytes >> 20) + " MB: a dump, not a page: not read");
   auto decoded = to_utf8(bytes, declared_charset(bytes));
   if (!decoded) return decoded.error();
   auto out = parse(decoded->text);

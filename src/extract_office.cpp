@@ -1,10 +1,10 @@
 // OOXML (docx, xlsx, pptx) and ODF (odt) through libzip + pugixml.
 //
-// Every part is inflated against one budget per file (max_unpacked_bytes), and no entry may inflate to
-// more than its header declares, so a zip bomb costs an error, not the machine. Element names are
-// matched by local name (the prefix dropped): prefixes are the writer's choice, and strict OOXML uses
-// other namespace URIs for the same elements. Trees are walked without recursion: hostile files nest
-// deeper than the stack allows.
+// Every part is inflated against one budget per file (max_unpacked_bytes) and a limit per part
+// (max_part_bytes), and no entry may inflate to more than its header declares, so a zip bomb costs
+// an error, not the machine. Element names are matched by local name (the prefix dropped): prefixes
+// are the writer's choice, and strict OOXML uses other namespace URIs for the same elements. Trees are
+// walked without recursion: hostile files nest deeper than the stack allows.
 #include <zip.h>
 
 #include <algorithm>
@@ -27,8 +27,9 @@ namespace {
 constexpr std::string_view ole_magic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 // A spreadsheet is cut here rather than make one unit of search out of a data dump.
 constexpr std::size_t max_sheet_rows = 200'000;
-// Shared strings let a small sheet repeat a long string a million times; the text stops here.
-constexpr std::size_t max_sheet_text_bytes = 64u << 20;
+// Shared strings let a small sheet repeat a long string a million times; the text stops here, where
+// extract() would cut it anyway, with a note that says how many rows were read.
+constexpr std::size_t max_sheet_text_bytes = max_document_text_bytes;
 
 // ---- small string helpers -------------------------------------------------------------------------
 
@@ -244,8 +245,10 @@ class Package {
     zip_stat_init(&st);
     if (zip_stat_index(zip_.get(), *index, 0, &st) != 0) return corrupt(part, zip_strerror(zip_.get()));
     const bool declared = (st.valid & ZIP_STAT_SIZE) != 0;
+    if (declared && st.size > max_part_bytes) return part_too_big(part);
     if (declared && st.size > left_) return too_big();
-    const std::size_t limit = declared ? static_cast<std::size_t>(st.size) : left_;
+    const std::size_t allowed = std::min(left_, max_part_bytes);
+    const std::size_t limit = declared ? static_cast<std::size_t>(st.size) : allowed;
     std::unique_ptr<zip_file_t, ZipFileClose> file(zip_fopen_index(zip_.get(), *index, 0));
     if (!file) {
       const int code = zip_error_code_zip(zip_get_error(zip_.get()));
@@ -265,7 +268,10 @@ class Package {
       if (n < 0) return corrupt(part, zip_error_strerror(zip_file_get_error(file.get())));
       data.resize(old + static_cast<std::size_t>(n));
       if (n == 0) break;
-      if (data.size() > limit) return declared ? corrupt(part, "it inflates to more than its header says") : too_big();
+      if (data.size() > limit) {
+        if (declared) return corrupt(part, "it inflates to more than its header says");
+        return left_ < max_part_bytes ? too_big() : part_too_big(part);
+      }
     }
     left_ -= data.size();
     return data;
@@ -346,6 +352,10 @@ class Package {
 
   Error corrupt(std::string_view part, std::string_view why) const {
     return make_error("corrupt zip: " + std::string(part) + ": " + std::string(why));
+  }
+  Error part_too_big(std::string_view part) const {
+    return make_error(std::string(part) + " in the " + format_ + " unpacks to more than " +
+                      std::to_string(max_part_bytes >> 20) + " MB (a zip bomb, or too big to read): not read");
   }
   Error too_big() const {
     return make_error(format_ + " unpacks to more than " + std::to_string(max_unpacked_bytes >> 20) +

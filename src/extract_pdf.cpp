@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "baton/extract.h"
 #include "baton/text.h"
 #include "extract_internal.h"
 
@@ -26,7 +27,8 @@ namespace {
 
 // Bounds for hostile files: poppler's own time per page is the rest.
 constexpr int max_pages = 10000;
-constexpr std::size_t max_text_bytes = 64u << 20;
+// extract() keeps no more text than this anyway: pages past it are not read.
+constexpr std::size_t max_text_bytes = max_document_text_bytes;
 constexpr std::size_t max_outline_entries = 10000;
 constexpr int max_outline_depth = 16;
 constexpr std::size_t max_heading_candidates = 1u << 20;

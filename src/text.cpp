@@ -42,10 +42,20 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+// Text has no NUL byte and next to no other control characters; binary data (random bytes, images,
+// archives) has NULs, or failing that about one control byte in ten. Tab, line ends, form feed and
+// ESC (colour codes in logs) are text's own.
 bool looks_binary(std::string_view bytes) {
-  const std::size_t probe = std::min<std::size_t>(bytes.size(), 8192);
-  return std::find(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(probe), '\0') !=
-         bytes.begin() + static_cast<std::ptrdiff_t>(probe);
+  const std::string_view probe = bytes.substr(0, 8192);
+  std::size_t controls = 0;
+  for (const char c : probe) {
+    if (c == '\0') return true;
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' &&
+        c != '\x1b')
+      ++controls;
+  }
+  // More than one in twenty: a text with a stray control character or two stays text.
+  return controls * 20 > probe.size();
 }
 
 std::string detect_charset(std::string_view bytes) {

@@ -14,7 +14,7 @@ TEST_CASE("kind comes from the nearest telling folder name", "[classify]") {
   CHECK(infer_kind("客户/Northwind.md", Format::markdown, doc) == Kind::handover);
 }
 
-TEST_CASE("mail is communication wherever it lives; titles decide when folders do not", "[classify]") {
+TEST_CASE("mail is communication wherever it lives, titles decide when folders do not", "[classify]") {
   Document doc;
   CHECK(infer_kind("操作手册/a.eml", Format::mail, doc) == Kind::communication);
   doc.title = "林晓雯工作交接清单";

@@ -96,7 +96,7 @@ TEST_CASE("Chat: WeChat-style export with a group name", "[chat]") {
   CHECK(docs[1].participants == std::vector<std::string>{"马志强", "林晓雯"});
 }
 
-TEST_CASE("Chat: sender-first and slash-dated variants; no name gives 聊天记录", "[chat]") {
+TEST_CASE("Chat: sender-first and slash-dated variants, no name gives 聊天记录", "[chat]") {
   const std::string chatlog =
       "小林(wxid_abc123) 2024-03-05 14:00:01\n在吗？\n\n"
       "陈经理(wxid_chen) 2024-03-05 14:02:30\n在，什么事？\n\n"

@@ -199,7 +199,7 @@ TEST_CASE("Mail: 8-bit GBK headers and split encoded words decode", "[mail]") {
   CHECK(enron[0].organisations == std::vector<std::string>{"enron.com"});
 }
 
-TEST_CASE("Mail: body from text/plain, else HTML; a lying charset does not garble it", "[mail]") {
+TEST_CASE("Mail: body from text/plain, else HTML, a lying charset does not garble it", "[mail]") {
   // multipart/alternative with an empty plain part: the HTML is the body.
   const std::string alt =
       "From: a@b.cn\r\nSubject: alt\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"B\"\r\n\r\n"

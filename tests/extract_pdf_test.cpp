@@ -307,7 +307,7 @@ TEST_CASE("PDF: without an outline, one section per page named by its number", "
   CHECK(doc.sections[1].text == "Third page.");
 }
 
-TEST_CASE("PDF: wrapped English lines are joined and hyphenation undone; short lines stay lines", "[pdf]") {
+TEST_CASE("PDF: wrapped English lines are joined and hyphenation undone, short lines stay lines", "[pdf]") {
   const std::vector<std::string> lines = {"The weekly customer report is generated every Monday by the",
                                           "night job on the reporting server and copied to the shared",
                                           "drive before eight. When the job fails, the report is pro-",

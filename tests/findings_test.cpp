@@ -644,7 +644,7 @@ TEST_CASE("a handover document yields exactly the expected findings", "[findings
         doc.size() - std::string("Qh@2026shop7d9f2c4e8a1b3f5dRp2026!db").size() + 3 * std::string("••••••").size());
 }
 
-TEST_CASE("a key in a URL's query is a secret; a short or word-like one is not", "[findings]") {
+TEST_CASE("a key in a URL's query is a secret, a short or word-like one is not", "[findings]") {
   const auto found = scan_findings(
       "机器人 webhook：https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=6f2b9c3e-81d4-4a7f-b5e0-3c9d27a1f846\n"
       "文档：https://example.com/page?key=home&lang=zh\n");

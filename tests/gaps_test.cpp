@@ -337,7 +337,7 @@ TEST_CASE("gaps: a registered name with its city in brackets is one company", "[
   for (const auto& x : r->entities) CHECK_FALSE(x.name.starts_with("苏州）"));
 }
 
-TEST_CASE("gaps: unanswered questions are demand; answered ones are not, and an answer's secret is never shown", "[gaps][questions]") {
+TEST_CASE("gaps: unanswered questions are demand, answered ones are not, and an answer's secret is never shown", "[gaps][questions]") {
   test::TempDir data;
   REQUIRE(sync(data.path(), {Fixture::get().root.path()}).ok());
   auto searcher = Searcher::open(data.path(), SearcherOptions{false, {}, CjkMode::words_bigrams});

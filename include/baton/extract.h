@@ -24,12 +24,26 @@ std::string_view format_name(Format format);
 inline constexpr std::size_t max_file_bytes = 256u << 20;
 /// Most bytes Baton inflates from one archive (docx, xlsx ...): more is a zip bomb, not a document.
 inline constexpr std::size_t max_unpacked_bytes = 256u << 20;
+/// Most bytes one part of an archive may inflate to: its XML tree costs several times its size in
+/// memory, and the XML parts of real documents are far smaller (the corpus's largest is 37 KB; a
+/// sheet at the row limit of the xlsx reader is tens of MB).
+inline constexpr std::size_t max_part_bytes = 64u << 20;
+/// Longest line of a text, Markdown or CSV file: a longer one is a data dump or minified code, not
+/// something a person wrote or reads, and such files are refused before they are decoded.
+inline constexpr std::size_t max_line_bytes = 1u << 20;
+/// Most text one document keeps (every section together): ten times the longest text file of the
+/// corpus (1.4 MB). The rest is cut, and the document's last section says so (text_cut_note), so one
+/// dump cannot fill the index or the memory of the indexer.
+inline constexpr std::size_t max_document_text_bytes = 16u << 20;
+/// The last section of a document whose text was cut at max_document_text_bytes.
+inline constexpr std::string_view text_cut_note = "（文本过长：超过 16 MB 的部分没有索引）";
 
 /// Extracts the documents a file holds: usually one; one per message of an mbox, per conversation of
 /// a chat export, plus one per readable attachment of a mail (linked by `parent`). `path` is used for
 /// the format, the fallback title and error messages; `bytes` is the whole file. Sections longer than
-/// a few KB are split. Errors: unsupported format, binary data in a text format, a corrupt or
-/// encrypted file; the message says which.
+/// a few KB are split. Errors: unsupported format, binary data in a text format, a line longer than
+/// max_line_bytes in a text format, a corrupt or encrypted file or one past the limits above; the
+/// message says which.
 Result<std::vector<Document>> extract(std::string_view path, std::string_view bytes);
 
 }  // namespace baton

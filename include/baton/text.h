@@ -18,7 +18,8 @@ struct Decoded {
 /// Converts raw bytes to UTF-8. A byte-order mark wins; then valid UTF-8 is kept as is; then a
 /// `declared` charset (from a mail header or an HTML meta tag) is tried; then uchardet guesses; GB18030
 /// is the last resort because it is what undeclared non-UTF-8 text usually is here.
-/// Fails only for data that looks binary (NUL bytes outside UTF-16).
+/// Fails only for data that looks binary (outside UTF-16: a NUL byte, or more than one byte in twenty
+/// a control character other than tab, line ends, form feed and ESC).
 Result<Decoded> to_utf8(std::string_view bytes, std::string_view declared = {});
 
 /// Converts from a named charset with ICU. Fails for an unknown charset name; invalid sequences
