@@ -18,7 +18,7 @@ AccessTokens three_roles() {
 
 }  // namespace
 
-TEST_CASE("a token holds the highest role it is listed under; near misses hold none", "[access]") {
+TEST_CASE("a token holds the highest role it is listed under - near misses hold none", "[access]") {
   const AccessTokens t = three_roles();
   CHECK(role_of("reader-token-2", t) == Role::reader);
   CHECK(role_of("editor-token-1", t) == Role::editor);
@@ -32,7 +32,7 @@ TEST_CASE("a token holds the highest role it is listed under; near misses hold n
   CHECK(role_of("admin-token-1", both) == Role::admin);
 }
 
-TEST_CASE("each role includes the ones below it; 401 without a valid token, 403 with too low a role", "[access]") {
+TEST_CASE("each role includes the ones below it - 401 without a valid token, 403 with too low a role", "[access]") {
   const AccessTokens t = three_roles();
   const Role roles[] = {Role::reader, Role::editor, Role::admin};
   const char* tokens[] = {"reader-token-1", "editor-token-1", "admin-token-1"};
@@ -52,7 +52,7 @@ TEST_CASE("each role includes the ones below it; 401 without a valid token, 403 
   CHECK(decide_access("", Role::anyone, t).allowed);
 }
 
-TEST_CASE("no reader token: reading is open; no editor or admin token: writing is off, never open", "[access]") {
+TEST_CASE("no reader token: reading is open - no editor or admin token: writing is off, never open", "[access]") {
   AccessTokens none;
   CHECK(decide_access("", Role::reader, none).allowed);
   const AccessDecision edit = decide_access("anything-at-all", Role::editor, none);
@@ -70,7 +70,7 @@ TEST_CASE("no reader token: reading is open; no editor or admin token: writing i
   CHECK(decide_access("", Role::reader, admins_only).allowed);
 }
 
-TEST_CASE("token lists: commas, spaces trimmed; short tokens and tokens with spaces are refused", "[access]") {
+TEST_CASE("token lists: commas, spaces trimmed - short tokens and tokens with spaces are refused", "[access]") {
   auto ok = parse_token_list(" first-token-1 ,second-token-2,, ", "TEST");
   REQUIRE(ok);
   CHECK(*ok == std::vector<std::string>{"first-token-1", "second-token-2"});
@@ -84,7 +84,7 @@ TEST_CASE("token lists: commas, spaces trimmed; short tokens and tokens with spa
   CHECK(empty->empty());
 }
 
-TEST_CASE("the config file gives tokens, webhook settings and the public URL; mistakes are errors", "[access]") {
+TEST_CASE("the config file gives tokens, webhook settings and the public URL - mistakes are errors", "[access]") {
   test::TempDir dir;
   const auto file = dir.path() / "baton.json";
   test::write_file(file, R"({"tokens": {"reader": ["reader-token-1"], "editor": "editor-token-1", "admin": []},
