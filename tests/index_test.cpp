@@ -1,7 +1,10 @@
 #include "baton/index.h"
 
+#include <xapian.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "baton/catalog.h"
@@ -199,6 +202,31 @@ TEST_CASE("an index of another version is refused by search and rebuilt by the n
   const SyncSummary again = sync_ok(data.path(), root.path());
   CHECK(again.added == 1);  // read again, not taken as unchanged
   CHECK(hits(data.path(), "退款") == 1);
+}
+
+TEST_CASE("the spelling table counts what the index holds, however often files were re-indexed", "[index][spelling]") {
+  test::TempDir root, data, fresh;
+  const auto spellings = [](const fs::path& dir) {
+    std::map<std::string, Xapian::doccount> out;
+    Xapian::Database db(index_path(dir).string());
+    for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) out[*it] = it.get_termfreq();
+    return out;
+  };
+  test::write_file(root / "a.md", "# Reconciliation\n\nMonthly invoice reconciliation.\n\n## Invoice\n\nInvoice twice.\n");
+  test::write_file(root / "b.md", "# Gone\n\nObsolete paragraph.\n");
+  sync_ok(data.path(), root.path());
+  CHECK(spellings(data.path()).count("obsolete") == 1);
+  // Changed three times, one deleted: counts as if indexed once from the tree as it is now.
+  for (int i = 0; i < 3; ++i) {
+    test::write_file(root / "a.md", "# Reconciliation\n\nMonthly invoice reconciliation " + std::to_string(i) + ".\n");
+    bump_mtime(root / "a.md");
+    sync_ok(data.path(), root.path());
+  }
+  fs::remove(root / "b.md");
+  sync_ok(data.path(), root.path());
+  sync_ok(fresh.path(), root.path());
+  CHECK(spellings(data.path()) == spellings(fresh.path()));
+  CHECK(spellings(data.path()).count("obsolete") == 0);  // no "did you mean" a word no document has
 }
 
 TEST_CASE("a document's facets pack into one value and back", "[index][facets]") {
