@@ -7,8 +7,9 @@ BATON_BUILD_PKGS=(
   libuchardet-dev libmd4c-dev libmd4c-html0 libgumbo-dev libgmime-3.0-dev libxxhash-dev libcli11-dev
   libzip-dev libpugixml-dev libpoppler-cpp-dev libcsv-dev libfriso-dev friso-dict libssl-dev
 )
-# Tests: Catch2, and the browser test drives Debian's Chromium through Selenium.
-BATON_TEST_PKGS=(catch2 python3 python3-selenium chromium chromium-driver)
+# Tests: Catch2; the browser test drives Debian's Chromium through Selenium; the crash test checks the
+# index after every kill with xapian-check.
+BATON_TEST_PKGS=(catch2 python3 python3-selenium chromium chromium-driver xapian-tools)
 
 baton_missing_pkgs() {
   local pkg
