@@ -178,13 +178,18 @@ TEST_CASE("a second writer is refused while one holds the index", "[index]") {
   for (int i = 0; i < 200; ++i) test::write_file(root / ("f" + std::to_string(i) + ".md"), body);
   std::optional<Result<SyncSummary>> slow;
   std::thread t([&] { slow.emplace(sync(data.path(), {root.path()})); });
-  // Wait until the first writer has created the index, then try to write beside it.
-  for (int i = 0; i < 500 && !fs::exists(index_path(data.path()) / "shard0" / "flintlock"); ++i)
+  // Wait until the first writer is creating the index, then try to write beside it.
+  for (int i = 0; i < 15000 && !fs::exists(index_path(data.path()) / "shard0" / "flintlock"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   auto second = sync(data.path(), {root.path()});
   t.join();
-  REQUIRE(slow->ok());
-  if (!second.ok()) CHECK_THAT(second.error().message, Catch::Contains("another"));
+  // Whichever holds the lock writes and the other is refused with a clear message. Not necessarily the
+  // first: the lock file appears a moment before Xapian holds the lock, and the second writer can take
+  // it in between (seen on a loaded machine).
+  REQUIRE((slow->ok() || second.ok()));
+  for (const auto* r : {&*slow, &second})
+    if (!r->ok()) CHECK_THAT(r->error().message, Catch::Contains("another"));
+  CHECK(hits(data.path(), "标题") > 0);
 }
 
 TEST_CASE("an index of another version is refused by search and rebuilt by the next sync", "[index]") {
