@@ -7,9 +7,9 @@ BATON_BUILD_PKGS=(
   libuchardet-dev libmd4c-dev libmd4c-html0 libgumbo-dev libgmime-3.0-dev libxxhash-dev libcli11-dev
   libzip-dev libpugixml-dev libpoppler-cpp-dev libcsv-dev libfriso-dev friso-dict libssl-dev
 )
-# Tests: Catch2, zlib (the bad-file tests deflate zip bombs), and Selenium with Debian's Chromium for the
-# browser tests.
-BATON_TEST_PKGS=(catch2 zlib1g-dev python3 python3-selenium chromium chromium-driver)
+# Tests: Catch2, zlib (the bad-file tests deflate zip bombs), Selenium with Debian's Chromium for the browser
+# tests, and xapian-check (the crash test checks the index after every kill).
+BATON_TEST_PKGS=(catch2 zlib1g-dev python3 python3-selenium chromium chromium-driver xapian-tools)
 # Fuzzing (scripts/fuzz): clang with libFuzzer and the sanitizer runtimes.
 BATON_FUZZ_PKGS=(clang libclang-rt-dev)
 

@@ -305,7 +305,8 @@ class UnitBuilder {
     const std::string date = date_value(doc.date);
     const std::string facets = schema::pack_facets(
         {doc.id, kind, doc.format, date.substr(0, 4), doc.clients, doc.projects, author});
-    count_words(title, spellings);
+    // Only a document with units counts: delete_units() takes back what its units added.
+    if (!doc.sections.empty()) count_words(title, spellings);
     // The boolean terms every section of the document carries.
     std::vector<std::string> doc_terms{term(schema::doc_prefix, doc.id), term(schema::source_prefix, source_id),
                                        term(schema::kind_prefix, kind), term(schema::format_prefix, doc.format)};
@@ -356,6 +357,25 @@ class UnitBuilder {
  private:
   TextIndexer text_;
 };
+
+// Deletes the units indexed by term `t` and takes back the spellings they added (the words build()
+// counted, recounted from the text the units store): the spelling table then counts what the index
+// holds. Without this it grew with every re-index of a changed file, kept suggesting the words of
+// deleted files, and a batch redone after a crash between Xapian's commit and the catalog's counted
+// its words twice.
+void delete_units(Xapian::WritableDatabase& db, const std::string& t) {
+  std::unordered_map<std::string, unsigned> spellings;
+  std::unordered_set<std::string> titled;  // documents whose title was counted (once per document)
+  for (auto it = db.postlist_begin(t); it != db.postlist_end(t); ++it) {
+    const auto unit = schema::decode_unit(db.get_document(*it).get_data());
+    if (!unit) continue;
+    if (titled.insert(unit->doc).second) count_words(normalize_for_index(unit->title), spellings);
+    count_words(normalize_for_index(unit->text), spellings);
+    if (!unit->section.empty()) count_words(normalize_for_index(unit->section), spellings);
+  }
+  for (const auto& [word, count] : spellings) db.remove_spelling(word, count);
+  db.delete_document(t);
+}
 
 std::string_view finding_kind_name(FindingKind kind) {
   switch (kind) {
@@ -675,7 +695,7 @@ class Writer {
         ++(job.previous ? summary_.updated : summary_.added);
         ++(job.previous ? counts.updated : counts.added);
         // Also for a new file: a run killed after its Xapian commit left units the catalog never heard of.
-        db_.delete_document(term(schema::source_prefix, rec.id));
+        delete_units(db_, term(schema::source_prefix, rec.id));
         for (const auto& unit : out.units) db_.add_document(unit);
         for (const auto& [word, count] : out.spellings) db_.add_spelling(word, count);
         rec.failed = false;
@@ -846,7 +866,7 @@ std::size_t write_answers(std::vector<Xapian::WritableDatabase>& shards, Catalog
   const auto n = static_cast<unsigned>(shards.size());
   for (const QuestionRecord& q : pending) {
     const Document doc = answer_document(q);
-    for (auto& shard : shards) shard.delete_document(term(schema::doc_prefix, doc.id));
+    for (auto& shard : shards) delete_units(shard, term(schema::doc_prefix, doc.id));
     Xapian::WritableDatabase& shard = shards[shard_of(doc.id, n)];
     for (const auto& unit : builder.build(answers_root, answers_root, doc, {})) shard.add_document(unit);
     for (const auto& [word, count] : builder.spellings) shard.add_spelling(word, count);
@@ -1001,7 +1021,7 @@ Result<SyncSummary> sync(const fs::path& data_dir, const std::vector<fs::path>& 
     for (auto& rec : gone) {
       const unsigned s = shard_of(rec.id, n);
       if (writers[s]->claimed(rec.id)) continue;  // it was renamed, not removed
-      shards[s].delete_document(term(schema::source_prefix, rec.id));
+      delete_units(shards[s], term(schema::source_prefix, rec.id));
       ++summary.removed;
       ++summary.by_format[rec.format].removed;
       removed[s].push_back(std::move(rec));

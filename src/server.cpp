@@ -250,6 +250,12 @@ struct Server::Impl {
     // Without TCP_NODELAY every response after the first on a keep-alive connection waited ~40 ms
     // for a delayed ACK (Nagle): measured 44 ms p50 over HTTP for 0.5 ms searches (bench/search).
     http.set_tcp_nodelay(true);
+    // One request per connection. httplib hands a connection to a worker for its whole keep-alive
+    // life (5 requests or 5 s idle): 8 connections a browser keeps open idle stalled every other
+    // client, and under load each connection had its 5 requests served in a row while the rest
+    // queued. bench/load at 64 connections: 15% of requests waited past wrk's 2 s timeout with
+    // keep-alive, 0.7% without, at the same throughput. A new connection costs ~0.1 ms on a LAN.
+    http.set_keep_alive_max_count(1);
     http.set_payload_max_length(max_body_bytes);
     // A client that stops sending or reading holds one of the pool's threads: not for long.
     http.set_read_timeout(10, 0);

@@ -1,7 +1,10 @@
 #include "baton/index.h"
 
+#include <xapian.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "baton/catalog.h"
@@ -175,13 +178,18 @@ TEST_CASE("a second writer is refused while one holds the index", "[index]") {
   for (int i = 0; i < 200; ++i) test::write_file(root / ("f" + std::to_string(i) + ".md"), body);
   std::optional<Result<SyncSummary>> slow;
   std::thread t([&] { slow.emplace(sync(data.path(), {root.path()})); });
-  // Wait until the first writer has created the index, then try to write beside it.
-  for (int i = 0; i < 500 && !fs::exists(index_path(data.path()) / "shard0" / "flintlock"); ++i)
+  // Wait until the first writer is creating the index, then try to write beside it.
+  for (int i = 0; i < 15000 && !fs::exists(index_path(data.path()) / "shard0" / "flintlock"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   auto second = sync(data.path(), {root.path()});
   t.join();
-  REQUIRE(slow->ok());
-  if (!second.ok()) CHECK_THAT(second.error().message, Catch::Contains("another"));
+  // Whichever holds the lock writes and the other is refused with a clear message. Not necessarily the
+  // first: the lock file appears a moment before Xapian holds the lock, and the second writer can take
+  // it in between (seen on a loaded machine).
+  REQUIRE((slow->ok() || second.ok()));
+  for (const auto* r : {&*slow, &second})
+    if (!r->ok()) CHECK_THAT(r->error().message, Catch::Contains("another"));
+  CHECK(hits(data.path(), "标题") > 0);
 }
 
 TEST_CASE("an index of another version is refused by search and rebuilt by the next sync", "[index]") {
@@ -199,6 +207,31 @@ TEST_CASE("an index of another version is refused by search and rebuilt by the n
   const SyncSummary again = sync_ok(data.path(), root.path());
   CHECK(again.added == 1);  // read again, not taken as unchanged
   CHECK(hits(data.path(), "退款") == 1);
+}
+
+TEST_CASE("the spelling table counts what the index holds, however often files were re-indexed", "[index][spelling]") {
+  test::TempDir root, data, fresh;
+  const auto spellings = [](const fs::path& dir) {
+    std::map<std::string, Xapian::doccount> out;
+    Xapian::Database db(index_path(dir).string());
+    for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) out[*it] = it.get_termfreq();
+    return out;
+  };
+  test::write_file(root / "a.md", "# Reconciliation\n\nMonthly invoice reconciliation.\n\n## Invoice\n\nInvoice twice.\n");
+  test::write_file(root / "b.md", "# Gone\n\nObsolete paragraph.\n");
+  sync_ok(data.path(), root.path());
+  CHECK(spellings(data.path()).count("obsolete") == 1);
+  // Changed three times, one deleted: counts as if indexed once from the tree as it is now.
+  for (int i = 0; i < 3; ++i) {
+    test::write_file(root / "a.md", "# Reconciliation\n\nMonthly invoice reconciliation " + std::to_string(i) + ".\n");
+    bump_mtime(root / "a.md");
+    sync_ok(data.path(), root.path());
+  }
+  fs::remove(root / "b.md");
+  sync_ok(data.path(), root.path());
+  sync_ok(fresh.path(), root.path());
+  CHECK(spellings(data.path()) == spellings(fresh.path()));
+  CHECK(spellings(data.path()).count("obsolete") == 0);  // no "did you mean" a word no document has
 }
 
 TEST_CASE("a document's facets pack into one value and back", "[index][facets]") {
