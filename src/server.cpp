@@ -260,8 +260,6 @@ struct Server::Impl {
     // A client that stops sending or reading holds one of the pool's threads: not for long.
     http.set_read_timeout(10, 0);
     http.set_write_timeout(10, 0);
-    http.set_keep_alive_timeout(5);
-    http.set_keep_alive_max_count(1000);
     routes();
   }
 
