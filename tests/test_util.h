@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <cstdlib>
 #include <iterator>
@@ -11,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace baton::test {
 
@@ -36,6 +38,16 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// The first `limit` files under `dir` (all if 0), in path order: the same files every run.
+inline std::vector<std::filesystem::path> first_files(const std::filesystem::path& dir, std::size_t limit) {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  if (limit && paths.size() > limit) paths.resize(limit);
+  return paths;
+}
 
 /// Writes `bytes` to `path`, creating folders on the way.
 inline void write_file(const std::filesystem::path& path, std::string_view bytes) {

@@ -9,7 +9,6 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -31,12 +30,7 @@ std::vector<fs::path> copy_tree(const fs::path& corpus, const fs::path& into) {
   const std::pair<const char*, std::size_t> folders[] = {
       {"manuals-en/man", 80}, {"manuals-zh/man", 80}, {"mail/enron-inbox-subset", 80}, {"manuals-en/debian-faq", 0}};
   for (const auto& [folder, limit] : folders) {
-    std::vector<fs::path> paths;
-    for (const auto& e : fs::recursive_directory_iterator(corpus / folder))
-      if (e.is_regular_file()) paths.push_back(e.path());
-    std::sort(paths.begin(), paths.end());
-    if (limit && paths.size() > limit) paths.resize(limit);
-    for (const auto& p : paths) {
+    for (const auto& p : test::first_files(corpus / folder, limit)) {
       const fs::path to = into / p.lexically_relative(corpus);
       fs::create_directories(to.parent_path());
       fs::copy_file(p, to);
@@ -66,12 +60,8 @@ TEST_CASE("searches and document reads during syncs of a changing tree see no er
   std::vector<fs::path> files = copy_tree(test::corpus(), root);
   REQUIRE(files.size() > 200);
 
-  test::Process server({test::baton_bin(), "serve", "--port", "0", "--data-dir", data.path().string(), root.string()});
-  REQUIRE(server.read_until("/  (", std::chrono::seconds(300)));
-  std::smatch m;
-  const std::string out = server.output();
-  REQUIRE(std::regex_search(out, m, std::regex("serving http://127\\.0\\.0\\.1:([0-9]+)/")));
-  const int port = std::stoi(m[1].str());
+  test::Served server({"--data-dir", data.path().string(), root.string()});
+  const int port = server.port();
 
   // Paths changed (rewritten or deleted) so far: a 404 for one of their documents is right.
   std::mutex changed_mutex;
@@ -185,6 +175,6 @@ TEST_CASE("searches and document reads during syncs of a changing tree see no er
   const json hits = json::parse(last->body)["hits"];
   for (const auto& hit : hits) found |= hit["path"] == "added/note-" + std::to_string(added - 1) + ".md";
   CHECK(found);
-  server.signal(SIGTERM);
-  CHECK(server.wait() == 0);
+  server.process().signal(SIGTERM);
+  CHECK(server.process().wait() == 0);
 }

@@ -54,12 +54,7 @@ const std::vector<std::pair<std::string, std::size_t>> crash_subset = {
 std::size_t link_subset(const fs::path& corpus, const fs::path& into) {
   std::size_t files = 0;
   for (const auto& [folder, limit] : crash_subset) {
-    std::vector<fs::path> paths;
-    for (const auto& e : fs::recursive_directory_iterator(corpus / folder))
-      if (e.is_regular_file()) paths.push_back(e.path());
-    std::sort(paths.begin(), paths.end());
-    if (limit && paths.size() > limit) paths.resize(limit);
-    for (const auto& p : paths) {
+    for (const auto& p : test::first_files(corpus / folder, limit)) {
       const fs::path link = into / p.lexically_relative(corpus);
       fs::create_directories(link.parent_path());
       fs::create_symlink(p, link);

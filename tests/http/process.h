@@ -154,7 +154,8 @@ class Served {
   explicit Served(std::vector<std::string> args, const Env& env = {}) {
     args.insert(args.begin(), {baton_bin(), "serve", "--port", "0"});
     process_.emplace(args, env);
-    if (!process_->read_until("/  (", std::chrono::seconds(120)))
+    // Generous: it indexes its ROOTs first, under the sanitizers, on a machine that may be busy.
+    if (!process_->read_until("/  (", std::chrono::seconds(300)))
       throw std::runtime_error("baton serve did not start:\n" + process_->output());
     std::smatch m;
     const std::string out = process_->output();
