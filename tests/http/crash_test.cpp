@@ -160,9 +160,10 @@ UserData seed_user_data(const fs::path& data_dir, int salt) {
     q.asker = "tester";
     q.channel = "web";
     q.last_asked_at = q.created_at = now_iso();
-    const auto [stored, merged] = catalog->ask_question(q);
-    REQUIRE_FALSE(merged);
-    if (i == 0) CHECK(catalog->ask_question(q).second);  // asked twice: counted, not duplicated
+    const AskedQuestion asked = catalog->ask_question(q);
+    const QuestionRecord& stored = asked.question;
+    REQUIRE_FALSE(asked.merged);
+    if (i == 0) CHECK(catalog->ask_question(q).merged);  // asked twice: counted, not duplicated
     if (i < 3) REQUIRE(catalog->answer_question(stored.id, "答案 " + tag + " " + std::to_string(i) + " 见运维手册第三章",
                                                 "editor", {"https://wiki.example/" + std::to_string(i)}));
     if (i == 2) REQUIRE(catalog->close_question(stored.id));
