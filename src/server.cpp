@@ -367,7 +367,7 @@ struct Server::Impl {
           res.status == 404   ? "no such endpoint: " + req.method + " " + req.path
           : res.status == 413 ? "request body too large: at most " + std::to_string(max_body_bytes >> 10) + " KB"
           : res.status == 414 ? "request URI too long"
-          : res.status == 400 ? "bad request: the request line, a header or the body could not be read"
+          : res.status == 400 ? "bad request: the request line, a header or the body could not be read (a POST needs a Content-Length)"
                               : "request failed with status " + std::to_string(res.status);
       send_error(res, res.status, message);
     });
