@@ -2180,6 +2180,24 @@
     return panel;
   }
 
+  // What a refused write (a decision, an answer) tells the person: a wrong token is forgotten and asked
+  // for again (askAgain), anything else is said in the form (say).
+  function writeFailed(r, askAgain, say) {
+    const said = r.error ? ' ' + t('serverSaid')(r.error) : '';
+    if (r.status === 401) {
+      writeToken('');
+      askAgain(t('err401'));
+    } else if (r.status === 403) {
+      say(t('err403') + said);
+    } else if (r.status === 400) {
+      say(t('err400') + (r.error || t('httpError')(400)));
+    } else if (r.status === 0) {
+      say(t('netError'));
+    } else {
+      say(t('httpError')(r.status) + said);
+    }
+  }
+
   async function postDecision(body, token) {
     let res;
     try {
@@ -2213,19 +2231,7 @@
     const r = await postDecision({ key: str(e.key), action, value }, token);
     buttons.forEach((b) => (b.disabled = false));
     if (!r.ok) {
-      const said = r.error ? ' ' + t('serverSaid')(r.error) : '';
-      if (r.status === 401) {
-        writeToken('');
-        askToken(e, action, value, row, opener, t('err401'));
-      } else if (r.status === 403) {
-        panelMessage(row, t('err403') + said, true);
-      } else if (r.status === 400) {
-        panelMessage(row, t('err400') + (r.error || t('httpError')(400)), true);
-      } else if (r.status === 0) {
-        panelMessage(row, t('netError'), true);
-      } else {
-        panelMessage(row, t('httpError')(r.status) + said, true);
-      }
+      writeFailed(r, (why) => askToken(e, action, value, row, opener, why), (msg) => panelMessage(row, msg, true));
       return;
     }
     const name = str(e.name) || str(e.key);
@@ -2760,19 +2766,7 @@
     const r = await editorPost(url, body, token);
     buttons.forEach((b) => (b.disabled = false));
     if (!r.ok) {
-      const said = r.error ? ' ' + t('serverSaid')(r.error) : '';
-      if (r.status === 401) {
-        writeToken('');
-        qTokenForm(li, t('err401'), retry);
-      } else if (r.status === 403) {
-        qPanelMessage(li, t('err403') + said, true);
-      } else if (r.status === 400) {
-        qPanelMessage(li, t('err400') + (r.error || t('httpError')(400)), true);
-      } else if (r.status === 0) {
-        qPanelMessage(li, t('netError'), true);
-      } else {
-        qPanelMessage(li, t('httpError')(r.status) + said, true);
-      }
+      writeFailed(r, (why) => qTokenForm(li, why, retry), (msg) => qPanelMessage(li, msg, true));
       return;
     }
     if (state.view !== 'questions' || !state.questions) return;
