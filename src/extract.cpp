@@ -167,9 +167,8 @@ Result<std::vector<Document>> extract_text_file(std::string_view bytes) {
       return chats;
     }
   }
-  Document doc;
+  Document doc = detail::extract_plain_text(decoded->text);
   doc.charset = decoded->charset;
-  doc.sections.push_back({{}, 0, tidy_whitespace(decoded->text)});
   return one(std::move(doc));
 }
 

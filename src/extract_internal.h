@@ -40,6 +40,9 @@ class SectionBuilder {
 // One entry point per format. Each gets the raw bytes of the whole file (Markdown: already UTF-8) and
 // returns an Error with a message a user understands for input it cannot read.
 Result<Document> extract_markdown(std::string_view utf8);
+/// Plain text, in sections where it has an outline: headings at the margin over an indented body
+/// (man pages; the NAME line is the title), or Chinese numbered headings (第二章, 一、, （三）, 【…】).
+Document extract_plain_text(std::string_view utf8);
 Result<Document> extract_html(std::string_view bytes);
 /// A message and, after it, one document per attachment Baton can read (parent = 0).
 Result<std::vector<Document>> extract_mail(std::string_view bytes);

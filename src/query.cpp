@@ -5,9 +5,11 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -380,15 +382,12 @@ class Planner {
     for (const auto& c : concepts_) {
       if (c.query.empty()) continue;
       (c.secondary ? secondary : primary).push_back(c.query);
+      if (!c.secondary && !c.forms.empty()) out.concepts.push_back({c.forms, rarity(c.forms)});
     }
+    // Any concept matches; the search ranks by how much of the query a section covers.
     Xapian::Query main;
-    if (primary.size() == 1) {
-      main = primary.front();
-    } else if (primary.size() > 1) {
-      // Any concept matches; a section with all of them gets their weight a second time.
-      main = Xapian::Query(Xapian::Query::OP_AND_MAYBE, Xapian::Query(Xapian::Query::OP_OR, primary.begin(), primary.end()),
-                           Xapian::Query(Xapian::Query::OP_AND, primary.begin(), primary.end()));
-    }
+    if (primary.size() == 1) main = primary.front();
+    else if (primary.size() > 1) main = Xapian::Query(Xapian::Query::OP_OR, primary.begin(), primary.end());
     if (!secondary.empty()) {
       Xapian::Query extra(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, secondary.begin(), secondary.end()),
                           secondary_weight);
@@ -406,7 +405,27 @@ class Planner {
   struct Concept {
     Xapian::Query query;
     bool secondary = false;
+    std::vector<std::vector<std::string>> forms;  // for coverage; empty: not counted
   };
+
+  // One typed form of a concept: its query and the terms a section needs to have it.
+  struct Form {
+    Xapian::Query query;
+    std::vector<std::string> terms;
+  };
+
+  // The inverse document frequency of a concept's rarest form that the index has (0 if none has
+  // it: a concept no section has tells sections apart no better than one all have).
+  double rarity(const std::vector<std::vector<std::string>>& forms) const {
+    const double n = db_.get_doccount();
+    double best = 0;
+    for (const auto& form : forms) {
+      Xapian::doccount tf = std::numeric_limits<Xapian::doccount>::max();
+      for (const auto& t : form) tf = std::min(tf, db_.get_termfreq(t));
+      if (tf > 0 && tf != std::numeric_limits<Xapian::doccount>::max()) best = std::max(best, std::log((n + 1) / tf));
+    }
+    return best;
+  }
 
   // Splits normalised text into tokens: "quoted phrases" and space-separated words, each of which
   // may mix Chinese and other script. There is no `-word` exclusion: pasted titles ("[PATCH -next]
@@ -449,7 +468,7 @@ class Planner {
     }
     if (q.empty()) return;
     highlight_.insert(highlight_.end(), q.get_unique_terms_begin(), q.get_unique_terms_end());
-    concepts_.push_back({q, false});
+    concepts_.push_back({q, false, {{q.get_unique_terms_begin(), q.get_unique_terms_end()}}});
   }
 
   // One space-separated token: runs of Chinese and runs of other word characters. Punctuation ends
@@ -474,11 +493,13 @@ class Planner {
     if (joined) {
       flush_words();
       std::vector<Xapian::Query> parts;
+      std::vector<std::string> terms;
       for (const auto& r : runs) {
         parts.emplace_back(stem_key(r.first));
+        terms.push_back(stem_key(r.first));
         highlight_.push_back(stem_key(r.first));
       }
-      concepts_.push_back({Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end()), false});
+      concepts_.push_back({Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end()), false, {terms}});
       return;
     }
     for (const auto& [run, cjk] : runs) {
@@ -519,7 +540,7 @@ class Planner {
       Xapian::QueryParser qp;
       const Xapian::Query q = qp.parse_query(run, schema::cjk_flags);
       highlight_.insert(highlight_.end(), q.get_unique_terms_begin(), q.get_unique_terms_end());
-      concepts_.push_back({q, false});
+      concepts_.push_back({q, false, {}});
       return;
     }
     // Synonym entries first (longest match), then the rest by the mode.
@@ -572,22 +593,22 @@ class Planner {
       for (std::size_t k = 0; k + 1 < chars.size(); ++k) {
         const std::string b = chars[k] + chars[k + 1];
         if (std::find(primary.begin(), primary.end(), b) == primary.end() && !listed(chinese_stopwords, b))
-          concepts_.push_back({Xapian::Query(b), true});
+          concepts_.push_back({Xapian::Query(b), true, {}});
       }
     }
   }
 
   // A Chinese word as the n-gram index holds it: a character or bigram is a term, a longer word
   // the phrase of its characters (only characters have positions).
-  static Xapian::Query cjk_word(const std::string& word) {
+  static Form cjk_word(const std::string& word) {
     const auto chars = code_points_of(word);
-    if (chars.size() <= 2) return Xapian::Query(word);
+    if (chars.size() <= 2) return {Xapian::Query(word), {word}};
     std::vector<Xapian::Query> parts(chars.begin(), chars.end());
-    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
+    return {Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end()), chars};
   }
 
   // The query for one typed form: an English word by its stem, a phrase of stems, or Chinese.
-  Xapian::Query form(const std::string& term) {
+  Form form(const std::string& term) {
     bool has_cjk = false;
     for (Xapian::Utf8Iterator it(term); it != Xapian::Utf8Iterator(); ++it) has_cjk |= is_cjk(*it);
     if (has_cjk) {
@@ -596,29 +617,38 @@ class Planner {
     }
     if (term.find(' ') == std::string::npos) {
       highlight_.push_back(stem_key(term));
-      return Xapian::Query(stem_key(term));
+      return {Xapian::Query(stem_key(term)), {stem_key(term)}};
     }
+    Form f;
     std::vector<Xapian::Query> parts;
     std::istringstream in(term);
     for (std::string w; in >> w;) {
       parts.emplace_back(stem_key(w));
+      f.terms.push_back(stem_key(w));
       highlight_.push_back(stem_key(w));
     }
-    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
+    f.query = Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
+    return f;
   }
 
   // A concept: the typed term or any of its synonyms; an English word the index lacks also its
   // spelling correction.
   void add_concept(const std::string& term) {
-    std::vector<Xapian::Query> forms{form(term)};
+    std::vector<Form> forms{form(term)};
     for (const auto& s : synonyms_.of(term)) forms.push_back(form(s));
     if (std::string fix = correction(term, db_); !fix.empty()) {
       forms.push_back(form(fix));
       for (const auto& s : synonyms_.of(fix)) forms.push_back(form(s));
       corrections_.emplace_back(term, std::move(fix));
     }
-    concepts_.push_back({forms.size() == 1 ? forms.front() : Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end()),
-                         false});
+    Concept c;
+    std::vector<Xapian::Query> queries;
+    for (auto& f : forms) {
+      queries.push_back(std::move(f.query));
+      c.forms.push_back(std::move(f.terms));
+    }
+    c.query = queries.size() == 1 ? queries.front() : Xapian::Query(Xapian::Query::OP_SYNONYM, queries.begin(), queries.end());
+    concepts_.push_back(std::move(c));
   }
 
   const Xapian::Database& db_;
@@ -633,6 +663,20 @@ class Planner {
 
 QueryPlan plan_query(std::string_view text, const Xapian::Database& db, const Synonyms& synonyms, CjkMode mode) {
   return Planner(db, synonyms, mode).plan(text);
+}
+
+double coverage(const QueryPlan& plan, const std::vector<std::string>& matching) {
+  double total = 0, have = 0;
+  for (const auto& c : plan.concepts) {
+    total += c.weight;
+    const bool has = std::any_of(c.forms.begin(), c.forms.end(), [&](const std::vector<std::string>& form) {
+      return !form.empty() && std::all_of(form.begin(), form.end(), [&](const std::string& t) {
+        return std::find(matching.begin(), matching.end(), t) != matching.end();
+      });
+    });
+    if (has) have += c.weight;
+  }
+  return total > 0 ? have / total : 1;
 }
 
 std::string spelling_suggestion(std::string_view q, const std::vector<std::pair<std::string, std::string>>& corrections) {

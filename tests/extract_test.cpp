@@ -55,6 +55,53 @@ TEST_CASE("Plain text in GBK is converted", "[extract]") {
   CHECK_THAT(doc.sections[0].text, Catch::Contains("值班安排"));
 }
 
+TEST_CASE("Plain text laid out as a man page: margin headings are sections, NAME is the title", "[extract]") {
+  const char* page =
+      "REV(1)                            User Commands                           REV(1)\n\n\n\n"
+      "NAME\n       rev - reverse lines characterwise\n\n"
+      "SYNOPSIS\n       rev [option] [file...]\n\n"
+      "DESCRIPTION\n       The rev utility copies the specified files to standard output, reversing\n"
+      "       the order of characters in every line.\n\n"
+      "OPTIONS\n       -h, --help\n           Display help text and exit.\n\n"
+      "SEE ALSO\n       tac(1)\n\n"
+      "util-linux 2.38.1                 2022-05-11                            REV(1)\n";
+  const Document doc = only(extract("man/rev.1.txt", page));
+  CHECK(doc.title == "rev - reverse lines characterwise");
+  REQUIRE(doc.sections.size() == 5);
+  CHECK(doc.sections[0].heading_path == std::vector<std::string>{"NAME"});
+  CHECK(doc.sections[2].heading_path == std::vector<std::string>{"DESCRIPTION"});
+  CHECK(doc.sections[2].text == "The rev utility copies the specified files to standard output, reversing\nthe order of characters in every line.");
+  CHECK(doc.sections[4].heading_path == std::vector<std::string>{"SEE ALSO"});
+  // The running header and footer are not text.
+  for (const auto& s : doc.sections) CHECK_THAT(s.text, !Catch::Contains("REV(1)"));
+}
+
+TEST_CASE("Plain text with Chinese numbered headings is cut at them; list items stay text", "[extract]") {
+  const char* text =
+      "仓库交接说明\n\n一、日常工作\n每天九点盘点。\n1. 登录 WMS\n2. 导出库存表\n\n"
+      "（一）异常处理\n破损拍照留档。\n\n二、联系人\n物流：张伟\n\n【注意】\n月底不要改库位。\n";
+  const Document doc = only(extract("仓库交接说明.txt", text));
+  CHECK(doc.title == "仓库交接说明");
+  REQUIRE(doc.sections.size() == 5);
+  CHECK(doc.sections[0].heading_path.empty());
+  CHECK(doc.sections[1].heading_path == std::vector<std::string>{"一、日常工作"});
+  CHECK(doc.sections[1].text == "每天九点盘点。\n1. 登录 WMS\n2. 导出库存表");
+  CHECK(doc.sections[2].heading_path == std::vector<std::string>{"一、日常工作", "（一）异常处理"});
+  CHECK(doc.sections[3].heading_path == std::vector<std::string>{"二、联系人"});
+  CHECK(doc.sections[4].heading_path == std::vector<std::string>{"二、联系人", "【注意】"});
+  CHECK(doc.sections[4].text == "月底不要改库位。");
+}
+
+TEST_CASE("Plain text without an outline stays one section", "[extract]") {
+  // Indented lines alone (a quoted mail, a poem) or one numbered line are no outline.
+  const char* text = "Hi all,\n\n  please find the figures below.\n  Totals are final.\n\n一、见附件\nThanks\n";
+  const Document doc = only(extract("note.txt", text));
+  CHECK(doc.title == "note");
+  REQUIRE(doc.sections.size() == 1);
+  CHECK(doc.sections[0].heading_path.empty());
+  CHECK_THAT(doc.sections[0].text, Catch::Contains("一、见附件"));
+}
+
 TEST_CASE("Binary junk with a text extension is an error, not a crash", "[extract]") {
   auto r = extract("junk.txt", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0", 12));
   REQUIRE_FALSE(r.ok());

@@ -120,3 +120,28 @@ TEST_CASE("the friso modes find the section that has the query's words", "[query
   // Words only: 虚拟机 is a phrase that 虚拟内存 does not have.
   CHECK(top(db, plan_query("虚拟机怎么装", db, none, CjkMode::friso).query).size() == 1);
 }
+
+TEST_CASE("coverage weighs a concept by its rarity and counts a synonym or a whole phrase", "[query]") {
+  // 退款 is in one section of four, 流程 in all: missing 流程 costs little, missing 退款 much.
+  const Xapian::Database db = chinese_index({"退款流程", "入库流程", "盘点流程", "发货流程"});
+  const Synonyms synonyms = Synonyms::parse("退款, 退货款\n");
+  const QueryPlan plan = plan_query("退款 流程", db, synonyms, CjkMode::words);
+  REQUIRE(plan.concepts.size() == 2);
+  CHECK(plan.concepts[0].weight > plan.concepts[1].weight);
+  CHECK(coverage(plan, {"退款", "流程"}) == Approx(1.0));
+  CHECK(coverage(plan, {"退款"}) > 0.8);
+  CHECK(coverage(plan, {"流程"}) < 0.2);
+  CHECK(coverage(plan, {}) == Approx(0.0));
+  // The synonym 退货款 (a three-character word: a phrase of its characters) counts only whole.
+  REQUIRE(plan.concepts[0].forms.size() == 2);
+  CHECK(plan.concepts[0].forms[1] == std::vector<std::string>{"退", "货", "款"});
+  CHECK(coverage(plan, {"退", "货", "款", "流程"}) == Approx(1.0));
+  CHECK(coverage(plan, {"退", "款", "流程"}) < 0.2);
+}
+
+TEST_CASE("a query of one concept, or of concepts the index lacks, has full coverage", "[query]") {
+  const Xapian::Database db = chinese_index({"退款流程"});
+  const Synonyms none = Synonyms::parse("");
+  CHECK(coverage(plan_query("退款", db, none, CjkMode::words), {"退款"}) == Approx(1.0));
+  CHECK(coverage(plan_query("unicorn rainbow", db, none, CjkMode::words), {}) == Approx(1.0));
+}

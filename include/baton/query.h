@@ -93,14 +93,28 @@ struct QueryPlan {
   std::vector<std::string> terms;       ///< every term it can match (for highlighting)
   /// English words taken for misspellings, and their corrections (searched as well).
   std::vector<std::pair<std::string, std::string>> corrections;
+  /// What the text asks for, concept by concept (the secondary bigrams aside), for ranking by how
+  /// much of it a section has. A section has a concept if it has every term of one of its forms (a
+  /// word, a synonym, a correction, a phrase); `weight` is the concept's rarity (inverse document
+  /// frequency of its rarest form), so missing "each" costs little and missing "shred" much.
+  struct Concept {
+    std::vector<std::vector<std::string>> forms;
+    double weight = 0;
+  };
+  std::vector<Concept> concepts;
 };
 
 /// Builds the query for free `text` (already without filters) against `db`. Each concept (an English
-/// word, a Chinese word or bigram, a quoted phrase) becomes an OP_SYNONYM of its synonyms; sections
-/// with every concept rank first (OP_AND_MAYBE), the others by how many they have.
+/// word, a Chinese word or bigram, a quoted phrase) becomes an OP_SYNONYM of its synonyms, and any
+/// of them matches (OP_OR); `concepts` lets the search rank sections by how much of the query they
+/// cover (see coverage()).
 /// English words the index lacks are replaced by Xapian's spelling suggestion when it has one.
 QueryPlan plan_query(std::string_view text, const Xapian::Database& db, const Synonyms& synonyms,
                      CjkMode mode = CjkMode::words_bigrams);
+
+/// How much of the query's concepts a section with `matching` terms has, weighted by rarity: 0..1
+/// (1 if the plan has no weighted concept).
+double coverage(const QueryPlan& plan, const std::vector<std::string>& matching);
 
 /// The query as typed with each corrected word replaced ("did you mean"); filters stay as they
 /// are. Empty when `corrections` is.

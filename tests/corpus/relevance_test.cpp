@@ -123,17 +123,22 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // Floors from the measured figures (see the README), a little below them so that a change that
   // costs one query per language still passes and one that costs several does not.
   const std::string def(cjk_mode_name(SearcherOptions{}.cjk_mode));
-  // Measured (2026-11-27, after the operations-vocabulary synonyms): dev zh 0.792 en 0.885; holdout
-  // zh 0.833 en 0.923; holdout2 zh 0.760 en 0.760 success@5; holdout MRR@10 zh 0.607 en 0.719.
+  // Measured (2026-11-28, after plain text in sections and a mild coverage bonus instead of
+  // OP_AND_MAYBE): dev zh 0.792 en 0.885; holdout zh 0.792 en 0.923; holdout2 zh 0.800 en 0.800;
+  // holdout3 zh 0.920 en 0.920 success@5; holdout MRR@10 zh 0.567 en 0.741. (holdout3's first run,
+  // before these changes: zh 0.840 en 0.800.)
   CHECK(results["dev " + def]["zh"].success5() >= 0.75);
   CHECK(results["dev " + def]["en"].success5() >= 0.80);
   CHECK(results["holdout " + def]["zh"].success5() >= 0.75);
   CHECK(results["holdout " + def]["en"].success5() >= 0.85);
-  CHECK(results["holdout " + def]["zh"].mrr10() >= 0.55);
-  CHECK(results["holdout " + def]["en"].mrr10() >= 0.65);
-  CHECK(results["holdout2 " + def]["zh"].success5() >= 0.70);
-  CHECK(results["holdout2 " + def]["en"].success5() >= 0.70);
+  CHECK(results["holdout " + def]["zh"].mrr10() >= 0.52);
+  CHECK(results["holdout " + def]["en"].mrr10() >= 0.68);
+  CHECK(results["holdout2 " + def]["zh"].success5() >= 0.75);
+  CHECK(results["holdout2 " + def]["en"].success5() >= 0.75);
+  CHECK(results["holdout3 " + def]["zh"].success5() >= 0.84);
+  CHECK(results["holdout3 " + def]["en"].success5() >= 0.84);
   // Requiring every n-gram (the peer's way) must stay far behind for paraphrased Chinese.
   CHECK(results["holdout " + def]["zh"].success5() > results["holdout xapian"]["zh"].success5());
   CHECK(results["holdout2 " + def]["zh"].success5() > results["holdout2 xapian"]["zh"].success5());
+  CHECK(results["holdout3 " + def]["zh"].success5() > results["holdout3 xapian"]["zh"].success5());
 }
