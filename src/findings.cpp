@@ -671,6 +671,43 @@ std::optional<Span> bearer_token(std::string_view line, std::size_t i) {
   return Span{begin, end, "token"};
 }
 
+/// A password said in a sentence, with no label right before it, as chats say it: "ops01 的密码我改了，
+/// 新的是 Sj@Hq2026!ops". Only on a line that speaks of a password, and only a value shaped like one:
+/// eight or more characters of at least three kinds (upper case, lower case, digits, symbols other than
+/// the _ . - of names such as lcxl_bd01), not an address, a location or a placeholder.
+void password_in_sentence(std::string_view line, std::vector<Span>& out) {
+  const std::string lower = ascii_lower(line);
+  if (line.find("密码") == npos && line.find("密碼") == npos && line.find("口令") == npos && lower.find("password") == npos)
+    return;
+  for (std::size_t i = 0; i < line.size();) {
+    if (!is_graph(line[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < line.size() && is_graph(line[end])) ++end;
+    std::size_t first = i, last = end;  // without the punctuation around it
+    while (first < end && is_one_of(line[first], ":(['\"<")) ++first;
+    while (last > first && is_one_of(line[last - 1], ".,;:)]}>\"'")) --last;
+    const std::string_view token = line.substr(first, last - first);
+    if (token.empty()) {
+      i = end;
+      continue;
+    }
+    const int kinds = (std::any_of(token.begin(), token.end(), is_upper) ? 1 : 0) +
+                      (std::any_of(token.begin(), token.end(), is_lower) ? 1 : 0) +
+                      (std::any_of(token.begin(), token.end(), is_digit) ? 1 : 0) +
+                      (std::any_of(token.begin(), token.end(), [](char c) { return !is_alnum(c) && !is_one_of(c, "_.-"); }) ? 1 : 0);
+    const std::size_t at = token.find('@');
+    const bool address = at != npos && at > 0 && token.find('.', at) != npos;  // ops@example.cn
+    // An option or a setting (--root-password=PASSWORD, key=value) is the labelled readers' to judge.
+    const bool setting = token.front() == '-' || token.find('=') != npos || ascii_lower(token).find("pass") != npos;
+    if (token.size() >= 8 && kinds >= 3 && !address && !setting && is_credential(token))
+      out.push_back({first, last, "password"});
+    i = end;
+  }
+}
+
 /// Tokens recognisable without a label: AWS, Google, OpenAI, Stripe, GitHub, Slack, JWT, Bearer.
 void token_shapes_in(std::string_view line, std::vector<Span>& out) {
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -764,6 +801,7 @@ class SecretScanner {
     const std::string_view head = line.substr(0, begin.begin == npos ? line.size() : begin.begin);
     spans_.clear();
     labelled_values(head, spans_);
+    if (spans_.empty()) password_in_sentence(head, spans_);  // a labelled value is the line's password
     token_shapes_in(head, spans_);
     connection_strings(head, spans_);
     url_keys(head, spans_);

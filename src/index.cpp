@@ -392,14 +392,15 @@ FindingRecord to_record(const Finding& f, std::string section) {
 
 // What the gap view needs from a document's text (markers, secrets, references), and the text with its
 // secrets redacted: a password pasted into a document must never be shown or found by search.
-// `file_text`: the whole file when its lines are the document's (Markdown, plain text), for file line
-// numbers; otherwise lines are counted within each section.
-std::vector<FindingRecord> scan_and_redact(Document& doc, const std::optional<std::string>& file_text) {
+// `file_text`: the whole file when its lines are the document's (Markdown, plain text, a chat export),
+// for file line numbers; otherwise lines are counted within each section. `scan` false: redact only
+// (the file's findings went with its first document).
+std::vector<FindingRecord> scan_and_redact(Document& doc, const std::optional<std::string>& file_text, bool scan = true) {
   std::vector<FindingRecord> out;
-  if (file_text)
+  if (file_text && scan)
     for (const Finding& f : scan_findings(*file_text)) out.push_back(to_record(f, {}));
   for (Section& section : doc.sections) {
-    if (!file_text)
+    if (!file_text && scan)
       for (const Finding& f : scan_findings(section.text)) out.push_back(to_record(f, heading_label(section)));
     section.text = redact_secrets(section.text);
     for (auto& h : section.heading_path) h = redact_secrets(h);
@@ -431,7 +432,8 @@ void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuild
                                  : infer_kind(job.rel, out.format, doc);
     if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
     infer_entities(job.rel, doc);
-    std::vector<FindingRecord> findings = scan_and_redact(doc, docs.size() == 1 ? file_text : std::nullopt);
+    // A chat export is one document per day: the file's findings, by its line numbers, go with the first.
+    std::vector<FindingRecord> findings = scan_and_redact(doc, file_text, i == 0);
     const std::string parent_id = attached ? docs[static_cast<std::size_t>(doc.parent)].id : std::string();
     auto units = builder.build(job.source_id, job.root, doc, parent_id);
     out.records.push_back({doc.id, job.source_id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)),
@@ -452,7 +454,7 @@ void extract_into(const Job& job, std::string_view bytes, Outcome& out, UnitBuil
     out.error = docs.error().message;
     return;
   }
-  // Markdown and plain text: findings by the file's own line numbers (a chat export is several documents).
+  // Markdown and plain text: findings by the file's own line numbers.
   std::optional<std::string> file_text;
   if (out.format == Format::markdown || out.format == Format::text)
     if (auto decoded = to_utf8(bytes)) file_text = std::move(decoded->text);

@@ -229,6 +229,20 @@ TEST_CASE("labelled values that are not credentials are not flagged", "[findings
   }
 }
 
+TEST_CASE("a password said in a sentence, as chats say it", "[findings]") {
+  CHECK(secret("速检后台 ops01 的密码我改了，之前那个外包的人也知道。新的是 Sj@Hq2026!ops ，大家别外传") ==
+        "password Sj******");
+  CHECK(secret("the password for the staging box is now Tr0ub4dor&3, don't share it.") == "password Tr******");
+  // Not without a password word, nor a value of one or two kinds, an address, a date or an option.
+  for (std::string_view line : {"新的是 Sj@Hq2026!ops", "密码发到 ops01@example.cn 了", "密码 2026-12-01 起统一改",
+                                "密码改成 rooms2026 了吗？问一下",
+                                "账号：lcxl_bd01，密码同样放在 1Password「调度组」保险库", "重置密码见 https://sso.example.cn/Reset?x=1",
+                                "--root-password=PASSWORD, --root-password-file=PATH", "密码规则：ABC 开头 + 8 位数字"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
 // ---- secrets: tables ---------------------------------------------------------------------------
 
 TEST_CASE("a table with a password column: its cells are secrets", "[findings]") {

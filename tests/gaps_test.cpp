@@ -368,3 +368,23 @@ TEST_CASE("gaps: unanswered questions are demand, answered ones are not, and an 
   REQUIRE(doc.ok());
   for (const auto& s : doc->sections) CHECK(s.html.find("Zm@2026crm9") == std::string::npos);
 }
+
+TEST_CASE("gaps: a chat export's markers and secrets carry the export file's line numbers", "[gaps]") {
+  // A chat export is one document per day; what the report points at is the line in the file.
+  test::TempDir root, data;
+  test::write_file(root / "沟通记录/运营群.txt",
+                   "2026-12-08 09:00:01 周雨桐\n早上好，今天盘点。\n\n"
+                   "2026-12-08 09:05:12 陈嘉禾\n收到\n\n"
+                   "2026-12-09 17:45:12 孟佳\n后台 ops01 的密码我改了，新的是 Sj@Hq2026!ops ，大家别外传\n\n"
+                   "2026-12-09 17:46:00 周雨桐\n报价单模板 TODO 下周补\n");
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  GapOptions options;
+  options.as_of = "2026-12-10";
+  auto r = analyse_gaps(data.path(), options);
+  REQUIRE(r.ok());
+  REQUIRE(r->secrets.size() == 1);
+  CHECK(has_line(r->secrets, "沟通记录/运营群.txt", 8));
+  CHECK(r->secrets.front().excerpt.find("Hq2026") == std::string::npos);
+  REQUIRE(r->markers.size() == 1);
+  CHECK(has_line(r->markers, "沟通记录/运营群.txt", 11));
+}
