@@ -25,6 +25,7 @@
 #include "baton/classify.h"
 #include "baton/extract.h"
 #include "baton/text.h"
+#include "index_internal.h"
 
 namespace fs = std::filesystem;
 
@@ -230,133 +231,70 @@ void count_words(std::string_view text, std::unordered_map<std::string, unsigned
   }
 }
 
-// Indexes text with positions, CJK runs as n-grams without stemming and everything else as English
-// stems (Z-prefixed, one term per word, with positions: STEM_ALL_Z; search parses the same way).
-// One TermGenerator with a stemmer would also write a Z-prefixed copy of every CJK unigram and
-// bigram (PLATFORM-NOTES): a third more index and nearly half the indexing time, for terms no
-// query asks for (the 1.4 query parser does not stem CJK). STEM_SOME's second, unstemmed copy of
-// every English word cost another 15% of indexing time (measured on the manuals).
-class TextIndexer {
- public:
-  TextIndexer() {
-    words_.set_flags(schema::cjk_flags);
-    words_.set_stemmer(Xapian::Stem("english"));
-    words_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
-    cjk_.set_flags(schema::cjk_flags);
+}  // namespace
+
+std::vector<Xapian::Document> detail::UnitBuilder::build(const std::string& source_id, const std::string& root,
+                                                         const Document& doc, const std::string& parent_id) {
+  std::vector<Xapian::Document> units;
+  const std::string title = normalize_for_index(doc.title);
+  const std::string kind(kind_name(doc.kind));
+  const std::string author = display_name(doc.author);
+  const std::string date = date_value(doc.date);
+  const std::string facets = schema::pack_facets(
+      {doc.id, kind, doc.format, date.substr(0, 4), doc.clients, doc.projects, author});
+  // Only a document with units counts: delete_units() takes back what its units added.
+  if (!doc.sections.empty()) count_words(title, spellings);
+  // The boolean terms every section of the document carries.
+  std::vector<std::string> doc_terms{term(schema::doc_prefix, doc.id), term(schema::source_prefix, source_id),
+                                     term(schema::kind_prefix, kind), term(schema::format_prefix, doc.format)};
+  for (const auto& p : doc.participants) {
+    doc_terms.push_back(term(schema::participant_prefix, normalize_for_index(p)));
+    doc_terms.push_back(term(schema::author_prefix, normalize_for_index(display_name(p))));
   }
-
-  void start(Xapian::Document& doc) {
-    words_.set_document(doc);
-    cjk_.set_document(doc);
-    pos_ = 0;
-  }
-
-  /// Leaves a gap in positions so that no phrase matches across two fields.
-  void gap() { pos_ += 100; }
-
-  void index(std::string_view text, Xapian::termcount wdf_inc = 1, const std::string& prefix = {},
-             bool positions = true) {
-    std::size_t run_start = 0;
-    bool run_cjk = false;
-    for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator();) {
-      const std::size_t at = static_cast<std::size_t>(it.raw() - text.data());
-      const bool cjk = is_cjk(*it);
-      ++it;
-      if (at == 0) run_cjk = cjk;
-      if (cjk == run_cjk) continue;
-      flush(text.substr(run_start, at - run_start), run_cjk, wdf_inc, prefix, positions);
-      run_start = at;
-      run_cjk = cjk;
-    }
-    flush(text.substr(run_start), run_cjk, wdf_inc, prefix, positions);
-  }
-
- private:
-  void flush(std::string_view run, bool cjk, Xapian::termcount wdf_inc, const std::string& prefix, bool positions) {
-    if (run.empty()) return;
-    Xapian::TermGenerator& tg = cjk ? cjk_ : words_;
-    if (!positions) {
-      tg.index_text_without_positions(Xapian::Utf8Iterator(run.data(), run.size()), wdf_inc, prefix);
-      return;
-    }
-    tg.set_termpos(pos_);
-    tg.index_text(Xapian::Utf8Iterator(run.data(), run.size()), wdf_inc, prefix);
-    pos_ = tg.get_termpos();
-  }
-
-  Xapian::TermGenerator words_, cjk_;
-  Xapian::termpos pos_ = 0;
-};
-
-// The Xapian documents (one per section) of one extracted document. Runs on the extraction workers
-// (one builder each): normalising and term generation are most of the indexing work, and only
-// add_document has to happen on the single writer thread.
-class UnitBuilder {
- public:
-  /// English words seen by build() since the last call, for the spelling table.
-  std::unordered_map<std::string, unsigned> spellings;
-
-  std::vector<Xapian::Document> build(const std::string& source_id, const std::string& root, const Document& doc,
-                                      const std::string& parent_id) {
-    std::vector<Xapian::Document> units;
-    const std::string title = normalize_for_index(doc.title);
-    const std::string kind(kind_name(doc.kind));
-    const std::string author = display_name(doc.author);
-    const std::string date = date_value(doc.date);
-    const std::string facets = schema::pack_facets(
-        {doc.id, kind, doc.format, date.substr(0, 4), doc.clients, doc.projects, author});
-    // Only a document with units counts: delete_units() takes back what its units added.
-    if (!doc.sections.empty()) count_words(title, spellings);
-    // The boolean terms every section of the document carries.
-    std::vector<std::string> doc_terms{term(schema::doc_prefix, doc.id), term(schema::source_prefix, source_id),
-                                       term(schema::kind_prefix, kind), term(schema::format_prefix, doc.format)};
-    for (const auto& p : doc.participants) {
-      doc_terms.push_back(term(schema::participant_prefix, normalize_for_index(p)));
-      doc_terms.push_back(term(schema::author_prefix, normalize_for_index(display_name(p))));
-    }
-    for (const auto& o : doc.organisations) doc_terms.push_back(term(schema::organisation_prefix, normalize_for_index(o)));
-    if (!doc.thread.empty()) doc_terms.push_back(term(schema::thread_prefix, doc.thread));
-    for (const auto& c : doc.clients) doc_terms.push_back(term(schema::client_prefix, normalize_for_index(c)));
-    for (const auto& p : doc.projects) doc_terms.push_back(term(schema::project_prefix, normalize_for_index(p)));
-    if (!author.empty()) doc_terms.push_back(term(schema::author_prefix, normalize_for_index(author)));
-    for (std::size_t i = 0; i < doc.sections.size(); ++i) {
-      const Section& section = doc.sections[i];
-      const std::string unit_id = doc.id + "-" + std::to_string(i);
-      const std::string heading = section_label(doc, section);
-      Xapian::Document xdoc;
-      text_.start(xdoc);
-      // Title and headings weigh more. With positions: a hyphenated word ("erofs-utils") is a
-      // phrase query, and a mail subject is often the only place it occurs.
-      text_.index(title, schema::title_weight);
-      text_.index(title, 1, schema::title_prefix);
-      if (!heading.empty()) {
-        const std::string h = normalize_for_index(heading);
-        text_.gap();
-        text_.index(h, schema::title_weight);
-        text_.index(h, 1, schema::title_prefix);
-      }
+  for (const auto& o : doc.organisations) doc_terms.push_back(term(schema::organisation_prefix, normalize_for_index(o)));
+  if (!doc.thread.empty()) doc_terms.push_back(term(schema::thread_prefix, doc.thread));
+  for (const auto& c : doc.clients) doc_terms.push_back(term(schema::client_prefix, normalize_for_index(c)));
+  for (const auto& p : doc.projects) doc_terms.push_back(term(schema::project_prefix, normalize_for_index(p)));
+  if (!author.empty()) doc_terms.push_back(term(schema::author_prefix, normalize_for_index(author)));
+  for (std::size_t i = 0; i < doc.sections.size(); ++i) {
+    const Section& section = doc.sections[i];
+    const std::string unit_id = doc.id + "-" + std::to_string(i);
+    const std::string heading = section_label(doc, section);
+    Xapian::Document xdoc;
+    text_.start(xdoc);
+    // Title and headings weigh more. With positions: a hyphenated word ("erofs-utils") is a
+    // phrase query, and a mail subject is often the only place it occurs.
+    text_.index(title, schema::title_weight);
+    text_.index(title, 1, schema::title_prefix);
+    if (!heading.empty()) {
+      const std::string h = normalize_for_index(heading);
       text_.gap();
-      const std::string body = normalize_for_index(section.text);
-      text_.index(body);
-      count_words(body, spellings);
-      if (!heading.empty()) count_words(normalize_for_index(heading), spellings);
-      xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
-      for (const auto& t : doc_terms) xdoc.add_boolean_term(t);
-      xdoc.add_value(schema::date_slot, date);
-      xdoc.add_value(schema::ordinal_slot, Xapian::sortable_serialise(static_cast<double>(i)));
-      xdoc.add_value(schema::doc_slot, doc.id);
-      xdoc.add_value(schema::facets_slot, facets);
-      xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level, kind,
-                                         doc.date, doc.author, section.text, doc.format, parent_id, doc.thread,
-                                         doc.participants, doc.attachments}));
-      units.push_back(std::move(xdoc));
+      text_.index(h, schema::title_weight);
+      text_.index(h, 1, schema::title_prefix);
     }
-    return units;
+    text_.gap();
+    const std::string body = normalize_for_index(section.text);
+    text_.index(body);
+    text_.finish();  // `xdoc` may leave this thread: nothing here may keep a handle to it
+    count_words(body, spellings);
+    if (!heading.empty()) count_words(normalize_for_index(heading), spellings);
+    xdoc.add_boolean_term(term(schema::unit_prefix, unit_id));
+    for (const auto& t : doc_terms) xdoc.add_boolean_term(t);
+    xdoc.add_value(schema::date_slot, date);
+    xdoc.add_value(schema::ordinal_slot, Xapian::sortable_serialise(static_cast<double>(i)));
+    xdoc.add_value(schema::doc_slot, doc.id);
+    xdoc.add_value(schema::facets_slot, facets);
+    xdoc.set_data(schema::encode_unit({unit_id, doc.id, doc.path, root, doc.title, heading, section.level, kind,
+                                       doc.date, doc.author, section.text, doc.format, parent_id, doc.thread,
+                                       doc.participants, doc.attachments}));
+    units.push_back(std::move(xdoc));
   }
+  return units;
+}
 
- private:
-  TextIndexer text_;
-};
+namespace {
+
+using detail::UnitBuilder;
 
 // Deletes the units indexed by term `t` and takes back the spellings they added (the words build()
 // counted, recounted from the text the units store): the spelling table then counts what the index

@@ -9,6 +9,7 @@
 
 #include "baton/catalog.h"
 #include "baton/search.h"
+#include "index_internal.h"  // UnitBuilder is internal to the index module
 #include "test_util.h"
 
 using namespace baton;
@@ -253,4 +254,26 @@ TEST_CASE("a document's facets pack into one value and back", "[index][facets]")
   CHECK(schema::unpack_facets("").doc.empty());
   CHECK(schema::unpack_facets("only-doc").doc == "only-doc");
   CHECK(schema::unpack_facets("only-doc").author.empty());
+}
+
+// Issue 7: a sync died once with SIGSEGV. Workers build units and a writer thread adds and destroys
+// them, but each worker's TermGenerators kept a handle to the last unit built and dropped it at the
+// next build: Xapian's reference counts are not atomic, so that raced with the writer's copies (its
+// add_document takes one) and could free a unit twice. The builder must keep no handle to a unit.
+TEST_CASE("the units a builder returns share nothing with it, so another thread may take them", "[index]") {
+  detail::UnitBuilder builder;
+  Document doc;
+  doc.id = "0123456789abcdef";
+  doc.title = "Refunds 退款流程";
+  doc.format = "markdown";
+  doc.sections = {{{}, 0, "Buyers ask for a refund. 买家申请退款后两小时内处理。"},
+                  {{"Deadlines"}, 1, "Two hours 两小时."}};
+  for (int round = 0; round < 2; ++round) {  // the second build drops what the first might have kept
+    const auto units = builder.build("source", "/root", doc, {});
+    REQUIRE(units.size() == 2);
+    for (const auto& unit : units) {
+      CHECK(unit.termlist_count() > 0);
+      CHECK_FALSE(builder.holds(unit));
+    }
+  }
 }
