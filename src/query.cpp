@@ -353,19 +353,31 @@ std::vector<std::string> friso_words(const std::string& run) {
   return out;
 }
 
+// True if one insertion, deletion, substitution or swap of neighbours turns `a` into `b`.
+bool one_edit_apart(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1 || a == b) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size())
+    return a.substr(i + 1) == b.substr(i + 1) ||  // substitution
+           (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2));
+  return a.substr(i) == b.substr(i + 1);  // insertion
+}
+
 // The spelling table's correction of an English word, unless it means the same (its stem is the
 // correction's: "refunds" for "refund").
 std::string correction(const std::string& word, const Xapian::Database& db) {
   if (!is_ascii_word(word) || word.size() < 3 || std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return {};
   // A word whose stem the documents have is a typo only if it is long (a short one is a real word:
-  // "lid" of "lids", not "lin") and the correction is at least as common there ("reconcilation"
-  // shares its stem with "reconcile").
+  // "lid" of "lids", not "lin"), one slip away from the correction and no more common than it
+  // ("reconcilation" shares its stem with "reconcile"; "salmon" is a word, not "daemon" mistyped).
   const Xapian::doccount typed = db.get_termfreq(stem_key(word));
   if (typed > 0 && word.size() < 6) return {};
   std::string fix = db.get_spelling_suggestion(word, 2);
   if (fix.empty() || fix == word || english()(fix) == english()(word)) return {};
-  if (typed > 0 && db.get_termfreq(stem_key(fix)) < typed) return {};
+  if (typed > 0 && (!one_edit_apart(word, fix) || db.get_termfreq(stem_key(fix)) < typed)) return {};
   return fix;
 }
 

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_util.h"
+
 #include "baton/index.h"
 #include "baton/text.h"
 
@@ -144,4 +146,28 @@ TEST_CASE("a query of one concept, or of concepts the index lacks, has full cove
   const Synonyms none = Synonyms::parse("");
   CHECK(coverage(plan_query("退款", db, none, CjkMode::words), {"退款"}) == Approx(1.0));
   CHECK(coverage(plan_query("unicorn rainbow", db, none, CjkMode::words), {}) == Approx(1.0));
+}
+
+TEST_CASE("a word the documents have is corrected only if it is one slip from a more common word", "[query][spelling]") {
+  test::TempDir dir;  // the in-memory backend has no spelling table
+  Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+  const Xapian::Stem stem("english");
+  auto add = [&](const std::string& word, int times) {
+    for (int i = 0; i < times; ++i) {
+      Xapian::Document doc;
+      doc.add_term("Z" + stem(word));
+      db.add_document(doc);
+    }
+    db.add_spelling(word, static_cast<Xapian::termcount>(times));
+  };
+  add("salmon", 1);
+  add("daemon", 50);
+  add("recieve", 1);  // a typo that made it into one document
+  add("receive", 40);
+  const Synonyms none = Synonyms::parse("");
+  // Two letters from daemon: a word of its own.
+  CHECK(plan_query("salmon", db, none, CjkMode::words).corrections.empty());
+  const auto typo = plan_query("recieve", db, none, CjkMode::words).corrections;
+  REQUIRE(typo.size() == 1);
+  CHECK(typo.front().second == "receive");
 }

@@ -124,8 +124,9 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // costs one query per language still passes and one that costs several does not.
   const std::string def(cjk_mode_name(SearcherOptions{}.cjk_mode));
   // Measured (2026-11-28, after plain text in sections and a mild coverage bonus instead of
-  // OP_AND_MAYBE): dev zh 0.792 en 0.885; holdout zh 0.792 en 0.923; holdout2 zh 0.800 en 0.800;
-  // holdout3 zh 0.920 en 0.920 success@5; holdout MRR@10 zh 0.567 en 0.741. (holdout3's first run,
+  // OP_AND_MAYBE, and no correction of a word the documents have unless one slip away): dev zh 0.792
+  // en 0.923; holdout zh 0.792 en 0.923; holdout2 zh 0.800 en 0.800;
+  // holdout3 zh 0.920 en 0.920 success@5; holdout MRR@10 zh 0.598 en 0.741. (holdout3's first run,
   // before these changes: zh 0.840 en 0.800.)
   CHECK(results["dev " + def]["zh"].success5() >= 0.75);
   CHECK(results["dev " + def]["en"].success5() >= 0.80);
