@@ -27,7 +27,7 @@ namespace {
 
 constexpr int max_offset = 10000;
 constexpr std::size_t snippet_bytes = 360;  // about 120 CJK characters or 60 English words
-constexpr int rerank_window = 100;          // sections ranked again by query coverage
+constexpr int rerank_window = 30;           // sections ranked again by query coverage (100: same ranking, +40% time)
 constexpr double coverage_boost = 0.2;      // a section with every concept weighs this much more
 constexpr std::size_t more_sections = 3;    // other matching sections shown under a grouped hit
 constexpr std::size_t more_snippet_bytes = 180;  // their snippets: one line
