@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -123,7 +124,8 @@ const std::vector<std::string>& trade_suffixes() {
                                              "精密", "化工", "家电", "汽配", "包材", "传媒", "文创", "食品", "餐饮", "医药",
                                              "服饰", "家居", "五金", "机械", "电器", "印刷", "包装", "供应链", "快运", "快递",
                                              "货运", "货代", "母婴", "工厂", "厨具厂", "软件", "网络", "咨询", "广告", "建材",
-                                             "彩印", "印务", "展览", "会展", "酒店", "物业", "保洁", "安保", "律所", "事务所", "速运"};
+                                             "彩印", "印务", "展览", "会展", "酒店", "物业", "保洁", "安保", "律所", "事务所", "速运",
+                                             "咖啡", "烘焙", "同传", "药业", "家纺", "置业", "鞋业", "珠宝", "酒业", "乳业"};
   return s;
 }
 
@@ -478,16 +480,20 @@ class EntityFinder {
         from_folders(d);
         from_rollup(d);
         if (d.contact_list) from_contact_list(d);
+        if (d.rec.kind == "manual") systems_by_use(d);  // an SOP's steps name the systems they use
       }
     }
     // Systems and projects that only conversations name: counted once per conversation, kept when
-    // at least two name them (once is chatter).
+    // at least two name them (once is chatter), or a conversation and an SOP use it as a system, or an
+    // SOP logs in to it by name.
     std::set<std::string> longer;  // folded names of candidates and things, to tell a fragment from a name
     for (const auto& [key, _] : index_) longer.insert(key);
     for (const auto& [name, _] : things_) longer.insert(fold(name));
     pool_longer_forms();
     for (const auto& [name, t] : things_) {
-      const bool kept = t.kind.empty() ? t.times >= 2 : t.conversations.size() >= 2 || t.quoted || t.known || t.said >= 3;
+      const bool kept = t.kind.empty() ? t.times >= 2
+                                       : t.conversations.size() >= 2 || t.quoted || t.known || t.said >= 3 || t.logged_in ||
+                                             (!t.documents.empty() && !t.conversations.empty());
       if (!kept || fragment(fold(name), longer) || (t.known && someone_elses(name))) continue;
       const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
@@ -615,6 +621,8 @@ class EntityFinder {
       const std::string name = clean_heading(cells[columns.organisation]);
       const auto chars = code_points(name);
       if (chars.size() < 2 || chars.size() > 30 || std::isdigit(static_cast<unsigned char>(name[0]))) return;
+      static const CueSet nobody({"个人", "自由职业", "暂无", "待定", "未知", "本公司", "我司", "n/a", "none"});
+      if (nobody.in(fold(name))) return;
       Candidate& c = add(name, "", 0);
       c.mail_docs.insert(d.rec.id);
       if (columns.mail >= cells.size()) return;
@@ -916,13 +924,16 @@ class EntityFinder {
   // 账号) is a system. Kept when the conversation keeps naming it (three times) or two conversations do.
   void systems_by_use(const Doc& d) {
     static constexpr std::string_view parts[] = {"管理后台", "后台", "的管理员", "管理员账号"};
-    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各用您你我他她咱";
+    // (Not 会, 同, 为: they start product names, 会易通.)
+    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要到等个这那该本新此各用您你我他她咱";
     for (const Unit& u : d.units)
       for (std::string_view part : parts)
         for (std::size_t at = u.text.find(part); at != std::string::npos; at = u.text.find(part, at + part.size())) {
           std::string run;
           std::size_t start = at, n = 0;
           while (start > 0 && n < 6) {
+            const std::string_view before = std::string_view(u.text).substr(0, start);
+            if (before.ends_with("登录") || before.ends_with("进入") || before.ends_with("打开") || before.ends_with("通过")) break;
             std::size_t b = start - 1;
             while (b > 0 && (static_cast<unsigned char>(u.text[b]) & 0xC0) == 0x80) --b;
             const std::string cp = u.text.substr(b, start - b);
@@ -932,24 +943,56 @@ class EntityFinder {
             ++n;
           }
           if (n < 2 || n > 4 || generic_tool(run)) continue;
-          note_thing(run, "system", d);
-          std::size_t said = 0;
-          for (std::size_t p = u.text.find(run); p != std::string::npos; p = u.text.find(run, p + run.size())) ++said;
-          things_[run].said = std::max(things_[run].said, said);
+          note_used(run, u.text, d);
         }
+    // "登录会易通后台", "登录金蝶": what an SOP step logs in to.
+    static constexpr std::string_view login = "登录";
+    // Where the name ends: the system word after it, or the rest of the sentence ("登录不上", "登录后").
+    static const std::string stops = "后台系统平台账号页面网页界面并后时前的不了一下过上去到再就要都需也还才";
+    for (const Unit& u : d.units)
+      for (std::size_t at = u.text.find(login); at != std::string::npos; at = u.text.find(login, at + login.size())) {
+        std::string run;
+        std::size_t pos = at + login.size(), n = 0;
+        while (pos < u.text.size() && n < 6) {
+          const auto c = static_cast<unsigned char>(u.text[pos]);
+          const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+          const std::string cp = u.text.substr(pos, len);
+          if (!is_han(cp) || stops.find(cp) != std::string::npos) break;
+          run += cp;
+          pos += len;
+          ++n;
+        }
+        if (n < 2 || n > 5 || generic_tool(run)) continue;
+        note_used(run, u.text, d);
+        // "登录云信通后台 →", "登录明途OA": the step names the system as one; "登录会话" is a word.
+        static constexpr std::string_view system_words[] = {"后台", "系统", "平台", "OA", "ERP", "CRM", "APP", "App", "→", "->", " →", " >"};
+        const std::string_view after = std::string_view(u.text).substr(pos);
+        if (std::any_of(std::begin(system_words), std::end(system_words), [&](std::string_view w) { return after.starts_with(w); }))
+          things_[run].logged_in = true;
+      }
+  }
+
+  void note_used(const std::string& run, const std::string& text, const Doc& d) {
+    note_thing(run, "system", d);
+    std::size_t said = 0;
+    for (std::size_t p = text.find(run); p != std::string::npos; p = text.find(run, p + run.size())) ++said;
+    if (d.conversation) things_[run].said = std::max(things_[run].said, said);
   }
 
   // Tools everyone has: not systems a handover must explain.
   static bool generic_tool(const std::string& name) {
     static const CueSet tools({"微信", "企业微信", "钉钉", "飞书", "QQ", "邮箱", "邮件", "Excel", "网盘", "公众号", "小程序",
-                               "腾讯会议", "手机", "电脑", "系统", "平台", "个人", "自己", "公司", "我们", "他们", "对方"});
+                               "腾讯会议", "手机", "电脑", "系统", "平台", "个人", "自己", "公司", "我们", "他们", "对方",
+                               "官网", "网站", "首页", "客户端", "网银", "账号", "账户", "密码", "成功", "失败", "之后", "以后",
+                               "信息", "用户", "管理员", "活跃"});
     return tools.in(fold(name));
   }
 
   void note_thing(const std::string& name, const char* kind, const Doc& d) {
     Thing& t = things_[name];
     t.kind = kind;
-    t.conversations.insert(d.rec.id);
+    if (d.conversation) t.conversations.insert(d.rec.id);
+    else t.documents.insert(d.rec.id);
     ++t.times;
   }
 
@@ -993,6 +1036,10 @@ class EntityFinder {
         left.resize(left.size() - chars[chars.size() - 1].size() - chars[chars.size() - 2].size() - chars[chars.size() - 3].size());
     const auto chars = code_points(left);
     if (chars.size() < 2 || chars.size() > 16 || !std::all_of(chars.begin(), chars.end(), [](const std::string& c) { return is_han(c); }))
+      return {};
+    // "运营部-孟佳", "上海-王磊": a department or a city of one's own contacts, not an organisation.
+    if (left.ends_with("部") || left.ends_with("组") || left.ends_with("室") ||
+        std::find(std::begin(places), std::end(places), left) != std::end(places))
       return {};
     static const CueSet roles({"客户", "客服", "销售", "经理", "老板", "总监", "主管", "助理", "财务", "采购", "同事", "老师", "领导", "家人"});
     return roles.in(fold(left)) ? std::string() : left;
@@ -1045,8 +1092,9 @@ class EntityFinder {
                                                       "厂",   "商贸", "实业", "电子", "供应链", "母婴", "快递", "货运", "货代"};
     const std::size_t n = code_points(name).size();
     if (n < 3 || n > 20) return false;
-    for (const auto& s : suffixes)
-      if (name.ends_with(s) && n >= code_points(s).size() + 2) return true;
+    for (const auto& list : {std::cref(suffixes), std::cref(trade_suffixes())})
+      for (const auto& s : list.get())
+        if (name.ends_with(s) && n >= code_points(s).size() + 2) return true;
     return false;
   }
 
@@ -1087,6 +1135,8 @@ class EntityFinder {
     bool quoted = false;                  // named in quotation marks: “2027苏州新能源汽车零部件展”
     bool known = false;                   // a widely known product (金蝶云星空): named once is enough
     std::size_t said = 0;                 // how often a conversation that names it with a system word says it
+    std::set<std::string> documents;      // other documents that use it as a system (an SOP: "登录X后台")
+    bool logged_in = false;               // an SOP step logs in to it by name: "登录云信通后台 →"
   };
   std::map<std::string, Thing> things_;
   std::vector<Candidate> candidates_;
@@ -1417,12 +1467,48 @@ class Analysis {
     std::size_t mails = 0;
     for (const Doc& d : docs_) mails += d.conversation && d.rec.format == "mail";
     std::size_t best = 0, count = 0;
-    for (std::size_t i = 0; i < states_.size(); ++i)
-      if (states_[i].mail_docs.size() > count) {
-        count = states_[i].mail_docs.size();
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      // Mails only: a client's chat export has a document per day, a contact list names everyone.
+      const std::size_t n = static_cast<std::size_t>(std::count_if(states_[i].mail_docs.begin(), states_[i].mail_docs.end(), [&](const std::string& id) {
+        const Doc* d = doc(id);
+        return d && d->rec.format == "mail";
+      }));
+      if (n > count) {
+        count = n;
         best = i;
       }
-    if (mails < 3 || count < 3 || static_cast<double>(count) < 0.4 * static_cast<double>(mails)) return;
+    }
+    if (mails < 3 || count < 3 || static_cast<double>(count) < 0.4 * static_cast<double>(mails)) {
+      if (const auto team = contact_list_majority(); team && !states_[*team].ignored) drop_own(*team);
+      return;
+    }
+    drop_own(best);
+  }
+
+  // Without mails enough to tell, a contact list tells: the organisation of most of its rows (three at
+  // least, twice as many as any other) is the team's own.
+  std::optional<std::size_t> contact_list_majority() const {
+    std::map<std::string, std::size_t> rows;
+    for (const Doc& d : docs_)
+      if (d.contact_list)
+        for_each_contact_row(d, [&](const std::vector<std::string>& cells, const ContactColumns& columns) { ++rows[fold(clean_heading(cells[columns.organisation]))]; });
+    std::string top;
+    std::size_t first = 0, second = 0;
+    for (const auto& [name, n] : rows)
+      if (n > first) {
+        second = first;
+        first = n;
+        top = name;
+      } else if (n > second) {
+        second = n;
+      }
+    if (first < 3 || first < 2 * second) return std::nullopt;
+    for (std::size_t i = 0; i < states_.size(); ++i)
+      if (std::find(states_[i].folded_names.begin(), states_[i].folded_names.end(), top) != states_[i].folded_names.end()) return i;
+    return std::nullopt;
+  }
+
+  void drop_own(std::size_t best) {
     EntityState& own = states_[best];
     report_.own_organisation.push_back(own.entity.name);
     for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
@@ -1540,7 +1626,12 @@ class Analysis {
     }
     std::sort(conversations.begin(), conversations.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     s.entity.conversations = conversations.size();
-    if (!conversations.empty()) s.entity.last_seen = conversations.front().first;
+    // Last seen in a mail or chat: a contact list's date is when someone edited the list.
+    for (const auto& [date, d] : conversations)
+      if (d->conversation) {
+        s.entity.last_seen = date;
+        break;
+      }
     for (std::size_t i = 0; i < conversations.size() && i < max_seen_in; ++i)
       s.entity.seen_in.push_back(evidence_of(*conversations[i].second));
     s.correspondence = std::move(s.mail_docs);

@@ -401,13 +401,14 @@ TEST_CASE("gaps: a chat contact saved as organisation and person names the organ
                    "2026-11-03 8:30:12 王磊(1037728514)\n好的\n");
   test::write_file(root / "沟通记录/微信_Kelly.txt",
                    "2026-11-05 10:00:00 陳嘉欣 Kelly\n船期改到下周二\n\n2026-11-05 10:05:00 王磊\n收到\n\n"
-                   "2026-11-05 10:06:00 陳嘉欣 Kelly\n[名片] 星屿咖啡-品牌 Vivian\n\n2026-11-05 10:07:00 王磊\n好\n");
+                   "2026-11-05 10:06:00 陳嘉欣 Kelly\n[名片] 星屿咖啡-品牌 Vivian\n\n2026-11-05 10:07:00 运营部-孟佳\n好\n");
   const GapReport r = analyse_folder(root, data);
   CHECK(undocumented(entity(r, "小林烘焙")));
   CHECK(undocumented(entity(r, "星屿咖啡")));  // a shared contact card
   CHECK(entity(r, "陳嘉欣") == nullptr);
   CHECK(entity(r, "Kelly") == nullptr);
   CHECK(entity(r, "林晓") == nullptr);
+  CHECK(entity(r, "运营部") == nullptr);  // a colleague's department
 }
 
 TEST_CASE("gaps: a contact list names organisations with their domains but not the team or the written-up ones", "[gaps]") {
@@ -467,4 +468,31 @@ TEST_CASE("gaps: a vendor mail joins its system and known products and systems n
   const Entity* tour = entity(r, "成都站");
   REQUIRE(undocumented(tour));
   CHECK(tour->kind == "project");
+}
+
+TEST_CASE("gaps: without mails enough to tell the own company is the one most contact list rows name", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "通讯录.csv",
+                   "姓名,单位,职务,手机\n王磊,杭州云杉科技有限公司,客户成功,139 0000 0001\n赵敏,杭州云杉科技有限公司,财务,139 0000 0002\n"
+                   "陈立,杭州云杉科技有限公司,IT,139 0000 0003\n刘斌,速展国际物流,客户经理,189 1652 3370\n");
+  const GapReport r = analyse_folder(root, data);
+  CHECK(entity(r, "云杉科技") == nullptr);
+  CHECK(undocumented(entity(r, "速展国际物流")));
+  CHECK(std::find(r.own_organisation.begin(), r.own_organisation.end(), "杭州云杉科技有限公司") != r.own_organisation.end());
+}
+
+TEST_CASE("gaps: a system an SOP step logs in to is a system and a login step names nothing else", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "操作手册/短信发送流程.md",
+                   "# 短信发送流程\n\n1. 找主管确认名单\n2. 登录云信通后台 → 群发 → 上传名单\n3. 首次登录后修改密码，登录信息不要外传\n");
+  test::write_file(root / "沟通记录/微信_运营组.txt",
+                   "2026-11-20 10:00:00 孟佳\n云信通的余额不多了\n\n2026-11-20 10:05:00 王磊\n好的我来充\n");
+  const GapReport r = analyse_folder(root, data);
+  const Entity* sms = entity(r, "云信通");
+  REQUIRE(undocumented(sms));
+  CHECK(sms->kind == "system");
+  for (const auto& e : r.entities) {
+    CHECK(e.name.find("修改密码") == std::string::npos);
+    CHECK(e.name != "信息");
+  }
 }
