@@ -400,7 +400,10 @@ struct ContactColumns {
 };
 
 ContactColumns contact_columns(const std::vector<std::string>& header) {
-  static const CueSet organisation({"单位", "公司", "机构", "供应商", "合作方", "客户名称", "company", "organisation", "organization"});
+  static const CueSet organisation({"单位", "公司", "机构", "company", "organisation", "organization"});
+  // A column named for the kind of organisation ("客户", "供应商名称"), not for a person of it ("客户经理").
+  static const std::set<std::string> kind_columns = {"客户", "客户名称", "供应商", "供应商名称", "合作方", "合作方名称", "服务商", "厂商",
+                                                     "承运商", "client", "customer", "supplier", "vendor", "partner"};
   static const CueSet department({"部门", "岗位", "职务", "department"});  // "部门/职务" is a role, not an employer
   static const CueSet person({"姓名", "联系人", "name"}), mail({"邮箱", "邮件", "email", "e-mail", "mail"}),
       phone({"手机", "电话", "座机", "phone", "mobile", "tel"});
@@ -408,7 +411,7 @@ ContactColumns contact_columns(const std::vector<std::string>& header) {
   for (std::size_t i = 0; i < header.size(); ++i) {
     const std::string f = fold(header[i]);
     if (f.empty() || code_points(f).size() > 8) continue;
-    if (organisation.in(f) && !department.in(f) && c.organisation == std::string::npos) c.organisation = i;
+    if ((organisation.in(f) || kind_columns.count(f)) && !department.in(f) && c.organisation == std::string::npos) c.organisation = i;
     else if (mail.in(f) && c.mail == std::string::npos) c.mail = i;
     else if (phone.in(f) && c.phone == std::string::npos) c.phone = i;
     else if (person.in(f) && c.person == std::string::npos) c.person = i;
@@ -433,6 +436,10 @@ void for_each_contact_row(const Doc& d, F f) {
         columns = contact_columns(cells);
         continue;
       }
+      const bool rule = std::all_of(cells.begin(), cells.end(), [](const std::string& c) {  // |---|:--:|
+        return c.find_first_not_of("-: ") == std::string::npos;
+      });
+      if (rule) continue;
       if (columns.organisation < cells.size()) f(cells, columns);
     }
   }

@@ -418,6 +418,8 @@ TEST_CASE("gaps: a contact list names organisations with their domains but not t
                    "刘斌,速展国际物流,客户经理,189 1652 3370,liubin@suzhan-logistics.com\n"
                    "彭浩,顺丰速运,客户经理,135 8482 0196,\n值班,盾卫安保,现场领班,400-820-6617,\n");
   test::write_file(root / "团队/团队通讯录.csv", "姓名,部门,岗位,手机\n马骏,运营部-华东调度组,调度专员,151 6237 0485\n");
+  test::write_file(root / "交接文档/外部联系人.md",
+                   "# 外部联系人\n\n| 供应商 | 联系人 | 电话 | 合作内容 |\n|---|---|---|---|\n| 译声同传 | Linda 林丽 | 137 6420 1185 | 同传译员 |\n");
   test::write_file(root / "合作伙伴/顺丰月结及上门取件.md", "# 顺丰月结及上门取件\n\n## 联系人\n彭浩\n");
   for (int i = 1; i <= 3; ++i)
     test::write_file(root / ("沟通记录/邮件/" + std::to_string(i) + ".eml"),
@@ -428,6 +430,7 @@ TEST_CASE("gaps: a contact list names organisations with their domains but not t
   REQUIRE(undocumented(suzhan));
   CHECK(std::find(suzhan->aliases.begin(), suzhan->aliases.end(), "suzhan-logistics.com") != suzhan->aliases.end());
   CHECK(undocumented(entity(r, "盾卫安保")));
+  CHECK(undocumented(entity(r, "译声同传")));  // a markdown table with a 供应商 column
   // The courier's write-up is named for its service, not its registered name: the same partner.
   const Entity* shunfeng = entity(r, "顺丰");
   REQUIRE(shunfeng);
