@@ -532,7 +532,8 @@ class EntityFinder {
   // "虹桥云" of 虹桥云汇会展中心, "金蝶云" of 金蝶云星空: a thing whose name only starts a longer name found
   // in the material is a piece of that name (the 云 and 宝 of product names also start other words).
   static bool fragment(const std::string& folded, const std::set<std::string>& names) {
-    if (code_points(folded).size() > 4) return false;
+    // ("PetNova" of PetNova GmbH: a Latin word is a piece at any length.)
+    if (has_cjk(folded) && code_points(folded).size() > 4) return false;
     const auto it = names.upper_bound(folded);
     return it != names.end() && it->starts_with(folded) && *it != folded;
   }
@@ -1077,8 +1078,11 @@ class EntityFinder {
     std::size_t start = 0;
     while (start <= stem.size()) {
       const std::size_t end = std::min(stem.find('_', start), stem.size());
-      const std::string part = stem.substr(start, end - start);
+      std::string part = stem.substr(start, end - start);
       start = end + 1;
+      // "与译声同传Linda的QQ消息记录": "with", not part of the name.
+      for (std::string_view with : {"与", "和", "跟"})
+        if (part.starts_with(with)) part.erase(0, with.size());
       if (company_like(part)) {
         add(part, "", 0).mail_docs.insert(d.rec.id);
         continue;
@@ -1354,7 +1358,8 @@ class Analysis {
     if (word.size() < 5) return;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       const Candidate& c = candidates[i];
-      if (c.write_ups.empty() || merger.find(i) == merger.find(sender)) continue;
+      // A project is named for its client (远帆春季新品发布会), not made by the sender's company.
+      if (c.write_ups.empty() || top_kind(c) == "project" || merger.find(i) == merger.find(sender)) continue;
       for (const auto& [name, _] : c.names) {
         const std::string core = core_name(name);
         if (!has_cjk(core) || pinyin(core).find(word) == std::string::npos) continue;

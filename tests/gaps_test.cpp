@@ -411,6 +411,32 @@ TEST_CASE("gaps: a chat contact saved as organisation and person names the organ
   CHECK(entity(r, "运营部") == nullptr);  // a colleague's department
 }
 
+TEST_CASE("gaps: a chat export named with whom it is names the organisation without the with", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "沟通记录/与译声同传Linda的聊天记录.txt",
+                   "2026-11-16 14:10:45 Linda\n同传设备的报价发您了\n\n2026-11-16 14:11:30 王磊\n收到\n\n"
+                   "2026-11-16 14:20:37 Linda\n译员两位\n\n2026-11-16 14:21:00 王磊\n好\n");
+  const GapReport r = analyse_folder(root, data);
+  CHECK(undocumented(entity(r, "译声同传")));
+  for (const auto& e : r.entities) CHECK_FALSE(e.name.starts_with("与"));
+}
+
+TEST_CASE("gaps: a client's mail about the project named for it leaves client and project apart", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户/远帆汽车零部件.md", "# 远帆汽车零部件\n\n## 联系人\n赵蕾\n");
+  test::write_file(root / "项目/远帆春季新品发布会.md", "# 远帆春季新品发布会\n\n## 负责人\n王磊\n");
+  test::write_file(root / "沟通记录/邮件/方案.eml",
+                   mail("赵蕾 <zhaolei@yuanfan-auto.com>", "发布会方案", "Thu, 11 Dec 2026 10:00:00 +0800",
+                        "王经理，远帆的发布会改到 3 月 11 日。\n\n赵蕾\n宁波远帆汽车零部件有限公司\n"));
+  const GapReport r = analyse_folder(root, data);
+  const Entity* client = entity(r, "远帆汽车零部件");
+  const Entity* project = entity(r, "远帆春季新品发布会");
+  REQUIRE(client);
+  REQUIRE(project);
+  CHECK(client != project);
+  CHECK(project->kind == "project");
+}
+
 TEST_CASE("gaps: a contact list names organisations with their domains but not the team or the written-up ones", "[gaps]") {
   test::TempDir root, data;
   test::write_file(root / "联系人/通讯录.csv",
