@@ -58,6 +58,9 @@ Result<Document> extract_pdf(std::string_view bytes);
 Result<std::vector<Document>> extract_csv(std::string_view bytes);
 /// True if UTF-8 text looks like a QQ or WeChat-style text export ("2024-01-02 10:00:00 name" blocks).
 bool looks_like_chat(std::string_view utf8);
+
+/// qq.com, 163.com, gmail.com…: a free mailbox, which says nothing about whom its owner works for.
+bool public_mail_domain(std::string_view domain);
 /// One document per conversation day of a text chat export.
 Result<std::vector<Document>> extract_chat(std::string_view utf8);
 

@@ -256,6 +256,8 @@ std::string add_addresses(InternetAddressList* list, People& people) {
   return line;
 }
 
+}  // namespace
+
 // Free mailboxes say nothing about whom a person works for.
 bool public_mail_domain(std::string_view domain) {
   static constexpr std::string_view providers[] = {
@@ -267,6 +269,8 @@ bool public_mail_domain(std::string_view domain) {
       "proton.me",      "gmx.com",     "gmx.net",     "mail.com",   "yandex.com"};
   return std::find(std::begin(providers), std::end(providers), domain) != std::end(providers);
 }
+
+namespace {
 
 void add_unique(std::vector<std::string>& list, std::string value) {
   if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));

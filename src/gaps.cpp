@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include "baton/findings.h"
 #include "baton/index.h"
 #include "baton/text.h"
+#include "extract_internal.h"
 
 namespace fs = std::filesystem;
 
@@ -57,6 +59,16 @@ bool has_cjk(std::string_view s) {
       if (is_cjk(u)) return true;
     }
   return false;
+}
+
+// A Chinese character that can be part of a name: an ideograph, not CJK punctuation (，「（ are in the
+// CJK blocks too, and a name never runs across them).
+bool is_han(std::string_view cp) {
+  if (cp.size() < 3) return false;
+  const auto* b = reinterpret_cast<const unsigned char*>(cp.data());
+  const unsigned u = cp.size() == 3 ? ((b[0] & 0x0Fu) << 12) | ((b[1] & 0x3Fu) << 6) | (b[2] & 0x3Fu)
+                                    : ((b[0] & 0x07u) << 18) | ((b[1] & 0x3Fu) << 12) | ((b[2] & 0x3Fu) << 6) | (b[3] & 0x3Fu);
+  return (u >= 0x3400 && u <= 0x9FFF) || (u >= 0xF900 && u <= 0xFAFF) || (u >= 0x20000 && u <= 0x2FA1F);
 }
 
 bool contains(std::string_view text, std::string_view part) { return !part.empty() && text.find(part) != std::string_view::npos; }
@@ -112,7 +124,8 @@ const std::vector<std::string>& trade_suffixes() {
                                              "精密", "化工", "家电", "汽配", "包材", "传媒", "文创", "食品", "餐饮", "医药",
                                              "服饰", "家居", "五金", "机械", "电器", "印刷", "包装", "供应链", "快运", "快递",
                                              "货运", "货代", "母婴", "工厂", "厨具厂", "软件", "网络", "咨询", "广告", "建材",
-                                             "彩印", "印务", "展览", "会展", "酒店", "物业", "保洁", "安保", "律所", "事务所"};
+                                             "彩印", "印务", "展览", "会展", "酒店", "物业", "保洁", "安保", "律所", "事务所", "速运",
+                                             "咖啡", "烘焙", "同传", "药业", "家纺", "置业", "鞋业", "珠宝", "酒业", "乳业"};
   return s;
 }
 
@@ -143,6 +156,26 @@ const std::string& core_name(const std::string& name) {
   auto it = cache.find(name);
   if (it == cache.end()) it = cache.emplace(name, core_name_uncached(name)).first;
   return it->second;
+}
+
+// The trade name without its trade words: "速展国际物流" → "速展", "顺丰速运" → "顺丰", "会易通报名系统" stays;
+// "" when nothing distinctive is left (two characters at least).
+std::string brand_of(const std::string& core) {
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> w = trade_suffixes();
+    for (const char* extra : {"国际", "中国", "集团", "控股", "股份", "技术", "服务", "管理", "发展"}) w.emplace_back(extra);
+    return w;
+  }();
+  std::string s = core;
+  for (bool again = true; again;) {
+    again = false;
+    for (const auto& w : words)
+      if (s.size() > w.size() && s.ends_with(w) && code_points(s).size() >= code_points(w).size() + 2) {
+        s.resize(s.size() - w.size());
+        again = true;
+      }
+  }
+  return s == core || code_points(s).size() < 2 || !has_cjk(s) ? std::string() : s;
 }
 
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in
@@ -255,6 +288,7 @@ struct Unit {
 struct Doc {
   DocumentRecord rec;
   bool conversation = false;
+  bool contact_list = false;  // a table of people with their organisation (通讯录): whom the team deals with
   std::vector<Unit> units;
   std::string folded_title;
 };
@@ -341,6 +375,83 @@ std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
 }
 
+// --- tables -------------------------------------------------------------------------------------
+
+// "| 刘斌 | 速展国际物流 | … |" or a CSV row "刘斌 | 速展国际物流 | …" as cells; {} if the line is no row.
+std::vector<std::string> table_cells(std::string_view line) {
+  if (line.find('|') == std::string_view::npos) return {};
+  line = trim(line);
+  if (line.starts_with("|")) line.remove_prefix(1);
+  if (line.ends_with("|")) line.remove_suffix(1);
+  std::vector<std::string> cells;
+  for (std::size_t start = 0; start <= line.size();) {
+    const std::size_t bar = std::min(line.find('|', start), line.size());
+    cells.emplace_back(trim(line.substr(start, bar - start)));
+    start = bar + 1;
+  }
+  return cells;
+}
+
+// Which column of a header row holds what: the organisation (单位, 公司), a person (姓名) and a way to
+// reach them (手机, 邮箱). Unknown columns are npos.
+struct ContactColumns {
+  std::size_t organisation = std::string::npos, person = std::string::npos, mail = std::string::npos, phone = std::string::npos;
+  bool contact_list() const { return organisation != std::string::npos && (person != std::string::npos || mail != std::string::npos || phone != std::string::npos); }
+};
+
+ContactColumns contact_columns(const std::vector<std::string>& header) {
+  static const CueSet organisation({"单位", "公司", "机构", "company", "organisation", "organization"});
+  // A column named for the kind of organisation ("客户", "供应商名称"), not for a person of it ("客户经理").
+  static const std::set<std::string> kind_columns = {"客户", "客户名称", "供应商", "供应商名称", "合作方", "合作方名称", "服务商", "厂商",
+                                                     "承运商", "client", "customer", "supplier", "vendor", "partner"};
+  static const CueSet department({"部门", "岗位", "职务", "department"});  // "部门/职务" is a role, not an employer
+  static const CueSet person({"姓名", "联系人", "name"}), mail({"邮箱", "邮件", "email", "e-mail", "mail"}),
+      phone({"手机", "电话", "座机", "phone", "mobile", "tel"});
+  ContactColumns c;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string f = fold(header[i]);
+    if (f.empty() || code_points(f).size() > 8) continue;
+    if ((organisation.in(f) || kind_columns.count(f)) && !department.in(f) && c.organisation == std::string::npos) c.organisation = i;
+    else if (mail.in(f) && c.mail == std::string::npos) c.mail = i;
+    else if (phone.in(f) && c.phone == std::string::npos) c.phone = i;
+    else if (person.in(f) && c.person == std::string::npos) c.person = i;
+  }
+  return c;
+}
+
+// Calls f(cells, columns) for every row under a contact list's header in the document's tables.
+template <typename F>
+void for_each_contact_row(const Doc& d, F f) {
+  for (const Unit& u : d.units) {
+    ContactColumns columns;
+    for (std::size_t pos = 0; pos < u.text.size();) {
+      const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
+      const std::vector<std::string> cells = table_cells(std::string_view(u.text).substr(pos, end - pos));
+      pos = end + 1;
+      if (cells.empty()) {
+        columns = {};
+        continue;
+      }
+      if (!columns.contact_list()) {
+        columns = contact_columns(cells);
+        continue;
+      }
+      const bool rule = std::all_of(cells.begin(), cells.end(), [](const std::string& c) {  // |---|:--:|
+        return c.find_first_not_of("-: ") == std::string::npos;
+      });
+      if (rule) continue;
+      if (columns.organisation < cells.size()) f(cells, columns);
+    }
+  }
+}
+
+bool is_contact_list(const Doc& d) {
+  if (d.conversation) return false;
+  bool found = false;
+  for_each_contact_row(d, [&](const std::vector<std::string>&, const ContactColumns&) { found = true; });
+  return found;
+}
+
 // --- entities -----------------------------------------------------------------------------------
 
 struct Scope {  // a write-up: a whole document, or a subtree of its sections
@@ -367,17 +478,30 @@ class EntityFinder {
       if (d.conversation) {
         from_mail(d);
         from_chat_name(d);
+        from_chat_people(d);
         from_text(d);
         named_things(d);
+        known_products(d);
+        systems_by_use(d);
       } else {
         from_folders(d);
         from_rollup(d);
+        if (d.contact_list) from_contact_list(d);
+        if (d.rec.kind == "manual") systems_by_use(d);  // an SOP's steps name the systems they use
       }
     }
     // Systems and projects that only conversations name: counted once per conversation, kept when
-    // at least two name them (once is chatter).
+    // at least two name them (once is chatter), or a conversation and an SOP use it as a system, or an
+    // SOP logs in to it by name.
+    std::set<std::string> longer;  // folded names of candidates and things, to tell a fragment from a name
+    for (const auto& [key, _] : index_) longer.insert(key);
+    for (const auto& [name, _] : things_) longer.insert(fold(name));
+    pool_longer_forms();
     for (const auto& [name, t] : things_) {
-      if (!(t.kind.empty() ? t.times >= 2 : t.conversations.size() >= 2 || t.quoted)) continue;
+      const bool kept = t.kind.empty() ? t.times >= 2
+                                       : t.conversations.size() >= 2 || t.quoted || t.known || t.said >= 3 || t.logged_in ||
+                                             (!t.documents.empty() && !t.conversations.empty());
+      if (!kept || fragment(fold(name), longer) || (t.known && someone_elses(name))) continue;
       const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
       if (!known && t.kind.empty()) c.weak = true;
@@ -386,6 +510,34 @@ class EntityFinder {
   }
 
  private:
+  // "报告电子签章系统" in a mail and "电子签章系统" in a chat: a sentence's run before 系统 may take a word
+  // of the sentence with it; the shorter name the longer one ends with is the thing, named in both.
+  void pool_longer_forms() {
+    std::map<std::string, std::vector<std::string>> by_ending;  // last two characters → names
+    for (const auto& [name, t] : things_)
+      if (!t.kind.empty())
+        if (const auto chars = code_points(name); chars.size() >= 4) by_ending[chars[chars.size() - 2] + chars.back()].push_back(name);
+    for (const auto& [ending, names] : by_ending)
+      for (const std::string& shorter : names)
+        for (const std::string& longer : names)
+          if (longer.size() > shorter.size() && longer.ends_with(shorter) && code_points(shorter).size() >= 4) {
+            Thing& s = things_[shorter];
+            const Thing& l = things_.at(longer);
+            if (s.kind != l.kind) continue;
+            s.conversations.insert(l.conversations.begin(), l.conversations.end());
+            s.times += l.times;
+          }
+  }
+
+  // "虹桥云" of 虹桥云汇会展中心, "金蝶云" of 金蝶云星空: a thing whose name only starts a longer name found
+  // in the material is a piece of that name (the 云 and 宝 of product names also start other words).
+  static bool fragment(const std::string& folded, const std::set<std::string>& names) {
+    // ("PetNova" of PetNova GmbH: a Latin word is a piece at any length.)
+    if (has_cjk(folded) && code_points(folded).size() > 4) return false;
+    const auto it = names.upper_bound(folded);
+    return it != names.end() && it->starts_with(folded) && *it != folded;
+  }
+
   // 客户/Northwind_Trading.md, 客户/瑞丰/报价.md: a write-up of the entity its folder names.
   void from_folders(const Doc& d) {
     std::vector<std::string> parts;
@@ -468,6 +620,26 @@ class EntityFinder {
         }
       }
     }
+  }
+
+  // A contact list's rows: each organisation in it is one the team deals with, its mail domain (the
+  // row's address) another name of it. People of the team's own company are dropped with it later.
+  void from_contact_list(const Doc& d) {
+    for_each_contact_row(d, [&](const std::vector<std::string>& cells, const ContactColumns& columns) {
+      const std::string name = clean_heading(cells[columns.organisation]);
+      const auto chars = code_points(name);
+      if (chars.size() < 2 || chars.size() > 30 || std::isdigit(static_cast<unsigned char>(name[0]))) return;
+      static const CueSet nobody({"个人", "自由职业", "暂无", "待定", "未知", "本公司", "我司", "n/a", "none"});
+      if (nobody.in(fold(name))) return;
+      Candidate& c = add(name, "", 0);
+      c.mail_docs.insert(d.rec.id);
+      if (columns.mail >= cells.size()) return;
+      const std::string& address = cells[columns.mail];
+      const auto at = address.rfind('@');
+      if (at == std::string::npos) return;
+      const std::string domain = ascii_lower(std::string(trim(std::string_view(address).substr(at + 1))));
+      if (is_domain(domain) && !detail::public_mail_domain(domain)) ++c.names[domain];
+    });
   }
 
   static bool registered_name(const std::string& name) {
@@ -576,7 +748,8 @@ class EntityFinder {
                 continue;
               }
             }
-            if (cp.size() < 3 || !has_cjk(cp) || (suffix.ends_with("公司") ? registered_breaks : breaks).find(cp) != std::string::npos)
+            // "您的账户（上海鹭汀…有限公司，…": an opening bracket or a comma is before the name, not in it.
+            if (!is_han(cp) || (suffix.ends_with("公司") ? registered_breaks : breaks).find(cp) != std::string::npos)
               break;
             before.insert(before.begin(), cp);
             start = b;
@@ -601,6 +774,8 @@ class EntityFinder {
           // An address ("南京市雨花台区软件大道") is not a name.
           static const CueSet address({"市", "区", "县", "镇", "路", "街", "号", "省"});
           if (!registered && address.in(run)) continue;
+          // "苏州前置仓冷链配送": the trade word describes a service here ("冷链配送"), it does not end a name.
+          if (!registered && compound_follows(std::string_view(text).substr(at + suffix.size()))) continue;
           std::string name = run;
           name += suffix;
           // Without its city a trade name must come up more than once ("找印象彩印 … 还是印象彩印").
@@ -614,6 +789,14 @@ class EntityFinder {
           add(name, "", 0);  // its mentions are found by name later
         }
     }
+  }
+
+  // True if `after` starts with a noun that makes the trade word before it part of a compound: 冷链配送,
+  // 物流服务, 科技行业 (a name is followed by a particle, a verb or punctuation, not by what it sells).
+  static bool compound_follows(std::string_view after) {
+    static constexpr std::string_view nouns[] = {"配送", "运输", "服务", "业务", "行业", "市场", "方案", "需求", "设备",
+                                                 "车辆", "仓储", "专线", "产品", "板块", "模式", "能力", "资源", "企业"};
+    return std::any_of(std::begin(nouns), std::end(nouns), [&](std::string_view n) { return after.starts_with(n); });
   }
 
   // "FineBI", "PowerBI": a product name (a capital after the first letter, some lower case);
@@ -644,15 +827,19 @@ class EntityFinder {
         if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
       }
       quoted_projects(t, d);
-      for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "宝", "云"})
+      // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
+      for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "宝", "云", "改造", "搬迁"})
         for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
           std::string run;
           std::size_t start = at, n = 0;
+          // "电子签章那个系统" is the 电子签章系统.
+          for (std::string_view that : {"那个", "这个"})
+            if (std::string_view(t).substr(0, start).ends_with(that) && (suffix == "系统" || suffix == "平台")) start -= that.size();
           while (start > 0 && n < 10) {
             std::size_t b = start - 1;
             while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
             const std::string cp = t.substr(b, start - b);
-            if (cp.size() < 3 || !has_cjk(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各").find(cp) != std::string::npos) break;
+            if (!is_han(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各").find(cp) != std::string::npos) break;
             run.insert(0, cp);
             start = b;
             ++n;
@@ -663,7 +850,8 @@ class EntityFinder {
                                                          "天翼云", "移动云", "金山云", "京东云", "多宝", "上云"};
           const bool short_suffix = suffix == "宝" || suffix == "云";
           if (short_suffix && (n < 2 || n > 4 || everyday.count(run + suffix))) continue;
-          if (n >= (system ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
+          const bool works = suffix == "改造" || suffix == "搬迁";
+          if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
         }
     }
   }
@@ -671,7 +859,9 @@ class EntityFinder {
   // “2027苏州新能源汽车零部件展”, 「仓库搬迁项目」: a named undertaking in quotation marks.
   void quoted_projects(const std::string& t, const Doc& d) {
     static const std::vector<std::pair<std::string, std::string>> quotes = {{"“", "”"}, {"「", "」"}, {"\"", "\""}};
-    static const std::vector<std::string> endings = {"展", "展会", "项目", "计划", "工程", "改造", "试点", "专项", "大会", "峰会", "活动"};
+    // "西部智造巡展·成都站": a stop of a tour, a phase, a launch are undertakings too.
+    static const std::vector<std::string> endings = {"展", "展会", "项目", "计划", "工程", "改造", "试点", "专项", "大会", "峰会", "活动",
+                                                     "站", "巡展", "二期", "三期", "上线", "发布会", "答谢会", "年会", "搬迁"};
     for (const auto& [open, close] : quotes)
       for (std::size_t a = t.find(open); a != std::string::npos; a = t.find(open, a + open.size())) {
         const std::size_t b = t.find(close, a + open.size());
@@ -688,11 +878,196 @@ class EntityFinder {
       }
   }
 
+  // 金蝶云星空, 用友U8, SAP: business software everyone in the trade knows by name. Named once in a
+  // conversation it is a system the successor will meet (general tools such as 微信 or Excel are not here).
+  void known_products(const Doc& d) {
+    for (const Unit& u : d.units)
+      for (const std::string& product : known_systems()) {
+        const std::size_t at = u.text.find(product);
+        if (at == std::string::npos) continue;
+        const bool latin = std::isalpha(static_cast<unsigned char>(product[0]));
+        // "SAP" in "SAPPHIRE" is not SAP; a longer product of the list ("金蝶云星空" before "金蝶") wins.
+        if (latin && ((at > 0 && std::isalnum(static_cast<unsigned char>(u.text[at - 1]))) ||
+                      (at + product.size() < u.text.size() && std::isalnum(static_cast<unsigned char>(u.text[at + product.size()])))))
+          continue;
+        note_thing(product, "system", d);
+        things_[product].known = true;
+      }
+  }
+
+  // "海晟 SAP", "海晟的SAP": a product the material calls a client's or partner's (by its trade name's first
+  // two characters) is theirs, not a system of the team.
+  bool someone_elses(const std::string& product) const {
+    std::set<std::string> brands;
+    for (const Candidate& c : candidates_)
+      if (const auto chars = code_points(core_name(c.name)); chars.size() >= 2 && is_han(chars[0]) && is_han(chars[1]))
+        brands.insert(chars[0] + chars[1]);
+    for (const Doc& d : docs_)
+      for (const Unit& u : d.units)
+        for (std::size_t at = u.text.find(product); at != std::string::npos; at = u.text.find(product, at + product.size())) {
+          std::string_view before = std::string_view(u.text).substr(0, at);
+          while (before.ends_with(" ")) before.remove_suffix(1);
+          if (before.ends_with("的")) before.remove_suffix(std::string_view("的").size());
+          if (before.size() >= 6 && brands.count(std::string(before.substr(before.size() - 6)))) return true;
+        }
+    return false;
+  }
+
+  // The list, longest first so that the longer name of a product is taken.
+  static const std::vector<std::string>& known_systems() {
+    static const std::vector<std::string> list = [] {
+      std::vector<std::string> l = {
+          "金蝶云星空", "金蝶云星辰", "金蝶精斗云", "金蝶K3", "金蝶EAS", "金蝶", "用友U8", "用友NC", "用友YonSuite", "用友",
+          "畅捷通", "管家婆", "浪潮GS", "SAP", "Oracle EBS", "NetSuite", "Salesforce", "HubSpot", "Zoho", "Dynamics 365",
+          "纷享销客", "销售易", "泛微", "致远OA", "蓝凌", "北森", "Moka", "聚水潭", "旺店通", "有赞", "微盟", "简道云",
+          "明道云", "宜搭", "帆软", "FineReport", "FineBI", "Power BI", "Tableau", "Jira", "Confluence", "禅道", "Teambition",
+          "ServiceNow", "Workday", "e签宝", "法大大", "契约锁", "上上签", "问卷星", "金数据", "QuickBooks", "Xero", "Odoo"};
+      std::stable_sort(l.begin(), l.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+      return l;
+    }();
+    return list;
+  }
+
+  // "签立方的管理员账号在方总那里", "在签立方后台选模板": a name followed by a system's parts (后台, 管理员
+  // 账号) is a system. Kept when the conversation keeps naming it (three times) or two conversations do.
+  void systems_by_use(const Doc& d) {
+    static constexpr std::string_view parts[] = {"管理后台", "后台", "的管理员", "管理员账号"};
+    // (Not 会, 同, 为: they start product names, 会易通.)
+    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要到等个这那该本新此各用您你我他她咱";
+    for (const Unit& u : d.units)
+      for (std::string_view part : parts)
+        for (std::size_t at = u.text.find(part); at != std::string::npos; at = u.text.find(part, at + part.size())) {
+          std::string run;
+          std::size_t start = at, n = 0;
+          while (start > 0 && n < 6) {
+            const std::string_view before = std::string_view(u.text).substr(0, start);
+            if (before.ends_with("登录") || before.ends_with("进入") || before.ends_with("打开") || before.ends_with("通过")) break;
+            std::size_t b = start - 1;
+            while (b > 0 && (static_cast<unsigned char>(u.text[b]) & 0xC0) == 0x80) --b;
+            const std::string cp = u.text.substr(b, start - b);
+            if (!is_han(cp) || breaks.find(cp) != std::string::npos) break;
+            run.insert(0, cp);
+            start = b;
+            ++n;
+          }
+          if (n < 2 || n > 4 || generic_tool(run)) continue;
+          note_used(run, u.text, d);
+        }
+    // "登录会易通后台", "登录金蝶": what an SOP step logs in to.
+    static constexpr std::string_view login = "登录";
+    // Where the name ends: the system word after it, or the rest of the sentence ("登录不上", "登录后").
+    static const std::string stops = "后台系统平台账号页面网页界面并后时前的不了一下过上去到再就要都需也还才";
+    for (const Unit& u : d.units)
+      for (std::size_t at = u.text.find(login); at != std::string::npos; at = u.text.find(login, at + login.size())) {
+        std::string run;
+        std::size_t pos = at + login.size(), n = 0;
+        while (pos < u.text.size() && n < 6) {
+          const auto c = static_cast<unsigned char>(u.text[pos]);
+          const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+          const std::string cp = u.text.substr(pos, len);
+          if (!is_han(cp) || stops.find(cp) != std::string::npos) break;
+          run += cp;
+          pos += len;
+          ++n;
+        }
+        if (n < 2 || n > 5 || generic_tool(run)) continue;
+        note_used(run, u.text, d);
+        // "登录云信通后台 →", "登录明途OA": the step names the system as one; "登录会话" is a word.
+        static constexpr std::string_view system_words[] = {"后台", "系统", "平台", "OA", "ERP", "CRM", "APP", "App", "→", "->", " →", " >"};
+        const std::string_view after = std::string_view(u.text).substr(pos);
+        if (std::any_of(std::begin(system_words), std::end(system_words), [&](std::string_view w) { return after.starts_with(w); }))
+          things_[run].logged_in = true;
+      }
+  }
+
+  void note_used(const std::string& run, const std::string& text, const Doc& d) {
+    note_thing(run, "system", d);
+    std::size_t said = 0;
+    for (std::size_t p = text.find(run); p != std::string::npos; p = text.find(run, p + run.size())) ++said;
+    if (d.conversation) things_[run].said = std::max(things_[run].said, said);
+  }
+
+  // Tools everyone has: not systems a handover must explain.
+  static bool generic_tool(const std::string& name) {
+    static const CueSet tools({"微信", "企业微信", "钉钉", "飞书", "QQ", "邮箱", "邮件", "Excel", "网盘", "公众号", "小程序",
+                               "腾讯会议", "手机", "电脑", "系统", "平台", "个人", "自己", "公司", "我们", "他们", "对方",
+                               "官网", "网站", "首页", "客户端", "网银", "账号", "账户", "密码", "成功", "失败", "之后", "以后",
+                               "信息", "用户", "管理员", "活跃"});
+    return tools.in(fold(name));
+  }
+
   void note_thing(const std::string& name, const char* kind, const Doc& d) {
     Thing& t = things_[name];
     t.kind = kind;
-    t.conversations.insert(d.rec.id);
+    if (d.conversation) t.conversations.insert(d.rec.id);
+    else t.documents.insert(d.rec.id);
     ++t.times;
+  }
+
+  // "小林烘焙-林晓(2853317406)", "聊天对象：科试-吴晓峰（销售）", "[名片] 星屿咖啡-品牌 Vivian", "声威 老许":
+  // people save a contact as organisation and person, so the part beside the person is whom the chat is with.
+  void from_chat_people(const Doc& d) {
+    if (d.rec.format != "chat") return;
+    std::vector<std::string> names = d.rec.participants;
+    names.push_back(conversation_name(d.rec.title));
+    for (const Unit& u : d.units)
+      for (std::size_t at = u.text.find("[名片]"); at != std::string::npos; at = u.text.find("[名片]", at + 1)) {
+        const std::size_t start = at + std::string_view("[名片]").size();
+        names.push_back(u.text.substr(start, std::min(u.text.find('\n', start), u.text.size()) - start));
+      }
+    for (const std::string& name : names)
+      if (const std::string org = organisation_beside_person(name); !org.empty()) add(org, "", 0).mail_docs.insert(d.rec.id);
+  }
+
+  // "鹭汀会展运营组 2026-11-20" → "鹭汀会展运营组": a chat day's title is the conversation's name and the day.
+  static std::string conversation_name(const std::string& title) {
+    const std::size_t space = title.rfind(' ');
+    return space == std::string::npos ? title : title.substr(0, space);
+  }
+
+  // "赵蕾-远帆品牌部" → "远帆", "周航 智眸科技" → "智眸科技", "陳嘉欣 Kelly" → "" (two people), "启衡-客户成功部"
+  // → "" (no person), "衡正样品组" → "" (a group).
+  static std::string organisation_beside_person(std::string name) {
+    name = std::string(trim(strip_brackets(name)));
+    if (contains(name, "群")) return {};
+    std::size_t cut = name.find('-'), width = 1;
+    for (std::string_view dash : {"—", "－", "–"})
+      if (const std::size_t at = name.find(dash); at < cut) cut = at, width = dash.size();
+    if (cut == std::string::npos) cut = name.find(' ');
+    if (cut == std::string::npos) return {};
+    std::string left(trim(std::string_view(name).substr(0, cut))), right(trim(std::string_view(name).substr(cut + width)));
+    if (person_like(left) && !person_like(right)) std::swap(left, right);
+    if (!person_like(right) || person_like(left)) return {};
+    // "远帆品牌部": the department is not part of the organisation's name.
+    for (std::string_view unit : {"部", "组"})
+      if (const auto chars = code_points(left); chars.size() >= 5 && left.ends_with(unit))
+        left.resize(left.size() - chars[chars.size() - 1].size() - chars[chars.size() - 2].size() - chars[chars.size() - 3].size());
+    const auto chars = code_points(left);
+    if (chars.size() < 2 || chars.size() > 16 || !std::all_of(chars.begin(), chars.end(), [](const std::string& c) { return is_han(c); }))
+      return {};
+    // "运营部-孟佳", "上海-王磊": a department or a city of one's own contacts, not an organisation.
+    if (left.ends_with("部") || left.ends_with("组") || left.ends_with("室") ||
+        std::find(std::begin(places), std::end(places), left) != std::end(places))
+      return {};
+    static const CueSet roles({"客户", "客服", "销售", "经理", "老板", "总监", "主管", "助理", "财务", "采购", "同事", "老师", "领导", "家人"});
+    return roles.in(fold(left)) ? std::string() : left;
+  }
+
+  // A person's name as a chat shows it: 林晓, 吴晓峰, 老许, 小吴, Linda, "品牌 Vivian" (a role, then the name).
+  static bool person_like(const std::string& part) {
+    const std::size_t space = part.rfind(' ');
+    const std::string last = space == std::string::npos ? part : part.substr(space + 1);
+    if (!last.empty() && std::all_of(last.begin(), last.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+      return last.size() >= 2 && last.size() <= 12 && std::isupper(static_cast<unsigned char>(last[0]));
+    const auto chars = code_points(fold(last));
+    if (chars.size() < 2 || chars.size() > 3) return false;
+    if (chars.size() == 2 && (chars[0] == "老" || chars[0] == "小" || chars[0] == "阿")) return true;
+    static const std::string surnames =  // common ones, without those that often start a trade name (明, 华, 金…)
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金"
+        "石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤常温康施牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹"
+        "申欧耿关焦俞左柳祝包符舒阮柯纪梅童凌毕单季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍喻祁蒲房滕屈饶解牟艾尤穆卓缪芦褚娄窦戚岑"
+        "卜晏瞿佟臧闵苟邬卞姬仇栾隋刁巫寇桑郎甄敖迟邝";
+    return surnames.find(chars[0]) != std::string::npos;
   }
 
   // "微信_宏昌包材_陳怡君.txt": a chat export named for a company.
@@ -703,8 +1078,11 @@ class EntityFinder {
     std::size_t start = 0;
     while (start <= stem.size()) {
       const std::size_t end = std::min(stem.find('_', start), stem.size());
-      const std::string part = stem.substr(start, end - start);
+      std::string part = stem.substr(start, end - start);
       start = end + 1;
+      // "与译声同传Linda的QQ消息记录": "with", not part of the name.
+      for (std::string_view with : {"与", "和", "跟"})
+        if (part.starts_with(with)) part.erase(0, with.size());
       if (company_like(part)) {
         add(part, "", 0).mail_docs.insert(d.rec.id);
         continue;
@@ -725,8 +1103,9 @@ class EntityFinder {
                                                       "厂",   "商贸", "实业", "电子", "供应链", "母婴", "快递", "货运", "货代"};
     const std::size_t n = code_points(name).size();
     if (n < 3 || n > 20) return false;
-    for (const auto& s : suffixes)
-      if (name.ends_with(s) && n >= code_points(s).size() + 2) return true;
+    for (const auto& list : {std::cref(suffixes), std::cref(trade_suffixes())})
+      for (const auto& s : list.get())
+        if (name.ends_with(s) && n >= code_points(s).size() + 2) return true;
     return false;
   }
 
@@ -765,6 +1144,10 @@ class EntityFinder {
     std::set<std::string> conversations;  // that name it
     std::size_t times = 0;
     bool quoted = false;                  // named in quotation marks: “2027苏州新能源汽车零部件展”
+    bool known = false;                   // a widely known product (金蝶云星空): named once is enough
+    std::size_t said = 0;                 // how often a conversation that names it with a system word says it
+    std::set<std::string> documents;      // other documents that use it as a system (an SOP: "登录X后台")
+    bool logged_in = false;               // an SOP step logs in to it by name: "登录云信通后台 →"
   };
   std::map<std::string, Thing> things_;
   std::vector<Candidate> candidates_;
@@ -842,6 +1225,7 @@ class Analysis {
         if (merger.find(i) != merger.find(j) && compatible(candidates[i], candidates[j]) && any_same(candidates[i], candidates[j]))
           merger.join(i, j);
     mail_pairs(candidates, merger);
+    brand_pairs(candidates, merger);
     std::map<std::size_t, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < candidates.size(); ++i) groups[merger.find(i)].push_back(i);
     for (const auto& [root, members] : groups) states_.push_back(merge(candidates, members));
@@ -905,11 +1289,50 @@ class Analysis {
     return false;
   }
 
+  // "顺丰速运" and the write-up "顺丰月结及上门取件": a company's trade name (its name without the trade
+  // words) that a write-up's name starts with is what the write-up is about. Looked up by the write-up
+  // names' beginnings, not pair by pair (thousands of candidates on a large corpus).
+  void brand_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    std::unordered_map<std::string, std::vector<std::size_t>> by_brand;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      if (candidates[i].write_ups.empty())
+        for (const auto& [n, _] : candidates[i].names)
+          if (!is_domain(n))
+            if (std::string brand = brand_of(core_name(n)); !brand.empty()) by_brand[std::move(brand)].push_back(i);
+    if (by_brand.empty()) return;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (candidates[i].write_ups.empty()) continue;
+      for (const auto& [n, _] : candidates[i].names) {
+        if (is_domain(n)) continue;
+        std::string prefix;
+        for (const auto& cp : code_points(core_name(n))) {
+          prefix += cp;
+          const auto it = by_brand.find(prefix);
+          if (it == by_brand.end()) continue;
+          for (std::size_t j : it->second)
+            if (merger.find(i) != merger.find(j) && compatible(candidates[i], candidates[j])) merger.join(i, j);
+        }
+      }
+    }
+  }
+
   // A mail from one company's domain signed with one company name: the two are one company.
   void mail_pairs(const std::vector<Candidate>& candidates, Merger& merger) {
     std::unordered_map<std::string, std::size_t> by_name;
     for (std::size_t i = 0; i < candidates.size(); ++i)
       for (const auto& [n, _] : candidates[i].names) by_name[n] = i;
+    // The own company's domain is in most mails; its products are named for it, but it is not their vendor.
+    std::unordered_map<std::string, std::size_t> mails_with;
+    std::size_t mails = 0;
+    for (const Doc& d : docs_)
+      if (d.conversation && d.rec.format == "mail") {
+        ++mails;
+        for (const auto& o : d.rec.organisations) ++mails_with[o];
+      }
+    const auto own_domain = [&](const std::string& domain) {
+      const std::size_t n = mails_with.count(domain) ? mails_with.at(domain) : 0;
+      return n >= 3 && static_cast<double>(n) >= 0.4 * static_cast<double>(mails);
+    };
     for (const Doc& d : docs_) {
       if (!d.conversation || d.rec.participants.empty()) continue;
       std::string sender = d.rec.participants.front();
@@ -921,9 +1344,61 @@ class Analysis {
       std::vector<std::string> named;
       for (const auto& o : d.rec.organisations)
         if (!is_domain(o)) named.push_back(o);
+      if (by_name.count(domain) && !own_domain(domain)) vendor_mail(d, domain, by_name[domain], candidates, merger);
       if (named.size() != 1 || !by_name.count(domain) || !by_name.count(named.front())) continue;
       merger.join(by_name[domain], by_name[named.front()]);
     }
+  }
+
+  // A mail from huiyitong.cn about 会易通, from yunhui-expo.com about 虹桥云汇会展中心: the sender's domain
+  // spells, in pinyin, a written-up system's or company's name that the mail names. The domain is that
+  // one's maker or owner (a system's vendor is listed with the system, not as a client of its own).
+  void vendor_mail(const Doc& d, const std::string& domain, std::size_t sender, const std::vector<Candidate>& candidates, Merger& merger) {
+    const std::string word = domain_word(domain);
+    if (word.size() < 5) return;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const Candidate& c = candidates[i];
+      // A project is named for its client (远帆春季新品发布会), not made by the sender's company.
+      if (c.write_ups.empty() || top_kind(c) == "project" || merger.find(i) == merger.find(sender)) continue;
+      for (const auto& [name, _] : c.names) {
+        const std::string core = core_name(name);
+        if (!has_cjk(core) || pinyin(core).find(word) == std::string::npos) continue;
+        // The part of the name the domain spells: 会易通 of 会易通报名系统 for huiyitong.cn.
+        std::string spelled;
+        for (const auto& cp : code_points(core)) {
+          spelled += cp;
+          if (pinyin(spelled).find(word) != std::string::npos) break;
+        }
+        const auto named = [&](const std::string& n) {
+          return code_points(n).size() >= 2 && (contains(d.folded_title, n) ||
+                 std::any_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return contains(u.folded_text, n); }));
+        };
+        if (named(fold(spelled))) {
+          merger.join(i, sender);
+          break;
+        }
+      }
+    }
+  }
+
+  // "yunhui-expo.com" → "yunhui", "huiyitong.cn" → "huiyitong": the domain's distinctive word.
+  static std::string domain_word(const std::string& domain) {
+    std::string label;
+    for (std::size_t start = 0; start < domain.size();) {
+      const std::size_t dot = std::min(domain.find('.', start), domain.size());
+      const std::string l = domain.substr(start, dot - start);
+      if (l != "www" && l != "mail") {
+        label = l;
+        break;
+      }
+      start = dot + 1;
+    }
+    std::string word;
+    for (char c : label) {
+      if (!std::isalpha(static_cast<unsigned char>(c))) break;
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return word;
   }
 
   EntityState merge(const std::vector<Candidate>& candidates, const std::vector<std::size_t>& members) {
@@ -960,9 +1435,29 @@ class Analysis {
       if (const std::string core = core_name(n); !is_domain(n) && code_points(core).size() >= 2 &&
                                                  std::find(s.folded_names.begin(), s.folded_names.end(), core) == s.folded_names.end())
         s.folded_names.push_back(core);
+      for (const std::string& form : short_forms(n))
+        if (std::find(s.folded_names.begin(), s.folded_names.end(), form) == s.folded_names.end()) s.folded_names.push_back(form);
     }
     s.entity.kind = kinds.empty() ? std::string() : std::max_element(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
     return s;
+  }
+
+  // Other forms a name is written in: "速展物流" for 速展国际物流 (the trade name and its last trade word),
+  // "成都站" for 西部智造巡展·成都站 (the part after the dot).
+  static std::vector<std::string> short_forms(const std::string& name) {
+    std::vector<std::string> out;
+    if (is_domain(name)) return out;
+    const std::string core = core_name(name);
+    if (const std::string brand = brand_of(core); !brand.empty())
+      for (const auto& word : trade_suffixes())
+        if (core.ends_with(word) && core.size() > brand.size() + word.size()) {
+          out.push_back(brand + word);
+          break;
+        }
+    for (std::string_view dot : {"·", "・"})
+      if (const auto at = name.rfind(dot); at != std::string::npos)
+        if (const std::string tail = fold(name.substr(at + dot.size())); code_points(tail).size() >= 3) out.push_back(tail);
+    return out;
   }
 
   // "华东智能家居" said twice is the 2026华东智能家居展 that has a write-up, not a company.
@@ -984,12 +1479,48 @@ class Analysis {
     std::size_t mails = 0;
     for (const Doc& d : docs_) mails += d.conversation && d.rec.format == "mail";
     std::size_t best = 0, count = 0;
-    for (std::size_t i = 0; i < states_.size(); ++i)
-      if (states_[i].mail_docs.size() > count) {
-        count = states_[i].mail_docs.size();
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      // Mails only: a client's chat export has a document per day, a contact list names everyone.
+      const std::size_t n = static_cast<std::size_t>(std::count_if(states_[i].mail_docs.begin(), states_[i].mail_docs.end(), [&](const std::string& id) {
+        const Doc* d = doc(id);
+        return d && d->rec.format == "mail";
+      }));
+      if (n > count) {
+        count = n;
         best = i;
       }
-    if (mails < 3 || count < 3 || static_cast<double>(count) < 0.4 * static_cast<double>(mails)) return;
+    }
+    if (mails < 3 || count < 3 || static_cast<double>(count) < 0.4 * static_cast<double>(mails)) {
+      if (const auto team = contact_list_majority(); team && !states_[*team].ignored) drop_own(*team);
+      return;
+    }
+    drop_own(best);
+  }
+
+  // Without mails enough to tell, a contact list tells: the organisation of most of its rows (three at
+  // least, twice as many as any other) is the team's own.
+  std::optional<std::size_t> contact_list_majority() const {
+    std::map<std::string, std::size_t> rows;
+    for (const Doc& d : docs_)
+      if (d.contact_list)
+        for_each_contact_row(d, [&](const std::vector<std::string>& cells, const ContactColumns& columns) { ++rows[fold(clean_heading(cells[columns.organisation]))]; });
+    std::string top;
+    std::size_t first = 0, second = 0;
+    for (const auto& [name, n] : rows)
+      if (n > first) {
+        second = first;
+        first = n;
+        top = name;
+      } else if (n > second) {
+        second = n;
+      }
+    if (first < 3 || first < 2 * second) return std::nullopt;
+    for (std::size_t i = 0; i < states_.size(); ++i)
+      if (std::find(states_[i].folded_names.begin(), states_[i].folded_names.end(), top) != states_[i].folded_names.end()) return i;
+    return std::nullopt;
+  }
+
+  void drop_own(std::size_t best) {
     EntityState& own = states_[best];
     report_.own_organisation.push_back(own.entity.name);
     for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
@@ -1039,7 +1570,7 @@ class Analysis {
   // A correspondent nobody filed anywhere: a supplier if its mails talk like one, else a client.
   std::string guess_kind(const EntityState& s) const {
     static const CueSet partner_words({"供货", "供应", "采购", "代工", "货代", "订舱", "报价调整", "涨价", "合作方", "服务商",
-                                       "实施", "代运营", "外包", "厂商", "supplier", "vendor"});
+                                       "实施", "代运营", "外包", "厂商", "承接", "承运", "运输", "supplier", "vendor"});
     static const CueSet client_words({"询价", "下单", "订单", "采购需求", "需求", "续约", "续费", "投诉", "客户",
                                       "purchase order", "customer"});
     int partner = 0, client = 0;
@@ -1047,10 +1578,10 @@ class Analysis {
       const Doc* d = doc(id);
       if (!d) continue;
       // In a conversation with it every sentence counts; elsewhere those that name it.
-      const bool with_it = s.correspondence.count(id) > 0;
+      // (A contact list names everyone: there its own row counts.)
+      const bool with_it = s.correspondence.count(id) > 0 && !d->contact_list;
       for (const Unit& u : d->units)
-        for (const std::string& sentence : sentences_of(u)) {
-          const std::string f = fold(sentence);
+        for (const std::string& f : folded_sentences_of(u)) {
           if (!with_it && std::none_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return contains(f, n); }))
             continue;
           partner += partner_words.in(f);
@@ -1101,12 +1632,18 @@ class Analysis {
         if (std::any_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return !is_own(n) && contains(stem, n); }))
           s.mail_docs.insert(d.rec.id);
       }
-      if (d.conversation) conversations.emplace_back(d.rec.date, &d);
+      // A contact list is a record of whom the team talks to, as a mail is.
+      if (d.conversation || d.contact_list) conversations.emplace_back(d.rec.date, &d);
       else ++s.entity.mentions;
     }
     std::sort(conversations.begin(), conversations.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     s.entity.conversations = conversations.size();
-    if (!conversations.empty()) s.entity.last_seen = conversations.front().first;
+    // Last seen in a mail or chat: a contact list's date is when someone edited the list.
+    for (const auto& [date, d] : conversations)
+      if (d->conversation) {
+        s.entity.last_seen = date;
+        break;
+      }
     for (std::size_t i = 0; i < conversations.size() && i < max_seen_in; ++i)
       s.entity.seen_in.push_back(evidence_of(*conversations[i].second));
     s.correspondence = std::move(s.mail_docs);
@@ -1252,6 +1789,17 @@ class Analysis {
   const std::vector<std::string>& sentences_of(const Unit& u) const {
     auto it = sentences_.find(&u);
     if (it == sentences_.end()) it = sentences_.emplace(&u, sentences(u.text)).first;
+    return it->second;
+  }
+  // The same, folded: kind guessing reads a conversation once per entity it names (a contact list names hundreds).
+  mutable std::unordered_map<const Unit*, std::vector<std::string>> folded_sentences_;
+  const std::vector<std::string>& folded_sentences_of(const Unit& u) const {
+    auto it = folded_sentences_.find(&u);
+    if (it == folded_sentences_.end()) {
+      std::vector<std::string> folded;
+      for (const std::string& sentence : sentences_of(u)) folded.push_back(fold(sentence));
+      it = folded_sentences_.emplace(&u, std::move(folded)).first;
+    }
     return it->second;
   }
   std::unordered_map<std::string, const Doc*> by_id_;
@@ -1452,6 +2000,7 @@ Result<GapReport> analyse_gaps(const fs::path& data_dir, const GapOptions& optio
     return make_error("cannot read the index: " + e.get_description());
   }
 
+  for (Doc& d : docs) d.contact_list = is_contact_list(d);
   Analysis analysis(checklist, std::move(docs), report);
   analysis.entities(catalog->entity_decisions());
   analysis.areas();

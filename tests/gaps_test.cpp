@@ -387,4 +387,160 @@ TEST_CASE("gaps: a chat export's markers and secrets carry the export file's lin
   CHECK(r->secrets.front().excerpt.find("Hq2026") == std::string::npos);
   REQUIRE(r->markers.size() == 1);
   CHECK(has_line(r->markers, "沟通记录/运营群.txt", 11));
+
+namespace {
+
+GapReport analyse_folder(const test::TempDir& root, const test::TempDir& data) {
+  if (auto r = sync(data.path(), {root.path()}); !r.ok()) throw std::runtime_error(r.error().message);
+  GapOptions options;
+  options.as_of = "2026-12-10";
+  auto r = analyse_gaps(data.path(), options);
+  if (!r) throw std::runtime_error(r.error().message);
+  return std::move(*r);
+}
+
+bool undocumented(const Entity* e) { return e && e->write_up == Coverage::missing && e->conversations > 0; }
+
+std::string mail(const std::string& from, const std::string& subject, const std::string& date, const std::string& body) {
+  return "From: " + from + "\nTo: 王磊 <wanglei@yunshan-tech.com>\nSubject: " + subject + "\nDate: " + date +
+         "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n" + body;
+}
+
+}  // namespace
+
+TEST_CASE("gaps: a chat contact saved as organisation and person names the organisation and two people name none", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "沟通记录/QQ_小林.txt",
+                   "消息记录（此消息记录为文本格式，不支持重新导入）\n\n================================================================\n"
+                   "消息分组:我的好友\n================================================================\n消息对象:小林烘焙-林晓\n"
+                   "================================================================\n\n"
+                   "2026-11-02 9:15:22 小林烘焙-林晓(2853317406)\n这周五要多加 20 箱冷冻面团\n\n"
+                   "2026-11-02 9:20:01 王磊(1037728514)\n好的，跟吴中线走\n\n"
+                   "2026-11-03 8:20:44 小林烘焙-林晓(2853317406)\n收到货了\n\n"
+                   "2026-11-03 8:30:12 王磊(1037728514)\n好的\n");
+  test::write_file(root / "沟通记录/微信_Kelly.txt",
+                   "2026-11-05 10:00:00 陳嘉欣 Kelly\n船期改到下周二\n\n2026-11-05 10:05:00 王磊\n收到\n\n"
+                   "2026-11-05 10:06:00 陳嘉欣 Kelly\n[名片] 星屿咖啡-品牌 Vivian\n\n2026-11-05 10:07:00 运营部-孟佳\n好\n");
+  const GapReport r = analyse_folder(root, data);
+  CHECK(undocumented(entity(r, "小林烘焙")));
+  CHECK(undocumented(entity(r, "星屿咖啡")));  // a shared contact card
+  CHECK(entity(r, "陳嘉欣") == nullptr);
+  CHECK(entity(r, "Kelly") == nullptr);
+  CHECK(entity(r, "林晓") == nullptr);
+  CHECK(entity(r, "运营部") == nullptr);  // a colleague's department
+}
+
+TEST_CASE("gaps: a chat export named with whom it is names the organisation without the with", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "沟通记录/与译声同传Linda的聊天记录.txt",
+                   "2026-11-16 14:10:45 Linda\n同传设备的报价发您了\n\n2026-11-16 14:11:30 王磊\n收到\n\n"
+                   "2026-11-16 14:20:37 Linda\n译员两位\n\n2026-11-16 14:21:00 王磊\n好\n");
+  const GapReport r = analyse_folder(root, data);
+  CHECK(undocumented(entity(r, "译声同传")));
+  for (const auto& e : r.entities) CHECK_FALSE(e.name.starts_with("与"));
+}
+
+TEST_CASE("gaps: a client's mail about the project named for it leaves client and project apart", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户/远帆汽车零部件.md", "# 远帆汽车零部件\n\n## 联系人\n赵蕾\n");
+  test::write_file(root / "项目/远帆春季新品发布会.md", "# 远帆春季新品发布会\n\n## 负责人\n王磊\n");
+  test::write_file(root / "沟通记录/邮件/方案.eml",
+                   mail("赵蕾 <zhaolei@yuanfan-auto.com>", "发布会方案", "Thu, 11 Dec 2026 10:00:00 +0800",
+                        "王经理，远帆的发布会改到 3 月 11 日。\n\n赵蕾\n宁波远帆汽车零部件有限公司\n"));
+  const GapReport r = analyse_folder(root, data);
+  const Entity* client = entity(r, "远帆汽车零部件");
+  const Entity* project = entity(r, "远帆春季新品发布会");
+  REQUIRE(client);
+  REQUIRE(project);
+  CHECK(client != project);
+  CHECK(project->kind == "project");
+}
+
+TEST_CASE("gaps: a contact list names organisations with their domains but not the team or the written-up ones", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "联系人/通讯录.csv",
+                   "姓名,单位,职务,手机,邮箱\n王磊,云杉科技,客户成功,139 0000 0001,wanglei@yunshan-tech.com\n"
+                   "刘斌,速展国际物流,客户经理,189 1652 3370,liubin@suzhan-logistics.com\n"
+                   "彭浩,顺丰速运,客户经理,135 8482 0196,\n值班,盾卫安保,现场领班,400-820-6617,\n");
+  test::write_file(root / "团队/团队通讯录.csv", "姓名,部门,岗位,手机\n马骏,运营部-华东调度组,调度专员,151 6237 0485\n");
+  test::write_file(root / "交接文档/外部联系人.md",
+                   "# 外部联系人\n\n| 供应商 | 联系人 | 电话 | 合作内容 |\n|---|---|---|---|\n| 译声同传 | Linda 林丽 | 137 6420 1185 | 同传译员 |\n");
+  test::write_file(root / "合作伙伴/顺丰月结及上门取件.md", "# 顺丰月结及上门取件\n\n## 联系人\n彭浩\n");
+  for (int i = 1; i <= 3; ++i)
+    test::write_file(root / ("沟通记录/邮件/" + std::to_string(i) + ".eml"),
+                     mail("赵敏 <zhaomin@yunshan-tech.com>", "周报 " + std::to_string(i), "Mon, 0" + std::to_string(i) + " Nov 2026 10:00:00 +0800",
+                          "本周速展物流那边回话了，运输是速展做的。\n\n赵敏\n杭州云杉科技有限公司\n"));
+  const GapReport r = analyse_folder(root, data);
+  const Entity* suzhan = entity(r, "速展国际物流");
+  REQUIRE(undocumented(suzhan));
+  CHECK(std::find(suzhan->aliases.begin(), suzhan->aliases.end(), "suzhan-logistics.com") != suzhan->aliases.end());
+  CHECK(undocumented(entity(r, "盾卫安保")));
+  CHECK(undocumented(entity(r, "译声同传")));  // a markdown table with a 供应商 column
+  // The courier's write-up is named for its service, not its registered name: the same partner.
+  const Entity* shunfeng = entity(r, "顺丰");
+  REQUIRE(shunfeng);
+  CHECK(shunfeng->write_up != Coverage::missing);
+  CHECK(entity(r, "云杉科技") == nullptr);    // the own company's rows
+  CHECK(entity(r, "运营部") == nullptr);      // a department column is not an organisation
+}
+
+TEST_CASE("gaps: a vendor mail joins its system and known products and systems named by their parts are found", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "系统/会易通报名系统.md", "# 会易通报名系统\n\n## 用途\n展商报名\n\n## 账号\n管理员在IT\n");
+  test::write_file(root / "客户/海晟家电.md", "# 海晟家电\n\n## 联系人\n潘晓燕\n");
+  test::write_file(root / "沟通记录/邮件/续费.eml",
+                   mail("会易通客户成功部 <cs@huiyitong.cn>", "续费提醒", "Mon, 01 Dec 2026 10:00:00 +0800",
+                        "尊敬的会易通用户：\n\n您的账户（上海鹭汀会展策划有限公司，专业版，6个席位）订阅将于 2027年1月31日 到期。\n\n会易通 客户成功部\n"));
+  test::write_file(root / "沟通记录/邮件/开票.eml",
+                   mail("何丽 <heli@yunshan-tech.com>", "开票", "Tue, 02 Dec 2026 10:00:00 +0800",
+                        "从 2027 年 1 月起，所有开票申请都在金蝶云星空里提交。海晟 SAP 的订单照旧。询价：苏州前置仓冷链配送。\n"));
+  test::write_file(root / "沟通记录/微信群_运营组.txt",
+                   "2026-11-20 10:00:00 孟佳\n签立方那边英文合同模板又出问题了\n\n2026-11-20 10:05:00 王磊\n先用纸质合同，签立方客服说下周修。"
+                   "签立方的管理员账号在方总那里\n\n2026-11-20 10:06:00 孟佳\n晓雯的账号我已经申请了\n\n"
+                   "2026-11-20 10:07:00 王磊\n董事会想做\"西部智造巡展·成都站\"，先评估\n");
+  const GapReport r = analyse_folder(root, data);
+  const Entity* system = entity(r, "会易通");
+  REQUIRE(system);
+  CHECK(system->write_up != Coverage::missing);
+  CHECK(std::find(system->aliases.begin(), system->aliases.end(), "huiyitong.cn") != system->aliases.end());
+  for (const auto& e : r.entities) {
+    CHECK_FALSE(e.name.starts_with("账户"));  // a bracket before a name is not part of it
+    CHECK_FALSE(e.name.starts_with("晓雯"));  // a person's account is no system
+  }
+  CHECK(undocumented(entity(r, "金蝶云星空")));
+  CHECK(entity(r, "SAP") == nullptr);          // 海晟's own system
+  CHECK(entity(r, "前置仓冷链") == nullptr);    // 冷链配送 is a service, not a trade name
+  const Entity* sign = entity(r, "签立方");
+  REQUIRE(undocumented(sign));
+  CHECK(sign->kind == "system");
+  const Entity* tour = entity(r, "成都站");
+  REQUIRE(undocumented(tour));
+  CHECK(tour->kind == "project");
+}
+
+TEST_CASE("gaps: without mails enough to tell the own company is the one most contact list rows name", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "通讯录.csv",
+                   "姓名,单位,职务,手机\n王磊,杭州云杉科技有限公司,客户成功,139 0000 0001\n赵敏,杭州云杉科技有限公司,财务,139 0000 0002\n"
+                   "陈立,杭州云杉科技有限公司,IT,139 0000 0003\n刘斌,速展国际物流,客户经理,189 1652 3370\n");
+  const GapReport r = analyse_folder(root, data);
+  CHECK(entity(r, "云杉科技") == nullptr);
+  CHECK(undocumented(entity(r, "速展国际物流")));
+  CHECK(std::find(r.own_organisation.begin(), r.own_organisation.end(), "杭州云杉科技有限公司") != r.own_organisation.end());
+}
+
+TEST_CASE("gaps: a system an SOP step logs in to is a system and a login step names nothing else", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "操作手册/短信发送流程.md",
+                   "# 短信发送流程\n\n1. 找主管确认名单\n2. 登录云信通后台 → 群发 → 上传名单\n3. 首次登录后修改密码，登录信息不要外传\n");
+  test::write_file(root / "沟通记录/微信_运营组.txt",
+                   "2026-11-20 10:00:00 孟佳\n云信通的余额不多了\n\n2026-11-20 10:05:00 王磊\n好的我来充\n");
+  const GapReport r = analyse_folder(root, data);
+  const Entity* sms = entity(r, "云信通");
+  REQUIRE(undocumented(sms));
+  CHECK(sms->kind == "system");
+  for (const auto& e : r.entities) {
+    CHECK(e.name.find("修改密码") == std::string::npos);
+    CHECK(e.name != "信息");
+  }
 }

@@ -86,9 +86,9 @@ struct Entity {
   Coverage write_up = Coverage::missing;  ///< covered: every field; partial: some; missing: none
   std::vector<Evidence> write_ups;
   std::vector<FieldCoverage> fields;
-  std::size_t conversations = 0;  ///< mail and chat documents that name it
+  std::size_t conversations = 0;  ///< mail and chat documents that name it, and contact lists (a record of whom the team talks to)
   std::size_t mentions = 0;       ///< other documents that name it
-  std::string last_seen;          ///< the latest date of those conversations
+  std::string last_seen;          ///< the latest date of those mails and chats
   std::vector<Evidence> seen_in;  ///< the most recent conversations naming it
   std::string summary;            ///< in words: "瑞丰贸易：缺 未解决问题、偏好"
 };
