@@ -60,7 +60,8 @@ namespace {
 
 // Folder names whose entries are each one client or project. Matched whole (lower case), so that
 // 客户沟通 (client communication) is not a client folder.
-constexpr std::string_view client_folders[] = {"客户", "客户资料", "客戶", "clients", "client", "customers", "customer", "客户档案"};
+constexpr std::string_view client_folders[] = {"客户", "客户资料", "客戶", "客户档案", "租户", "业主", "甲方", "商户",
+                                                "clients", "client", "customers", "customer"};
 constexpr std::string_view project_folders[] = {"项目", "項目", "projects", "project", "项目资料"};
 
 bool is_one_of(std::string_view name, const auto& names) {
@@ -90,7 +91,7 @@ void infer_entities(std::string_view rel_path, Document& doc) {
     start = slash + 1;
   }
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    const std::string folder = ascii_lower(parts[i]);
+    const std::string folder = ascii_lower(without_sort_number(parts[i]));
     const bool last = i + 2 == parts.size();
     if (is_one_of(folder, client_folders)) add_unique(doc.clients, entity_name(parts[i + 1], last));
     if (is_one_of(folder, project_folders)) add_unique(doc.projects, entity_name(parts[i + 1], last));

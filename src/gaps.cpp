@@ -1112,7 +1112,7 @@ class EntityFinder {
  private:
   // "客户", "客户资料", "供应商与合作方", "系统工具说明": a folder for one kind of entity. Not "客户沟通".
   const EntityKind* kind_of_folder(const std::string& folder) const {
-    const std::string f = fold(folder);
+    const std::string f = fold(without_sort_number(folder));
     static const CueSet conversation({"沟通", "邮件", "聊天", "记录", "mail", "chat", "message"});
     if (conversation.in(f)) return nullptr;
     for (const auto& k : checklist_.entity_kinds)

@@ -226,6 +226,17 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string_view without_sort_number(std::string_view name) {
+  std::size_t i = 0;
+  while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+  if (i == 0 || i > 4) return name;  // "2026Q4续约" is a name with a year, not a sort number
+  std::size_t j = i;
+  while (j < name.size() && (name[j] == '_' || name[j] == '-' || name[j] == '.' || name[j] == ' ')) ++j;
+  if (name.substr(j).starts_with("、")) j += 3;
+  if (j == i || j == name.size()) return name;
+  return name.substr(j);
+}
+
 std::string tidy_whitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "baton/text.h"
+
 using namespace baton;
 
 TEST_CASE("kind comes from the nearest telling folder name", "[classify]") {
@@ -46,4 +48,17 @@ TEST_CASE("declared_update: the date a document's header says it was last update
   CHECK(declared_update(body + "最后更新：2026-01-01\n") == "");
   CHECK(declared_update("更新：2026-13-40\n") == "");
   CHECK(declared_update("") == "");
+}
+
+TEST_CASE("folders numbered to sort them still name their clients and projects", "[classify]") {
+  Document doc;
+  infer_entities("03_客户/瑞丰贸易.md", doc);
+  infer_entities("05_项目/A座电梯改造/说明.md", doc);
+  infer_entities("1. 业主/恒安置业.md", doc);
+  CHECK(doc.clients == std::vector<std::string>{"瑞丰贸易", "恒安置业"});
+  CHECK(doc.projects == std::vector<std::string>{"A座电梯改造"});
+  CHECK(without_sort_number("02-操作手册") == "操作手册");
+  CHECK(without_sort_number("2026Q4续约攻坚") == "2026Q4续约攻坚");
+  CHECK(without_sort_number("2026") == "2026");
+  CHECK(without_sort_number("3、客户") == "客户");
 }

@@ -387,6 +387,7 @@ TEST_CASE("gaps: a chat export's markers and secrets carry the export file's lin
   CHECK(r->secrets.front().excerpt.find("Hq2026") == std::string::npos);
   REQUIRE(r->markers.size() == 1);
   CHECK(has_line(r->markers, "沟通记录/运营群.txt", 11));
+}
 
 namespace {
 

@@ -60,6 +60,10 @@ std::string ascii_lower(std::string_view s);
 /// Trims ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 
+/// A folder or file name without the number people sort it by: "05_项目" → "项目", "1. 客户" → "客户",
+/// "02-操作手册" → "操作手册". A name that is only a number ("2026") stays as it is.
+std::string_view without_sort_number(std::string_view name);
+
 /// 16 lower-case hex digits of a 64-bit hash of `bytes` (XXH3): ids and change detection.
 std::string hash_hex(std::string_view bytes);
 
