@@ -357,10 +357,19 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       const Xapian::MSet mset = enquire.get_mset(first, wanted, facet_window);
       response.total = mset.get_matches_estimated();
       response.facets = spy.facets();
+      // Sections tied with the window's last one made it in by docid, which differs between two
+      // indexes of the same files: they get no bonus (and stay last), so that which of them made it
+      // cannot change the order of the others.
+      auto edge = mset.end();
+      if (rerank && mset.size() == wanted) {
+        const double last = (--mset.end()).get_weight();
+        edge = mset.begin();
+        while (edge != mset.end() && edge.get_weight() != last) ++edge;
+      }
       std::vector<std::pair<double, Xapian::MSetIterator>> ranked;
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         double weight = it.get_weight();
-        if (rerank) {
+        if (rerank && it.get_rank() < edge.get_rank()) {
           const std::vector<std::string> matching(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
           const double c = coverage(plan, matching);
           weight *= 1 + coverage_boost * c * c;

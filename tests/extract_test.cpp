@@ -76,7 +76,7 @@ TEST_CASE("Plain text laid out as a man page: margin headings are sections, NAME
   for (const auto& s : doc.sections) CHECK_THAT(s.text, !Catch::Contains("REV(1)"));
 }
 
-TEST_CASE("Plain text with Chinese numbered headings is cut at them; list items stay text", "[extract]") {
+TEST_CASE("Plain text with Chinese numbered headings is cut at them, list items stay text", "[extract]") {
   const char* text =
       "仓库交接说明\n\n一、日常工作\n每天九点盘点。\n1. 登录 WMS\n2. 导出库存表\n\n"
       "（一）异常处理\n破损拍照留档。\n\n二、联系人\n物流：张伟\n\n【注意】\n月底不要改库位。\n";
