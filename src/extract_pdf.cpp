@@ -67,27 +67,9 @@ UChar32 last_char(std::string_view s) {
   return c;
 }
 
-// Characters set full-width: Han, kana, Hangul, CJK and full-width punctuation. Chinese has no
-// spaces between words, so a line wrapped at one of these joins with nothing in between.
-bool is_wide(UChar32 c) {
-  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0x20000 && c <= 0x3FFFF);
-}
-
 // A wide character that can sit inside a word (not punctuation).
 bool is_wide_letter(UChar32 c) {
-  return is_wide(c) && u_isalnum(c);
-}
-
-// Width of a line in half-width cells: the only measure of "full line" that text() leaves us.
-int display_width(std::string_view s) {
-  int width = 0;
-  for (int32_t i = 0, n = static_cast<int32_t>(s.size()); i < n;) {
-    UChar32 c = 0;
-    U8_NEXT(s.data(), i, n, c);
-    width += is_wide(c) ? 2 : 1;
-  }
-  return width;
+  return c >= 0 && is_wide(static_cast<char32_t>(c)) && u_isalnum(c);
 }
 
 bool is_digit(char c) {

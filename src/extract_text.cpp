@@ -46,21 +46,6 @@ std::vector<Line> lines_of(std::string_view text) {
   return lines;
 }
 
-bool is_wide(UChar32 c) {
-  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0x20000 && c <= 0x3FFFF);
-}
-
-int display_width(std::string_view s) {
-  int width = 0;
-  for (int32_t i = 0, n = static_cast<int32_t>(s.size()); i < n;) {
-    UChar32 c = 0;
-    U8_NEXT(s.data(), i, n, c);
-    width += is_wide(c) ? 2 : 1;
-  }
-  return width;
-}
-
 bool has_letter(std::string_view s) {
   for (int32_t i = 0, n = static_cast<int32_t>(s.size()); i < n;) {
     UChar32 c = 0;

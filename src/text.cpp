@@ -3,6 +3,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 #include <uchardet.h>
 #include <xxhash.h>
 
@@ -224,6 +225,21 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+bool is_wide(char32_t c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+int display_width(std::string_view s) {
+  int width = 0;
+  for (int32_t i = 0, n = static_cast<int32_t>(s.size()); i < n;) {
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, n, c);
+    width += c >= 0 && is_wide(static_cast<char32_t>(c)) ? 2 : 1;
+  }
+  return width;
 }
 
 std::string_view without_sort_number(std::string_view name) {

@@ -57,6 +57,11 @@ std::string tidy_whitespace(std::string_view s);
 /// A copy with A-Z lowered; other bytes (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
 
+/// Characters set full-width: Han, kana, Hangul, CJK and full-width punctuation and forms.
+bool is_wide(char32_t c);
+/// Width of UTF-8 text in half-width cells (a wide character counts two).
+int display_width(std::string_view s);
+
 /// Trims ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 
