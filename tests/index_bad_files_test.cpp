@@ -88,13 +88,7 @@ std::string random_bytes(std::size_t n, unsigned seed, unsigned char lowest = 0)
   return out;
 }
 
-std::uint64_t hits(const fs::path& data, const std::string& q) {
-  auto searcher = Searcher::open(data);
-  REQUIRE(searcher.ok());
-  auto r = searcher->search({q, 10, 0});
-  REQUIRE(r.ok());
-  return r->hits.size();
-}
+using test::hits;
 
 }  // namespace
 

@@ -23,13 +23,7 @@ SyncSummary sync_ok(const fs::path& data, const fs::path& root) {
   return r.value();
 }
 
-std::uint64_t hits(const fs::path& data, const std::string& q) {
-  auto searcher = Searcher::open(data);
-  REQUIRE(searcher.ok());
-  auto r = searcher->search({q, 10, 0});
-  REQUIRE(r.ok());
-  return r->hits.size();
-}
+using test::hits;
 
 // Changes mtime the way an editor saving the file would, even within one clock tick.
 void bump_mtime(const fs::path& p) {

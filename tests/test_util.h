@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "baton/search.h"
+
 namespace baton::test {
 
 /// A fresh folder under the system temp dir, removed with everything in it when this goes out of scope.
@@ -38,6 +40,15 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// How many hits `q` has on the first page (10) of the index in `data`; throws if it cannot search.
+inline std::uint64_t hits(const std::filesystem::path& data, const std::string& q) {
+  auto searcher = Searcher::open(data);
+  if (!searcher) throw std::runtime_error(searcher.error().message);
+  auto r = searcher->search({q, 10, 0});
+  if (!r) throw std::runtime_error(r.error().message);
+  return r->hits.size();
+}
 
 /// The first `limit` files under `dir` (all if 0), in path order: the same files every run.
 inline std::vector<std::filesystem::path> first_files(const std::filesystem::path& dir, std::size_t limit) {
