@@ -24,18 +24,11 @@
 #include "baton/index.h"
 #include "baton/text.h"
 #include "extract_internal.h"
+#include "gaps_internal.h"
 
 namespace fs = std::filesystem;
 
-namespace baton {
-
-namespace {
-
-constexpr std::size_t max_evidence = 5;
-constexpr std::size_t max_seen_in = 5;
-constexpr std::size_t facts_per_entity = 3;
-constexpr std::size_t max_facts = 40;
-constexpr std::size_t max_demand = 30;
+namespace baton::gaps_detail {
 
 // --- text helpers -------------------------------------------------------------------------------
 
@@ -61,8 +54,6 @@ bool has_cjk(std::string_view s) {
   return false;
 }
 
-// A Chinese character that can be part of a name: an ideograph, not CJK punctuation (，「（ are in the
-// CJK blocks too, and a name never runs across them).
 bool is_han(std::string_view cp) {
   if (cp.size() < 3) return false;
   const auto* b = reinterpret_cast<const unsigned char*>(cp.data());
@@ -71,9 +62,6 @@ bool is_han(std::string_view cp) {
   return (u >= 0x3400 && u <= 0x9FFF) || (u >= 0xF900 && u <= 0xFAFF) || (u >= 0x20000 && u <= 0x2FA1F);
 }
 
-bool contains(std::string_view text, std::string_view part) { return !part.empty() && text.find(part) != std::string_view::npos; }
-
-// The name without what is in brackets: "启明分析（分包实验室）" → "启明分析".
 std::string strip_brackets(std::string s) {
   for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", ")"}, {"（", "）"}, {"[", "]"}, {"【", "】"}}) {
     for (std::size_t a; (a = s.find(open)) != std::string::npos;) {
@@ -95,7 +83,6 @@ std::string clean_heading(std::string_view heading) {
   return std::string(trim(std::regex_replace(s, numbering, "", std::regex_constants::format_first_only)));
 }
 
-// Matching form: folded (case, width, Traditional), without spaces and punctuation.
 std::string fold(std::string_view s) {
   const std::string n = normalize_for_index(s);
   std::string out;
@@ -108,17 +95,7 @@ std::string fold(std::string_view s) {
   return out;
 }
 
-// Places a company name may start with ("北京华辰物流" is 华辰物流).
-constexpr std::string_view places[] = {
-    "北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "宁波", "温州", "南京", "苏州", "无锡", "厦门", "福州",
-    "成都", "武汉", "西安", "长沙", "郑州", "济南", "青岛", "合肥", "大连", "沈阳", "东莞", "佛山", "义乌", "金华",
-    "台湾", "台北", "台中", "香港", "澳门", "浙江", "江苏", "广东", "福建", "山东", "四川", "湖北", "湖南", "河南",
-    "常州", "嘉兴", "昆山", "太仓", "绍兴", "湖州", "台州", "扬州", "南通", "徐州", "泉州", "中山", "珠海", "惠州",
-    "烟台", "潍坊", "昆明", "贵阳", "南宁", "南昌", "兰州", "太原", "石家庄", "哈尔滨", "长春", "海口", "汕头", "江门",
-    "临沂", "镇江", "泰州", "盐城", "淮安", "连云港", "丽水", "衢州", "舟山", "漳州", "莆田", "晋江", "顺德", "安徽",
-    "江西", "河北", "山西", "陕西", "辽宁", "吉林", "黑龙江", "广西", "云南", "贵州", "海南"};
 
-// Words a company's trade name ends with ("新锐纺织", "智眸科技").
 const std::vector<std::string>& trade_suffixes() {
   static const std::vector<std::string> s = {"科技", "信息", "物流", "冷链", "纺织", "电子", "贸易", "商贸", "实业", "制造",
                                              "精密", "化工", "家电", "汽配", "包材", "传媒", "文创", "食品", "餐饮", "医药",
@@ -129,7 +106,6 @@ const std::vector<std::string>& trade_suffixes() {
   return s;
 }
 
-// A company's distinctive part: "北京华辰物流有限公司" → "华辰物流", "Northwind Trading Ltd" → "northwindtrading".
 std::string core_name_uncached(std::string_view name) {
   std::string s = fold(strip_brackets(std::string(name)));
   static constexpr std::string_view suffixes[] = {"股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司",
@@ -221,7 +197,6 @@ bool is_domain(std::string_view s) {
   return s.find('.') != std::string_view::npos && s.find(' ') == std::string_view::npos && !has_cjk(s);
 }
 
-// "ruifeng-trade.com" → "ruifengtrade"; "mail.northwind.co.uk" → "northwind".
 std::string domain_label(std::string_view domain) {
   std::vector<std::string> labels;
   for (std::size_t start = 0; start <= domain.size();) {
@@ -240,7 +215,6 @@ std::string domain_label(std::string_view domain) {
   return out;
 }
 
-// A domain names the same company as `name` when its label starts with the name's pinyin or first word.
 bool domain_matches(const std::string& domain, const std::string& name) {
   const std::string label = domain_label(domain);
   if (label.size() < 3) return false;
@@ -257,6 +231,65 @@ bool domain_matches(const std::string& domain, const std::string& name) {
     if (std::isalnum(static_cast<unsigned char>(c))) word += c;
   return word.size() >= 4 && label.starts_with(word);
 }
+
+// --- tables -------------------------------------------------------------------------------------
+
+std::vector<std::string> table_cells(std::string_view line) {
+  if (line.find('|') == std::string_view::npos) return {};
+  line = trim(line);
+  if (line.starts_with("|")) line.remove_prefix(1);
+  if (line.ends_with("|")) line.remove_suffix(1);
+  std::vector<std::string> cells;
+  for (std::size_t start = 0; start <= line.size();) {
+    const std::size_t bar = std::min(line.find('|', start), line.size());
+    cells.emplace_back(trim(line.substr(start, bar - start)));
+    start = bar + 1;
+  }
+  return cells;
+}
+
+
+ContactColumns contact_columns(const std::vector<std::string>& header) {
+  static const CueSet organisation({"单位", "公司", "机构", "company", "organisation", "organization"});
+  // A column named for the kind of organisation ("客户", "供应商名称"), not for a person of it ("客户经理").
+  static const std::set<std::string> kind_columns = {"客户", "客户名称", "供应商", "供应商名称", "合作方", "合作方名称", "服务商", "厂商",
+                                                     "承运商", "client", "customer", "supplier", "vendor", "partner"};
+  static const CueSet department({"部门", "岗位", "职务", "department"});  // "部门/职务" is a role, not an employer
+  static const CueSet person({"姓名", "联系人", "name"}), mail({"邮箱", "邮件", "email", "e-mail", "mail"}),
+      phone({"手机", "电话", "座机", "phone", "mobile", "tel"});
+  ContactColumns c;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string f = fold(header[i]);
+    if (f.empty() || code_points(f).size() > 8) continue;
+    if ((organisation.in(f) || kind_columns.count(f)) && !department.in(f) && c.organisation == std::string::npos) c.organisation = i;
+    else if (mail.in(f) && c.mail == std::string::npos) c.mail = i;
+    else if (phone.in(f) && c.phone == std::string::npos) c.phone = i;
+    else if (person.in(f) && c.person == std::string::npos) c.person = i;
+  }
+  return c;
+}
+
+
+bool is_contact_list(const Doc& d) {
+  if (d.conversation) return false;
+  bool found = false;
+  for_each_contact_row(d, [&](const std::vector<std::string>&, const ContactColumns&) { found = true; });
+  return found;
+}
+
+}  // namespace baton::gaps_detail
+
+namespace baton {
+
+using namespace gaps_detail;
+
+namespace {
+
+constexpr std::size_t max_evidence = 5;
+constexpr std::size_t max_seen_in = 5;
+constexpr std::size_t facts_per_entity = 3;
+constexpr std::size_t max_facts = 40;
+constexpr std::size_t max_demand = 30;
 
 // --- dates --------------------------------------------------------------------------------------
 
@@ -277,21 +310,7 @@ std::optional<long> day_number(std::string_view iso) {
 
 // --- the material ---------------------------------------------------------------------------------
 
-struct Unit {
-  std::string id;
-  std::vector<std::string> headings;  // the section's heading path (cleaned), title not repeated
-  std::string label;                  // as shown
-  std::string text;
-  std::string folded_text;            // fold()ed text and headings, for matching names and cues
-};
 
-struct Doc {
-  DocumentRecord rec;
-  bool conversation = false;
-  bool contact_list = false;  // a table of people with their organisation (通讯录): whom the team deals with
-  std::vector<Unit> units;
-  std::string folded_title;
-};
 
 Evidence evidence_of(const Doc& d, const Unit* u = nullptr) {
   return {u ? u->id : std::string(), d.rec.id, d.rec.path, d.rec.title, u ? u->label : std::string(), d.rec.date};
@@ -329,16 +348,6 @@ void load_units(const fs::path& data_dir, std::vector<Doc>& docs) {
 
 // --- cues: headings and labelled lines ------------------------------------------------------------
 
-struct CueSet {
-  std::vector<std::string> folded;
-  explicit CueSet(const std::vector<std::string>& cues) {
-    for (const auto& c : cues)
-      if (auto f = fold(c); !f.empty()) folded.push_back(std::move(f));
-  }
-  bool in(std::string_view folded_text) const {
-    return std::any_of(folded.begin(), folded.end(), [&](const std::string& c) { return contains(folded_text, c); });
-  }
-};
 
 // The label of a line like "- 联系人：陳怡君" or "**Contacts**: ..." (folded), or "".
 std::string line_label(std::string_view line) {
@@ -375,784 +384,6 @@ std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
 }
 
-// --- tables -------------------------------------------------------------------------------------
-
-// "| 刘斌 | 速展国际物流 | … |" or a CSV row "刘斌 | 速展国际物流 | …" as cells; {} if the line is no row.
-std::vector<std::string> table_cells(std::string_view line) {
-  if (line.find('|') == std::string_view::npos) return {};
-  line = trim(line);
-  if (line.starts_with("|")) line.remove_prefix(1);
-  if (line.ends_with("|")) line.remove_suffix(1);
-  std::vector<std::string> cells;
-  for (std::size_t start = 0; start <= line.size();) {
-    const std::size_t bar = std::min(line.find('|', start), line.size());
-    cells.emplace_back(trim(line.substr(start, bar - start)));
-    start = bar + 1;
-  }
-  return cells;
-}
-
-// Which column of a header row holds what: the organisation (单位, 公司), a person (姓名) and a way to
-// reach them (手机, 邮箱). Unknown columns are npos.
-struct ContactColumns {
-  std::size_t organisation = std::string::npos, person = std::string::npos, mail = std::string::npos, phone = std::string::npos;
-  bool contact_list() const { return organisation != std::string::npos && (person != std::string::npos || mail != std::string::npos || phone != std::string::npos); }
-};
-
-ContactColumns contact_columns(const std::vector<std::string>& header) {
-  static const CueSet organisation({"单位", "公司", "机构", "company", "organisation", "organization"});
-  // A column named for the kind of organisation ("客户", "供应商名称"), not for a person of it ("客户经理").
-  static const std::set<std::string> kind_columns = {"客户", "客户名称", "供应商", "供应商名称", "合作方", "合作方名称", "服务商", "厂商",
-                                                     "承运商", "client", "customer", "supplier", "vendor", "partner"};
-  static const CueSet department({"部门", "岗位", "职务", "department"});  // "部门/职务" is a role, not an employer
-  static const CueSet person({"姓名", "联系人", "name"}), mail({"邮箱", "邮件", "email", "e-mail", "mail"}),
-      phone({"手机", "电话", "座机", "phone", "mobile", "tel"});
-  ContactColumns c;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    const std::string f = fold(header[i]);
-    if (f.empty() || code_points(f).size() > 8) continue;
-    if ((organisation.in(f) || kind_columns.count(f)) && !department.in(f) && c.organisation == std::string::npos) c.organisation = i;
-    else if (mail.in(f) && c.mail == std::string::npos) c.mail = i;
-    else if (phone.in(f) && c.phone == std::string::npos) c.phone = i;
-    else if (person.in(f) && c.person == std::string::npos) c.person = i;
-  }
-  return c;
-}
-
-// Calls f(cells, columns) for every row under a contact list's header in the document's tables.
-template <typename F>
-void for_each_contact_row(const Doc& d, F f) {
-  for (const Unit& u : d.units) {
-    ContactColumns columns;
-    for (std::size_t pos = 0; pos < u.text.size();) {
-      const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
-      const std::vector<std::string> cells = table_cells(std::string_view(u.text).substr(pos, end - pos));
-      pos = end + 1;
-      if (cells.empty()) {
-        columns = {};
-        continue;
-      }
-      if (!columns.contact_list()) {
-        columns = contact_columns(cells);
-        continue;
-      }
-      const bool rule = std::all_of(cells.begin(), cells.end(), [](const std::string& c) {  // |---|:--:|
-        return c.find_first_not_of("-: ") == std::string::npos;
-      });
-      if (rule) continue;
-      if (columns.organisation < cells.size()) f(cells, columns);
-    }
-  }
-}
-
-bool is_contact_list(const Doc& d) {
-  if (d.conversation) return false;
-  bool found = false;
-  for_each_contact_row(d, [&](const std::vector<std::string>&, const ContactColumns&) { found = true; });
-  return found;
-}
-
-// --- entities -----------------------------------------------------------------------------------
-
-struct Scope {  // a write-up: a whole document, or a subtree of its sections
-  const Doc* doc = nullptr;
-  std::string heading;  // "" = the whole document
-};
-
-struct Candidate {
-  std::string name;
-  std::map<std::string, int> names;  // every name seen, with how often
-  std::map<std::string, int> kinds;  // kind votes
-  std::vector<Scope> write_ups;
-  bool from_mail = false;            // seen as a mail correspondent's organisation
-  bool weak = false;                 // only a trade name said twice: dropped if it is part of a written-up name
-  std::set<std::string> mail_docs;   // mails whose organisations name it
-};
-
-class EntityFinder {
- public:
-  EntityFinder(const Checklist& checklist, const std::vector<Doc>& docs) : checklist_(checklist), docs_(docs) {}
-
-  std::vector<Candidate> find() {
-    for (const Doc& d : docs_) {
-      if (d.conversation) {
-        from_mail(d);
-        from_chat_name(d);
-        from_chat_people(d);
-        from_text(d);
-        named_things(d);
-        known_products(d);
-        systems_by_use(d);
-      } else {
-        from_folders(d);
-        from_rollup(d);
-        if (d.contact_list) from_contact_list(d);
-        if (d.rec.kind == "manual") systems_by_use(d);  // an SOP's steps name the systems they use
-      }
-    }
-    // Systems and projects that only conversations name: counted once per conversation, kept when
-    // at least two name them (once is chatter), or a conversation and an SOP use it as a system, or an
-    // SOP logs in to it by name.
-    std::set<std::string> longer;  // folded names of candidates and things, to tell a fragment from a name
-    for (const auto& [key, _] : index_) longer.insert(key);
-    for (const auto& [name, _] : things_) longer.insert(fold(name));
-    pool_longer_forms();
-    for (const auto& [name, t] : things_) {
-      const bool kept = t.kind.empty() ? t.times >= 2
-                                       : t.conversations.size() >= 2 || t.quoted || t.known || t.said >= 3 || t.logged_in ||
-                                             (!t.documents.empty() && !t.conversations.empty());
-      if (!kept || fragment(fold(name), longer) || (t.known && someone_elses(name))) continue;
-      const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
-      Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
-      if (!known && t.kind.empty()) c.weak = true;
-    }
-    return std::move(candidates_);
-  }
-
- private:
-  // "报告电子签章系统" in a mail and "电子签章系统" in a chat: a sentence's run before 系统 may take a word
-  // of the sentence with it; the shorter name the longer one ends with is the thing, named in both.
-  void pool_longer_forms() {
-    std::map<std::string, std::vector<std::string>> by_ending;  // last two characters → names
-    for (const auto& [name, t] : things_)
-      if (!t.kind.empty())
-        if (const auto chars = code_points(name); chars.size() >= 4) by_ending[chars[chars.size() - 2] + chars.back()].push_back(name);
-    for (const auto& [ending, names] : by_ending)
-      for (const std::string& shorter : names)
-        for (const std::string& longer : names)
-          if (longer.size() > shorter.size() && longer.ends_with(shorter) && code_points(shorter).size() >= 4) {
-            Thing& s = things_[shorter];
-            const Thing& l = things_.at(longer);
-            if (s.kind != l.kind) continue;
-            s.conversations.insert(l.conversations.begin(), l.conversations.end());
-            s.times += l.times;
-          }
-  }
-
-  // "虹桥云" of 虹桥云汇会展中心, "金蝶云" of 金蝶云星空: a thing whose name only starts a longer name found
-  // in the material is a piece of that name (the 云 and 宝 of product names also start other words).
-  static bool fragment(const std::string& folded, const std::set<std::string>& names) {
-    // ("PetNova" of PetNova GmbH: a Latin word is a piece at any length.)
-    if (has_cjk(folded) && code_points(folded).size() > 4) return false;
-    const auto it = names.upper_bound(folded);
-    return it != names.end() && it->starts_with(folded) && *it != folded;
-  }
-
-  // 客户/Northwind_Trading.md, 客户/瑞丰/报价.md: a write-up of the entity its folder names.
-  void from_folders(const Doc& d) {
-    std::vector<std::string> parts;
-    for (std::size_t start = 0; start <= d.rec.path.size();) {
-      const std::size_t slash = std::min(d.rec.path.find('/', start), d.rec.path.size());
-      if (slash > start) parts.push_back(d.rec.path.substr(start, slash - start));
-      start = slash + 1;
-    }
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-      const EntityKind* kind = kind_of_folder(parts[i]);
-      if (!kind) continue;
-      std::string name = parts[i + 1];
-      if (i + 2 == parts.size()) name = fs::path(name).stem().string();  // the file itself
-      std::replace(name.begin(), name.end(), '_', ' ');
-      name = clean_heading(name);
-      // A list of them ("客户总表") is not one of them: its table rows name them.
-      if (list_like(name)) {
-        from_table(d, *kind);
-        return;
-      }
-      name = entity_of_file_name(name);
-      if (name.empty()) continue;
-      Candidate& c = add(name, kind->id, 3);
-      c.write_ups.push_back({&d, {}});
-      if (const std::string t = clean_heading(d.rec.title); !t.empty() && t != name && related(t, name)) ++c.names[t];
-      return;
-    }
-  }
-
-  // "德纳精密_客户档案" → 德纳精密, "易管家ERP操作说明" → 易管家ERP, "Nordvik_Home_notes_EN" → Nordvik Home,
-  // "绿源环保-危废处置" → 绿源环保: what a write-up's file is named for, without the words for the document.
-  static std::string entity_of_file_name(std::string name) {
-    static const std::vector<std::string> document_words = {
-        "客户档案", "客户资料", "客户信息", "基本信息", "操作说明", "使用说明", "对接说明", "使用手册", "操作手册", "使用要点",
-        "项目进度", "进度", "说明", "手册", "资料", "信息", "介绍", "简介", "笔记", "档案", "要点", "notes", "note", "profile",
-        "en", "cn", "zh", "v1", "v2", "draft", "草稿"};
-    std::vector<std::string> tokens;
-    for (std::size_t start = 0; start <= name.size();) {
-      const std::size_t end = std::min(name.find_first_of("_- ", start), name.size());
-      if (end > start) tokens.push_back(name.substr(start, end - start));
-      start = end + 1;
-    }
-    const auto is_document_word = [&](const std::string& t) {
-      return std::find(document_words.begin(), document_words.end(), ascii_lower(t)) != document_words.end();
-    };
-    while (tokens.size() > 1 && is_document_word(tokens.back())) tokens.pop_back();
-    // A Chinese name, then what the file says about it.
-    if (tokens.size() > 1 && has_cjk(tokens[0]) && has_cjk(tokens[1]) && code_points(tokens[0]).size() >= 2) tokens.resize(1);
-    std::string out;
-    for (const auto& t : tokens) out += (out.empty() || (has_cjk(out) && has_cjk(t)) ? "" : " ") + t;
-    for (const auto& word : document_words)
-      if (out.ends_with(word) && code_points(out).size() > code_points(word).size() + 1 && has_cjk(word)) {
-        out = std::string(trim(out.substr(0, out.size() - word.size())));
-        break;
-      }
-    return out;
-  }
-
-  static bool list_like(const std::string& name) {
-    static const CueSet words({"总表", "清单", "一览", "汇总", "列表", "名单", "名录", "索引", "目录", "overview", "list", "index", "readme"});
-    return words.in(fold(name));
-  }
-
-  // The rows of a list of entities ("| 6 | 合肥蓝湾冷链物流有限公司 | …"): each company named in a cell is
-  // one (mentioned, not written up).
-  void from_table(const Doc& d, const EntityKind& kind) {
-    for (const Unit& u : d.units) {
-      std::size_t pos = 0;
-      while (pos < u.text.size()) {
-        const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
-        const std::string line = u.text.substr(pos, end - pos);
-        pos = end + 1;
-        if (line.find('|') == std::string::npos) continue;
-        for (std::size_t c = 0; c <= line.size();) {
-          const std::size_t bar = std::min(line.find('|', c), line.size());
-          const std::string cell(trim(std::string_view(line).substr(c, bar - c)));
-          c = bar + 1;
-          const std::string name = clean_heading(cell);
-          if (registered_name(name) || company_like(name)) add(name, kind.id, 1);
-        }
-      }
-    }
-  }
-
-  // A contact list's rows: each organisation in it is one the team deals with, its mail domain (the
-  // row's address) another name of it. People of the team's own company are dropped with it later.
-  void from_contact_list(const Doc& d) {
-    for_each_contact_row(d, [&](const std::vector<std::string>& cells, const ContactColumns& columns) {
-      const std::string name = clean_heading(cells[columns.organisation]);
-      const auto chars = code_points(name);
-      if (chars.size() < 2 || chars.size() > 30 || std::isdigit(static_cast<unsigned char>(name[0]))) return;
-      static const CueSet nobody({"个人", "自由职业", "暂无", "待定", "未知", "本公司", "我司", "n/a", "none"});
-      if (nobody.in(fold(name))) return;
-      Candidate& c = add(name, "", 0);
-      c.mail_docs.insert(d.rec.id);
-      if (columns.mail >= cells.size()) return;
-      const std::string& address = cells[columns.mail];
-      const auto at = address.rfind('@');
-      if (at == std::string::npos) return;
-      const std::string domain = ascii_lower(std::string(trim(std::string_view(address).substr(at + 1))));
-      if (is_domain(domain) && !detail::public_mail_domain(domain)) ++c.names[domain];
-    });
-  }
-
-  static bool registered_name(const std::string& name) {
-    const std::size_t n = code_points(name).size();
-    return n >= 5 && n <= 30 && (name.ends_with("有限公司") || name.ends_with("股份有限公司"));
-  }
-
-  // "合作伙伴与供应商.md" with one top heading per partner: each heading's subtree is a write-up.
-  void from_rollup(const Doc& d) {
-    if (d.rec.kind != "handover" && d.rec.kind != "record") return;  // a manual's headings are steps
-    if (in_entity_folder(d.rec.path)) return;                         // one entity's write-up, not a list
-    const EntityKind* kind = nullptr;
-    const std::string title = fold(d.rec.title);
-    static const CueSet procedure({"流程", "手册", "规范", "操作", "指南", "模板", "sop", "procedure", "manual", "template"});
-    if (procedure.in(title)) return;
-    // The title is about them: "合作伙伴与供应商", "主要客户一览", not "客户成功经理交接清单".
-    const std::string topic = fold(strip_brackets(d.rec.title));
-    for (const auto& k : checklist_.entity_kinds) {
-      for (const auto& f : k.folders)
-        if (topic.starts_with(fold(f)) || topic.ends_with(fold(f)) || (list_like(topic) && contains(topic, fold(f)))) kind = &k;
-      if (kind) break;
-    }
-    if (!kind) return;
-    std::vector<std::string> tops;
-    for (const Unit& u : d.units)
-      if (!u.headings.empty() && std::find(tops.begin(), tops.end(), u.headings.front()) == tops.end() &&
-          entity_like_heading(u.headings.front()))
-        tops.push_back(u.headings.front());
-    if (tops.size() < 2) return;  // one heading is a section, not a list of entities
-    for (const std::string& top : tops) {
-      Candidate& c = add(top, kind->id, 2);
-      c.write_ups.push_back({&d, top});
-    }
-  }
-
-  bool in_entity_folder(const std::string& path) const {
-    for (std::size_t start = 0; start < path.size();) {
-      const std::size_t slash = path.find('/', start);
-      if (slash == std::string::npos) break;
-      if (kind_of_folder(path.substr(start, slash - start))) return true;
-      start = slash + 1;
-    }
-    return false;
-  }
-
-  // A heading that names something, not a field or an area ("联系人", "概述", "注意事项").
-  bool entity_like_heading(const std::string& heading) const {
-    const std::size_t n = code_points(heading).size();
-    if (n < 2 || n > 24) return false;
-    const std::string f = fold(heading);
-    for (const auto& k : checklist_.entity_kinds) {
-      if (f == fold(k.zh) || f == fold(k.en)) return false;
-      for (const auto& folder : k.folders)
-        if (contains(f, fold(folder))) return false;
-    }
-    for (const auto& k : checklist_.entity_kinds)
-      for (const auto& field : k.fields)
-        for (const auto& cue : field.cues)
-          if (f == fold(cue) || (code_points(cue).size() >= 2 && contains(f, fold(cue)) && code_points(f).size() <= code_points(cue).size() + 2))
-            return false;
-    for (const auto& a : checklist_.areas)
-      for (const auto& cue : a.cues)
-        if (contains(f, fold(cue))) return false;
-    static const std::vector<std::string> generic = {"概述", "说明", "简介", "背景", "附录", "总结", "目录", "其他", "备注",
-                                                     "overview", "summary", "notes", "appendix", "contents"};
-    return std::none_of(generic.begin(), generic.end(), [&](const std::string& g) { return contains(f, g); });
-  }
-
-  // The companies a mail names (signature, domains).
-  void from_mail(const Doc& d) {
-    for (const auto& org : d.rec.organisations) {
-      Candidate& c = add(org, "", 0);
-      c.from_mail = true;
-      c.mail_docs.insert(d.rec.id);
-    }
-  }
-
-  // Companies a conversation names by their registered name: "南京蓝点信息技术有限公司那边…".
-  void from_text(const Doc& d) {
-    static const std::vector<std::string> suffixes = [] {
-      std::vector<std::string> all = {"股份有限公司", "有限责任公司", "有限公司"};
-      for (const auto& t : trade_suffixes()) all.push_back(t);
-      return all;
-    }();
-    // Where a name cannot start: what comes before it in a sentence ("跟", "是", "我们").
-    // Where a name cannot start: what comes before it in a sentence. A registered name may hold 会, 和,
-    // 同, 为 (会展, 和平, 华为), so it is cut only at the plainest particles.
-    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等";
-    static const std::string registered_breaks = "的是在找给跟向从对把被由及或说问了们";
-    for (const Unit& u : d.units) {
-      const std::string& text = u.text;
-      for (const std::string& suffix : suffixes)
-        for (std::size_t at = text.find(suffix); at != std::string::npos; at = text.find(suffix, at + suffix.size())) {
-          std::vector<std::string> before;
-          std::size_t start = at;
-          while (start > 0 && before.size() < 14) {
-            std::size_t b = start - 1;
-            while (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
-            const std::string cp = text.substr(b, start - b);
-            // "凌川冷链物流（苏州）有限公司": a place in brackets is part of the name.
-            if (cp == "）" && suffix.ends_with("公司")) {
-              const std::size_t open = text.rfind("（", b);
-              if (open != std::string::npos && b - open <= 3 * 8) {
-                before.insert(before.begin(), text.substr(open, start - open));
-                start = open;
-                continue;
-              }
-            }
-            // "您的账户（上海鹭汀…有限公司，…": an opening bracket or a comma is before the name, not in it.
-            if (!is_han(cp) || (suffix.ends_with("公司") ? registered_breaks : breaks).find(cp) != std::string::npos)
-              break;
-            before.insert(before.begin(), cp);
-            start = b;
-          }
-          // "短信供应商南京蓝点…": the name starts after a role word, or at a place name.
-          static const std::vector<std::string> roles = {"供应商", "服务商", "合作方", "客户", "伙伴", "厂商", "代理商"};
-          std::string run;
-          for (const auto& cp : before) run += cp;
-          for (const auto& role : roles)
-            if (const auto r = run.rfind(role); r != std::string::npos) run.erase(0, r + role.size());
-          // (A place in brackets, "（苏州）", is where a branch is, not where the name starts.)
-          const std::size_t bracket = std::min(run.find("（"), run.find("("));
-          for (std::string_view place : places)
-            if (const auto p = run.find(place); p != std::string::npos && p > 0 && p < bracket) {
-              run.erase(0, p);
-              break;
-            }
-          if (code_points(run).size() < 2) continue;
-          // A trade name alone ("新锐纺织") is a company only with its city in front ("常州新锐纺织"):
-          // "做物流", "搞科技" are not.
-          const bool registered = suffix.ends_with("公司");
-          // An address ("南京市雨花台区软件大道") is not a name.
-          static const CueSet address({"市", "区", "县", "镇", "路", "街", "号", "省"});
-          if (!registered && address.in(run)) continue;
-          // "苏州前置仓冷链配送": the trade word describes a service here ("冷链配送"), it does not end a name.
-          if (!registered && compound_follows(std::string_view(text).substr(at + suffix.size()))) continue;
-          std::string name = run;
-          name += suffix;
-          // Without its city a trade name must come up more than once ("找印象彩印 … 还是印象彩印").
-          if (!registered && std::none_of(std::begin(places), std::end(places), [&](std::string_view p) {
-                return run.starts_with(p) && code_points(run).size() >= code_points(p).size() + 2;
-              })) {
-            if (code_points(run).size() >= 2 && code_points(run).size() <= 4) note_thing(name, "", d);
-            continue;
-          }
-          if (const std::string f = fold(name); f.starts_with("本") || f.starts_with("贵") || f.starts_with("该")) continue;
-          add(name, "", 0);  // its mentions are found by name later
-        }
-    }
-  }
-
-  // True if `after` starts with a noun that makes the trade word before it part of a compound: 冷链配送,
-  // 物流服务, 科技行业 (a name is followed by a particle, a verb or punctuation, not by what it sells).
-  static bool compound_follows(std::string_view after) {
-    static constexpr std::string_view nouns[] = {"配送", "运输", "服务", "业务", "行业", "市场", "方案", "需求", "设备",
-                                                 "车辆", "仓储", "专线", "产品", "板块", "模式", "能力", "资源", "企业"};
-    return std::any_of(std::begin(nouns), std::end(nouns), [&](std::string_view n) { return after.starts_with(n); });
-  }
-
-  // "FineBI", "PowerBI": a product name (a capital after the first letter, some lower case);
-  // "温控追踪试点", "仓库搬迁项目": a project.
-  void named_things(const Doc& d) {
-    static const std::set<std::string> common = {"WeChat", "iPhone", "iPad", "iOS", "macOS", "PowerPoint", "JavaScript",
-                                                 "YouTube", "LinkedIn", "PayPal", "WhatsApp", "TikTok", "GitHub", "OneDrive",
-                                                 "OneNote", "FaceTime", "AirDrop", "McDonald", "eBay", "DingTalk", "WeCom"};
-    for (const Unit& u : d.units) {
-      const std::string& t = u.text;
-      for (std::size_t i = 0; i < t.size();) {
-        if (!std::isalpha(static_cast<unsigned char>(t[i]))) {
-          ++i;
-          continue;
-        }
-        std::size_t j = i;
-        while (j < t.size() && std::isalnum(static_cast<unsigned char>(t[j]))) ++j;
-        const std::string word = t.substr(i, j - i);
-        const bool before_ok = i == 0 || !std::isalnum(static_cast<unsigned char>(t[i - 1]));
-        i = j;
-        if (!before_ok || word.size() < 4 || word.size() > 24 || common.count(word)) continue;
-        // A product name has a run of lower case ("FineBI", "PowerBI"); "RoHS", "PAHs", "UKey" are abbreviations.
-        const bool inner_upper = std::any_of(word.begin() + 1, word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-        bool lower_run = false;
-        for (std::size_t k = 0; k + 2 < word.size(); ++k)
-          lower_run |= std::islower(static_cast<unsigned char>(word[k])) && std::islower(static_cast<unsigned char>(word[k + 1])) &&
-                       std::islower(static_cast<unsigned char>(word[k + 2]));
-        if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
-      }
-      quoted_projects(t, d);
-      // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
-      for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "宝", "云", "改造", "搬迁"})
-        for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
-          std::string run;
-          std::size_t start = at, n = 0;
-          // "电子签章那个系统" is the 电子签章系统.
-          for (std::string_view that : {"那个", "这个"})
-            if (std::string_view(t).substr(0, start).ends_with(that) && (suffix == "系统" || suffix == "平台")) start -= that.size();
-          while (start > 0 && n < 10) {
-            std::size_t b = start - 1;
-            while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
-            const std::string cp = t.substr(b, start - b);
-            if (!is_han(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各").find(cp) != std::string::npos) break;
-            run.insert(0, cp);
-            start = b;
-            ++n;
-          }
-          const bool system = suffix == "系统" || suffix == "平台" || suffix == "宝" || suffix == "云";
-          // "展位宝", "票通云": a product; "支付宝", "阿里云" everyone has.
-          static const std::set<std::string> everyday = {"支付宝", "淘宝", "余额宝", "阿里云", "腾讯云", "华为云", "百度云",
-                                                         "天翼云", "移动云", "金山云", "京东云", "多宝", "上云"};
-          const bool short_suffix = suffix == "宝" || suffix == "云";
-          if (short_suffix && (n < 2 || n > 4 || everyday.count(run + suffix))) continue;
-          const bool works = suffix == "改造" || suffix == "搬迁";
-          if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
-        }
-    }
-  }
-
-  // “2027苏州新能源汽车零部件展”, 「仓库搬迁项目」: a named undertaking in quotation marks.
-  void quoted_projects(const std::string& t, const Doc& d) {
-    static const std::vector<std::pair<std::string, std::string>> quotes = {{"“", "”"}, {"「", "」"}, {"\"", "\""}};
-    // "西部智造巡展·成都站": a stop of a tour, a phase, a launch are undertakings too.
-    static const std::vector<std::string> endings = {"展", "展会", "项目", "计划", "工程", "改造", "试点", "专项", "大会", "峰会", "活动",
-                                                     "站", "巡展", "二期", "三期", "上线", "发布会", "答谢会", "年会", "搬迁"};
-    for (const auto& [open, close] : quotes)
-      for (std::size_t a = t.find(open); a != std::string::npos; a = t.find(open, a + open.size())) {
-        const std::size_t b = t.find(close, a + open.size());
-        if (b == std::string::npos) break;
-        const std::string inner = t.substr(a + open.size(), b - a - open.size());
-        const std::size_t n = code_points(inner).size();
-        if (n < 4 || n > 24 || !has_cjk(inner)) continue;
-        static const CueSet sentence({"，", "。", "；", "：", "\n", " "});  // a quoted sentence, not a name
-        if (sentence.in(inner)) continue;
-        if (std::any_of(endings.begin(), endings.end(), [&](const std::string& e) { return inner.ends_with(e); })) {
-          note_thing(inner, "project", d);
-          things_[inner].quoted = true;
-        }
-      }
-  }
-
-  // 金蝶云星空, 用友U8, SAP: business software everyone in the trade knows by name. Named once in a
-  // conversation it is a system the successor will meet (general tools such as 微信 or Excel are not here).
-  void known_products(const Doc& d) {
-    for (const Unit& u : d.units)
-      for (const std::string& product : known_systems()) {
-        const std::size_t at = u.text.find(product);
-        if (at == std::string::npos) continue;
-        const bool latin = std::isalpha(static_cast<unsigned char>(product[0]));
-        // "SAP" in "SAPPHIRE" is not SAP; a longer product of the list ("金蝶云星空" before "金蝶") wins.
-        if (latin && ((at > 0 && std::isalnum(static_cast<unsigned char>(u.text[at - 1]))) ||
-                      (at + product.size() < u.text.size() && std::isalnum(static_cast<unsigned char>(u.text[at + product.size()])))))
-          continue;
-        note_thing(product, "system", d);
-        things_[product].known = true;
-      }
-  }
-
-  // "海晟 SAP", "海晟的SAP": a product the material calls a client's or partner's (by its trade name's first
-  // two characters) is theirs, not a system of the team.
-  bool someone_elses(const std::string& product) const {
-    std::set<std::string> brands;
-    for (const Candidate& c : candidates_)
-      if (const auto chars = code_points(core_name(c.name)); chars.size() >= 2 && is_han(chars[0]) && is_han(chars[1]))
-        brands.insert(chars[0] + chars[1]);
-    for (const Doc& d : docs_)
-      for (const Unit& u : d.units)
-        for (std::size_t at = u.text.find(product); at != std::string::npos; at = u.text.find(product, at + product.size())) {
-          std::string_view before = std::string_view(u.text).substr(0, at);
-          while (before.ends_with(" ")) before.remove_suffix(1);
-          if (before.ends_with("的")) before.remove_suffix(std::string_view("的").size());
-          if (before.size() >= 6 && brands.count(std::string(before.substr(before.size() - 6)))) return true;
-        }
-    return false;
-  }
-
-  // The list, longest first so that the longer name of a product is taken.
-  static const std::vector<std::string>& known_systems() {
-    static const std::vector<std::string> list = [] {
-      std::vector<std::string> l = {
-          "金蝶云星空", "金蝶云星辰", "金蝶精斗云", "金蝶K3", "金蝶EAS", "金蝶", "用友U8", "用友NC", "用友YonSuite", "用友",
-          "畅捷通", "管家婆", "浪潮GS", "SAP", "Oracle EBS", "NetSuite", "Salesforce", "HubSpot", "Zoho", "Dynamics 365",
-          "纷享销客", "销售易", "泛微", "致远OA", "蓝凌", "北森", "Moka", "聚水潭", "旺店通", "有赞", "微盟", "简道云",
-          "明道云", "宜搭", "帆软", "FineReport", "FineBI", "Power BI", "Tableau", "Jira", "Confluence", "禅道", "Teambition",
-          "ServiceNow", "Workday", "e签宝", "法大大", "契约锁", "上上签", "问卷星", "金数据", "QuickBooks", "Xero", "Odoo"};
-      std::stable_sort(l.begin(), l.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-      return l;
-    }();
-    return list;
-  }
-
-  // "签立方的管理员账号在方总那里", "在签立方后台选模板": a name followed by a system's parts (后台, 管理员
-  // 账号) is a system. Kept when the conversation keeps naming it (three times) or two conversations do.
-  void systems_by_use(const Doc& d) {
-    static constexpr std::string_view parts[] = {"管理后台", "后台", "的管理员", "管理员账号"};
-    // (Not 会, 同, 为: they start product names, 会易通.)
-    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要到等个这那该本新此各用您你我他她咱";
-    for (const Unit& u : d.units)
-      for (std::string_view part : parts)
-        for (std::size_t at = u.text.find(part); at != std::string::npos; at = u.text.find(part, at + part.size())) {
-          std::string run;
-          std::size_t start = at, n = 0;
-          while (start > 0 && n < 6) {
-            const std::string_view before = std::string_view(u.text).substr(0, start);
-            if (before.ends_with("登录") || before.ends_with("进入") || before.ends_with("打开") || before.ends_with("通过")) break;
-            std::size_t b = start - 1;
-            while (b > 0 && (static_cast<unsigned char>(u.text[b]) & 0xC0) == 0x80) --b;
-            const std::string cp = u.text.substr(b, start - b);
-            if (!is_han(cp) || breaks.find(cp) != std::string::npos) break;
-            run.insert(0, cp);
-            start = b;
-            ++n;
-          }
-          if (n < 2 || n > 4 || generic_tool(run)) continue;
-          note_used(run, u.text, d);
-        }
-    // "登录会易通后台", "登录金蝶": what an SOP step logs in to.
-    static constexpr std::string_view login = "登录";
-    // Where the name ends: the system word after it, or the rest of the sentence ("登录不上", "登录后").
-    static const std::string stops = "后台系统平台账号页面网页界面并后时前的不了一下过上去到再就要都需也还才";
-    for (const Unit& u : d.units)
-      for (std::size_t at = u.text.find(login); at != std::string::npos; at = u.text.find(login, at + login.size())) {
-        std::string run;
-        std::size_t pos = at + login.size(), n = 0;
-        while (pos < u.text.size() && n < 6) {
-          const auto c = static_cast<unsigned char>(u.text[pos]);
-          const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-          const std::string cp = u.text.substr(pos, len);
-          if (!is_han(cp) || stops.find(cp) != std::string::npos) break;
-          run += cp;
-          pos += len;
-          ++n;
-        }
-        if (n < 2 || n > 5 || generic_tool(run)) continue;
-        note_used(run, u.text, d);
-        // "登录云信通后台 →", "登录明途OA": the step names the system as one; "登录会话" is a word.
-        static constexpr std::string_view system_words[] = {"后台", "系统", "平台", "OA", "ERP", "CRM", "APP", "App", "→", "->", " →", " >"};
-        const std::string_view after = std::string_view(u.text).substr(pos);
-        if (std::any_of(std::begin(system_words), std::end(system_words), [&](std::string_view w) { return after.starts_with(w); }))
-          things_[run].logged_in = true;
-      }
-  }
-
-  void note_used(const std::string& run, const std::string& text, const Doc& d) {
-    note_thing(run, "system", d);
-    std::size_t said = 0;
-    for (std::size_t p = text.find(run); p != std::string::npos; p = text.find(run, p + run.size())) ++said;
-    if (d.conversation) things_[run].said = std::max(things_[run].said, said);
-  }
-
-  // Tools everyone has: not systems a handover must explain.
-  static bool generic_tool(const std::string& name) {
-    static const CueSet tools({"微信", "企业微信", "钉钉", "飞书", "QQ", "邮箱", "邮件", "Excel", "网盘", "公众号", "小程序",
-                               "腾讯会议", "手机", "电脑", "系统", "平台", "个人", "自己", "公司", "我们", "他们", "对方",
-                               "官网", "网站", "首页", "客户端", "网银", "账号", "账户", "密码", "成功", "失败", "之后", "以后",
-                               "信息", "用户", "管理员", "活跃"});
-    return tools.in(fold(name));
-  }
-
-  void note_thing(const std::string& name, const char* kind, const Doc& d) {
-    Thing& t = things_[name];
-    t.kind = kind;
-    if (d.conversation) t.conversations.insert(d.rec.id);
-    else t.documents.insert(d.rec.id);
-    ++t.times;
-  }
-
-  // "小林烘焙-林晓(2853317406)", "聊天对象：科试-吴晓峰（销售）", "[名片] 星屿咖啡-品牌 Vivian", "声威 老许":
-  // people save a contact as organisation and person, so the part beside the person is whom the chat is with.
-  void from_chat_people(const Doc& d) {
-    if (d.rec.format != "chat") return;
-    std::vector<std::string> names = d.rec.participants;
-    names.push_back(conversation_name(d.rec.title));
-    for (const Unit& u : d.units)
-      for (std::size_t at = u.text.find("[名片]"); at != std::string::npos; at = u.text.find("[名片]", at + 1)) {
-        const std::size_t start = at + std::string_view("[名片]").size();
-        names.push_back(u.text.substr(start, std::min(u.text.find('\n', start), u.text.size()) - start));
-      }
-    for (const std::string& name : names)
-      if (const std::string org = organisation_beside_person(name); !org.empty()) add(org, "", 0).mail_docs.insert(d.rec.id);
-  }
-
-  // "鹭汀会展运营组 2026-11-20" → "鹭汀会展运营组": a chat day's title is the conversation's name and the day.
-  static std::string conversation_name(const std::string& title) {
-    const std::size_t space = title.rfind(' ');
-    return space == std::string::npos ? title : title.substr(0, space);
-  }
-
-  // "赵蕾-远帆品牌部" → "远帆", "周航 智眸科技" → "智眸科技", "陳嘉欣 Kelly" → "" (two people), "启衡-客户成功部"
-  // → "" (no person), "衡正样品组" → "" (a group).
-  static std::string organisation_beside_person(std::string name) {
-    name = std::string(trim(strip_brackets(name)));
-    if (contains(name, "群")) return {};
-    std::size_t cut = name.find('-'), width = 1;
-    for (std::string_view dash : {"—", "－", "–"})
-      if (const std::size_t at = name.find(dash); at < cut) cut = at, width = dash.size();
-    if (cut == std::string::npos) cut = name.find(' ');
-    if (cut == std::string::npos) return {};
-    std::string left(trim(std::string_view(name).substr(0, cut))), right(trim(std::string_view(name).substr(cut + width)));
-    if (person_like(left) && !person_like(right)) std::swap(left, right);
-    if (!person_like(right) || person_like(left)) return {};
-    // "远帆品牌部": the department is not part of the organisation's name.
-    for (std::string_view unit : {"部", "组"})
-      if (const auto chars = code_points(left); chars.size() >= 5 && left.ends_with(unit))
-        left.resize(left.size() - chars[chars.size() - 1].size() - chars[chars.size() - 2].size() - chars[chars.size() - 3].size());
-    const auto chars = code_points(left);
-    if (chars.size() < 2 || chars.size() > 16 || !std::all_of(chars.begin(), chars.end(), [](const std::string& c) { return is_han(c); }))
-      return {};
-    // "运营部-孟佳", "上海-王磊": a department or a city of one's own contacts, not an organisation.
-    if (left.ends_with("部") || left.ends_with("组") || left.ends_with("室") ||
-        std::find(std::begin(places), std::end(places), left) != std::end(places))
-      return {};
-    static const CueSet roles({"客户", "客服", "销售", "经理", "老板", "总监", "主管", "助理", "财务", "采购", "同事", "老师", "领导", "家人"});
-    return roles.in(fold(left)) ? std::string() : left;
-  }
-
-  // A person's name as a chat shows it: 林晓, 吴晓峰, 老许, 小吴, Linda, "品牌 Vivian" (a role, then the name).
-  static bool person_like(const std::string& part) {
-    const std::size_t space = part.rfind(' ');
-    const std::string last = space == std::string::npos ? part : part.substr(space + 1);
-    if (!last.empty() && std::all_of(last.begin(), last.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
-      return last.size() >= 2 && last.size() <= 12 && std::isupper(static_cast<unsigned char>(last[0]));
-    const auto chars = code_points(fold(last));
-    if (chars.size() < 2 || chars.size() > 3) return false;
-    if (chars.size() == 2 && (chars[0] == "老" || chars[0] == "小" || chars[0] == "阿")) return true;
-    static const std::string surnames =  // common ones, without those that often start a trade name (明, 华, 金…)
-        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金"
-        "石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤常温康施牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹"
-        "申欧耿关焦俞左柳祝包符舒阮柯纪梅童凌毕单季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍喻祁蒲房滕屈饶解牟艾尤穆卓缪芦褚娄窦戚岑"
-        "卜晏瞿佟臧闵苟邬卞姬仇栾隋刁巫寇桑郎甄敖迟邝";
-    return surnames.find(chars[0]) != std::string::npos;
-  }
-
-  // "微信_宏昌包材_陳怡君.txt": a chat export named for a company.
-  void from_chat_name(const Doc& d) {
-    if (d.rec.format != "chat") return;
-    std::string stem = fs::path(d.rec.path).stem().string();
-    std::replace(stem.begin(), stem.end(), '-', '_');
-    std::size_t start = 0;
-    while (start <= stem.size()) {
-      const std::size_t end = std::min(stem.find('_', start), stem.size());
-      std::string part = stem.substr(start, end - start);
-      start = end + 1;
-      // "与译声同传Linda的QQ消息记录": "with", not part of the name.
-      for (std::string_view with : {"与", "和", "跟"})
-        if (part.starts_with(with)) part.erase(0, with.size());
-      if (company_like(part)) {
-        add(part, "", 0).mail_docs.insert(d.rec.id);
-        continue;
-      }
-      // "智眸科技周航": the company, then the person.
-      for (const auto& suffix : trade_suffixes())
-        if (const auto at = part.find(suffix); at != std::string::npos && at + suffix.size() < part.size()) {
-          const std::string company = part.substr(0, at + suffix.size());
-          if (company_like(company)) add(company, "", 0).mail_docs.insert(d.rec.id);
-          break;
-        }
-    }
-  }
-
- public:
-  static bool company_like(const std::string& name) {
-    static const std::vector<std::string> suffixes = {"公司", "集团", "科技", "贸易", "物流", "包材", "传媒", "文创", "工厂",
-                                                      "厂",   "商贸", "实业", "电子", "供应链", "母婴", "快递", "货运", "货代"};
-    const std::size_t n = code_points(name).size();
-    if (n < 3 || n > 20) return false;
-    for (const auto& list : {std::cref(suffixes), std::cref(trade_suffixes())})
-      for (const auto& s : list.get())
-        if (name.ends_with(s) && n >= code_points(s).size() + 2) return true;
-    return false;
-  }
-
- private:
-  // "客户", "客户资料", "供应商与合作方", "系统工具说明": a folder for one kind of entity. Not "客户沟通".
-  const EntityKind* kind_of_folder(const std::string& folder) const {
-    const std::string f = fold(without_sort_number(folder));
-    static const CueSet conversation({"沟通", "邮件", "聊天", "记录", "mail", "chat", "message"});
-    if (conversation.in(f)) return nullptr;
-    for (const auto& k : checklist_.entity_kinds)
-      for (const auto& name : k.folders)
-        if (const std::string n = fold(name); f == n || f.starts_with(n) || (code_points(n).size() >= 2 && f.ends_with(n)))
-          return &k;
-    return nullptr;
-  }
-
-  static bool related(const std::string& a, const std::string& b) {
-    const std::string ca = core_name(a), cb = core_name(b);
-    return ca == cb || abbreviates(ca, cb) || abbreviates(cb, ca) || (!has_cjk(ca) && !has_cjk(cb) && (ca.starts_with(cb) || cb.starts_with(ca)));
-  }
-
-  Candidate& add(const std::string& name, const std::string& kind, int weight) {
-    const std::string key = fold(name);
-    auto [it, fresh] = index_.try_emplace(key, candidates_.size());
-    if (fresh) candidates_.push_back({name, {}, {}, {}, false, false, {}});
-    Candidate& c = candidates_[it->second];
-    ++c.names[name];
-    if (!kind.empty()) c.kinds[kind] += weight;
-    return c;
-  }
-
-  const Checklist& checklist_;
-  const std::vector<Doc>& docs_;
-  struct Thing {
-    std::string kind;                     // "system", "project", or "" for a company
-    std::set<std::string> conversations;  // that name it
-    std::size_t times = 0;
-    bool quoted = false;                  // named in quotation marks: “2027苏州新能源汽车零部件展”
-    bool known = false;                   // a widely known product (金蝶云星空): named once is enough
-    std::size_t said = 0;                 // how often a conversation that names it with a system word says it
-    std::set<std::string> documents;      // other documents that use it as a system (an SOP: "登录X后台")
-    bool logged_in = false;               // an SOP step logs in to it by name: "登录云信通后台 →"
-  };
-  std::map<std::string, Thing> things_;
-  std::vector<Candidate> candidates_;
-  std::unordered_map<std::string, std::size_t> index_;
-};
 
 // Union-find over candidates: names, abbreviations and domains of one company become one entity.
 struct Merger {
@@ -1218,7 +449,7 @@ class Analysis {
   }
 
   void entities(const std::vector<EntityDecision>& decisions) {
-    std::vector<Candidate> candidates = EntityFinder(checklist_, docs_).find();
+    std::vector<Candidate> candidates = find_entities(checklist_, docs_);
     Merger merger(candidates.size());
     for (std::size_t i = 0; i < candidates.size(); ++i)
       for (std::size_t j = i + 1; j < candidates.size(); ++j)
