@@ -121,6 +121,9 @@ std::string core_name_uncached(std::string_view name) {
   for (std::string_view place : places)
     if (s.starts_with(place) && code_points(s).size() >= code_points(place).size() + 2) {
       s.erase(0, place.size());
+      // "深圳市蓝桥跨境科技": the city's 市 (a province's 省) goes with it.
+      for (std::string_view level : {"市", "省"})
+        if (s.starts_with(level) && code_points(s).size() >= 3) s.erase(0, level.size());
       break;
     }
   return s;
@@ -385,6 +388,56 @@ std::size_t char_count(std::string_view s) {
 }
 
 
+// True if a folded name is only words any business uses ("店铺技术支持", "服务平台", "另外改造", "AppSecret"):
+// it names no one company, project or system.
+bool made_of_common_words(const std::string& folded) {
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> w = {
+        // the business and its parts
+        "店铺", "门店", "网店", "旗舰店", "技术", "支持", "服务", "客服", "售后", "售前", "运营", "工作", "业务", "销售", "市场",
+        "产品", "质量", "品质", "行政", "人事", "财务", "采购", "仓库", "仓储", "物流", "商务", "渠道", "电商", "跨境", "海外",
+        "国内", "国际", "广告", "推广", "内容", "直播", "设计", "研发", "工程", "设备", "维修", "维保", "安全", "保安", "保洁",
+        "物业", "前台", "总部", "分公司", "公司", "集团", "部门", "团队", "小组", "中心", "厂商", "厂家", "供应商", "服务商",
+        "客户", "用户", "会员", "合作", "伙伴", "项目", "系统", "平台", "管理", "后台", "数据", "报表", "信息", "网络", "软件",
+        "硬件", "机房", "电梯", "空调", "门禁", "监控", "消防", "停车", "车位", "考勤", "报销", "审批", "工单", "合同", "订单",
+        "发票", "付款", "收款", "对账", "结算", "库存", "发货", "退货", "年度", "月度", "季度", "日常", "临时", "专项", "节能",
+        "智能", "智慧", "数字", "在线", "线上", "线下", "移动", "办公", "协同", "共享", "公共", "通用", "综合", "统一", "内部",
+        "外部", "相关", "其他", "整体", "全部", "所有", "各类", "新版", "旧版", "老版", "升级", "改造", "搬迁", "建设", "上线",
+        "对接", "沟通", "协调", "交接", "培训", "检查", "巡检", "测试", "试点", "计划", "方案", "调整", "优化", "整改", "另外",
+        "然后", "还有", "以及", "关于", "这次", "那次", "目前", "现在", "已经", "今年", "明年", "去年", "下周", "本周", "默认",
+        "手机", "电脑", "指纹", "浏览器", "部", "组", "群",
+        // English parts of field and tool names
+        "app", "api", "secret", "key", "token", "id", "client", "access", "user", "name", "pass", "word", "web", "hook",
+        "data", "admin", "login", "account", "service", "server", "cloud", "system", "platform", "manager", "support", "shop",
+        "store", "online", "open", "auth", "code", "sign", "in", "out", "up"};
+    std::stable_sort(w.begin(), w.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return w;
+  }();
+  if (folded.empty()) return false;
+  // Covered word by word, longest first (greedy is enough for words this plain).
+  std::vector<bool> reach(folded.size() + 1, false);
+  reach[0] = true;
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    if (!reach[i]) continue;
+    for (const auto& w : words)
+      if (folded.compare(i, w.size(), w) == 0) reach[i + w.size()] = true;
+  }
+  return reach[folded.size()];
+}
+
+// "杭州市特种设备检测研究院", "西湖区消防救援大队", "市场监督管理局": a public body, by what its name ends with.
+bool public_body(const std::string& folded) {
+  static constexpr std::string_view endings[] = {"局", "委员会", "管委会", "人民政府", "政府", "街道办事处", "街道办", "派出所",
+                                                 "法院", "检察院", "大队", "支队", "海关", "居委会", "村委会", "办事处", "消防救援站"};
+  if (std::any_of(std::begin(endings), std::end(endings), [&](std::string_view e) { return folded.ends_with(e) && folded.size() > e.size(); }))
+    return true;
+  // A research or testing institute of a city or province (a company's lab is 检测, not 研究院).
+  const bool official = std::any_of(std::begin(places), std::end(places), [&](std::string_view p) {
+    return folded.starts_with(std::string(p) + "市") || folded.starts_with(std::string(p) + "省");
+  });
+  return official && (folded.ends_with("研究院") || folded.ends_with("研究所") || folded.ends_with("检测院") || folded.ends_with("检验院"));
+}
+
 // Union-find over candidates: names, abbreviations and domains of one company become one entity.
 struct Merger {
   std::vector<std::size_t> parent;
@@ -457,11 +510,15 @@ class Analysis {
           merger.join(i, j);
     mail_pairs(candidates, merger);
     brand_pairs(candidates, merger);
+    trade_name_pairs(candidates, merger);
+    vendor_pairs(candidates, merger);
+    project_pairs(candidates, merger);
     std::map<std::size_t, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < candidates.size(); ++i) groups[merger.find(i)].push_back(i);
     for (const auto& [root, members] : groups) states_.push_back(merge(candidates, members));
     drop_own_organisation();
     drop_weak_parts();
+    drop_common_names();
     apply(decisions);
     const auto named_in = documents_naming();
     for (std::size_t i = 0; i < states_.size(); ++i) {
@@ -542,6 +599,92 @@ class Analysis {
           if (it == by_brand.end()) continue;
           for (std::size_t j : it->second)
             if (merger.find(i) != merger.find(j) && compatible(candidates[i], candidates[j])) merger.join(i, j);
+        }
+      }
+    }
+  }
+
+  // "袁涛-卫嘉秩序" in a chat and the write-up of 卫嘉保安, "思源科技" in the contact list and the write-up of
+  // 思源物业云: a company name that starts with the trade name (two characters) of something written up is
+  // that one, a team of it or its maker. Not for general beginnings (中国, 华东) nor for projects, which are
+  // named for their client.
+  void trade_name_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "华中", "西南", "西北", "东北",
+                                                  "全国", "环球", "亚洲", "东方", "新城", "智慧", "数字", "科技", "信息"};
+    const auto trade_name = [&](const std::string& name) -> std::string {
+      if (is_domain(name)) return {};
+      const auto chars = code_points(core_name(name));
+      if (chars.size() < 3 || !is_han(chars[0]) || !is_han(chars[1])) return {};
+      std::string t = chars[0] + chars[1];
+      return general.count(t) ? std::string() : t;
+    };
+    std::unordered_map<std::string, std::vector<std::size_t>> written;  // trade name → written-up candidates
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      if (!candidates[i].write_ups.empty() && top_kind(candidates[i]) != "project")
+        for (const auto& [n, _] : candidates[i].names)
+          if (std::string t = trade_name(n); !t.empty()) written[t].push_back(i);
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      const Candidate& c = candidates[j];
+      const std::string kind = top_kind(c);
+      if (!c.write_ups.empty() || (!kind.empty() && kind != "client" && kind != "partner")) continue;
+      for (const auto& [n, _] : c.names) {
+        const auto it = written.find(trade_name(n));
+        if (it == written.end() || it->second.size() != 1) continue;  // two written-up things share it: unclear
+        merger.join(it->second.front(), j);
+        break;
+      }
+    }
+  }
+
+  // 能耗监测平台's write-up: "厂商"碳衡科技"": a company a system's write-up names as its maker (on a line
+  // with 厂商, 供应商, 服务商, vendor) is listed with the system, not as a partner of its own.
+  void vendor_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    static const CueSet maker({"厂商", "厂家", "供应商", "服务商", "开发商", "提供商", "vendor", "supplier", "provider"});
+    std::vector<std::size_t> companies;
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      const std::string kind = top_kind(candidates[j]);
+      if (candidates[j].write_ups.empty() && (kind.empty() || kind == "partner")) companies.push_back(j);
+    }
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (candidates[i].write_ups.empty() || top_kind(candidates[i]) != "system") continue;
+      for (const Scope& scope : candidates[i].write_ups)
+        for (const Unit& u : scope.doc->units) {
+          if (!scope.heading.empty() && std::find(u.headings.begin(), u.headings.end(), scope.heading) == u.headings.end()) continue;
+          for (std::size_t pos = 0; pos < u.text.size();) {
+            const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
+            const std::string line = fold(std::string_view(u.text).substr(pos, end - pos));
+            pos = end + 1;
+            if (!maker.in(line)) continue;
+            for (std::size_t j : companies)
+              for (const auto& [n, _] : candidates[j].names)
+                if (const std::string f = fold(n); !is_domain(n) && code_points(f).size() >= 3 && contains(line, f)) merger.join(i, j);
+          }
+        }
+    }
+  }
+
+  // "电梯改造" in a mail's subject and the write-up of A座电梯更新改造: a project name whose characters all
+  // come, in order, in a written-up project's name (four at least, half of it) is that project.
+  void project_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    const auto within = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+      std::size_t k = 0;
+      for (const auto& c : b)
+        if (k < a.size() && c == a[k]) ++k;
+      return k == a.size();
+    };
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      if (!candidates[j].write_ups.empty() || top_kind(candidates[j]) != "project") continue;
+      const auto part = code_points(fold(candidates[j].name));
+      if (part.size() < 4) continue;
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (candidates[i].write_ups.empty() || top_kind(candidates[i]) != "project") continue;
+        const bool same = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) {
+          const auto whole = code_points(fold(n.first));
+          return 2 * part.size() >= whole.size() && within(part, whole);
+        });
+        if (same) {
+          merger.join(i, j);
+          break;
         }
       }
     }
@@ -704,6 +847,21 @@ class Analysis {
     }
   }
 
+  // "店铺技术支持", "厂商", "服务平台", "另外改造": names made only of words any business uses name no one
+  // thing; "杭州市特种设备检测研究院", "西湖区消防救援大队": public bodies the team deals with are not its
+  // clients or partners. Dropped unless written up (a write-up makes it a thing of the handover).
+  void drop_common_names() {
+    for (auto& s : states_) {
+      if (!s.write_ups.empty()) continue;
+      bool common = !s.folded_names.empty(), official = false;
+      for (const std::string& n : s.folded_names) {
+        common = common && made_of_common_words(n);
+        official = official || public_body(n);
+      }
+      if (common || official) s.ignored = true;
+    }
+  }
+
   // The team's own company: the organisation most mails name, when it is in at least 40% of them and
   // in three or more (with fewer mails a client who wrote them all would look the same).
   void drop_own_organisation() {
@@ -757,12 +915,21 @@ class Analysis {
     for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
     own_ = own.folded_names;
     own.ignored = true;
-    // "杭州启衡云" of 杭州启衡云链科技: a piece of the own company's name is the own company.
+    // "杭州启衡云" of 杭州启衡云链科技: a piece of the own company's name is the own company; "云杉云仓" of
+    // 云杉科技, named for it, is its own product (the team's own products are not things to hand over as
+    // clients', partners' or vendors').
+    std::set<std::string> trade_names;
+    for (const auto& own_name : own_)
+      if (const auto chars = code_points(core_name(own_name)); chars.size() >= 3 && is_han(chars[0]) && is_han(chars[1]))
+        trade_names.insert(chars[0] + chars[1]);
     for (auto& s : states_)
       if (s.write_ups.empty())
-        for (const auto& own_name : own_)
-          if (std::any_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) { return own_name.find(n) != std::string::npos; }))
+        for (const auto& n : s.folded_names) {
+          const auto chars = code_points(n);
+          if (std::any_of(own_.begin(), own_.end(), [&](const std::string& own_name) { return own_name.find(n) != std::string::npos; }) ||
+              (chars.size() >= 3 && trade_names.count(chars[0] + chars[1])))
             s.ignored = true;
+        }
   }
 
   void apply(const std::vector<EntityDecision>& decisions) {

@@ -46,11 +46,14 @@ class EntityFinder {
     for (const auto& [key, _] : index_) longer.insert(key);
     for (const auto& [name, _] : things_) longer.insert(fold(name));
     pool_longer_forms();
+    named_in_documents();
     for (const auto& [name, t] : things_) {
       const bool kept = t.kind.empty() ? t.times >= 2
                                        : t.conversations.size() >= 2 || t.quoted || t.known || t.said >= 3 || t.logged_in ||
                                              (!t.documents.empty() && !t.conversations.empty());
-      if (!kept || fragment(fold(name), longer) || (t.known && someone_elses(name))) continue;
+      // ("上海虹桥云" is the piece of 虹桥云汇会展中心 too: the city it starts with is not part of the name.)
+      if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name))) continue;
+      if (departments_.count(name)) continue;  // the team's own 项目部 (a site it runs), not a project to write up
       const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
       if (!known && t.kind.empty()) c.weak = true;
@@ -76,6 +79,38 @@ class EntityFinder {
             s.conversations.insert(l.conversations.begin(), l.conversations.end());
             s.times += l.times;
           }
+  }
+
+  // "SellerPilot" in a chat and in the duties and an SOP, "票通宝" in IT's mail and an SOP step: a system or
+  // project a conversation names that the team's documents name too is one the successor will meet.
+  // (One pass over the documents, looking names up by their first two characters.)
+  void named_in_documents() {
+    std::unordered_map<std::string, std::vector<std::pair<std::string, Thing*>>> by_start;
+    for (auto& [name, t] : things_)
+      if (!t.kind.empty() && t.conversations.size() == 1 && t.documents.empty())
+        if (const std::string f = fold(name); code_points(f).size() >= 3) {
+          const auto cps = code_points(f);
+          by_start[cps[0] + cps[1]].emplace_back(f, &t);
+        }
+    if (by_start.empty()) return;
+    for (const Doc& d : docs_) {
+      if (d.conversation) continue;
+      for (const Unit& u : d.units) {
+        const std::string& text = u.folded_text;
+        for (std::size_t i = 0; i < text.size();) {
+          const auto c = static_cast<unsigned char>(text[i]);
+          const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+          if (i + len < text.size()) {
+            const auto c2 = static_cast<unsigned char>(text[i + len]);
+            const std::size_t len2 = c2 < 0x80 ? 1 : c2 < 0xE0 ? 2 : c2 < 0xF0 ? 3 : 4;
+            if (const auto it = by_start.find(text.substr(i, len + len2)); it != by_start.end())
+              for (auto& [name, thing] : it->second)
+                if (text.compare(i, name.size(), name) == 0) thing->documents.insert(d.rec.id);
+          }
+          i += len;
+        }
+      }
+    }
   }
 
   // "虹桥云" of 虹桥云汇会展中心, "金蝶云" of 金蝶云星空: a thing whose name only starts a longer name found
@@ -351,58 +386,69 @@ class EntityFinder {
   // "FineBI", "PowerBI": a product name (a capital after the first letter, some lower case);
   // "温控追踪试点", "仓库搬迁项目": a project.
   void named_things(const Doc& d) {
+    // A mail's subject names what it is about ("冷站节能改造方案（CoolPeak）初步意见").
+    if (d.rec.format == "mail") named_in(d.rec.title, d);
+    for (const Unit& u : d.units) named_in(u.text, d);
+  }
+
+  void named_in(const std::string& t, const Doc& d) {
     static const std::set<std::string> common = {"WeChat", "iPhone", "iPad", "iOS", "macOS", "PowerPoint", "JavaScript",
                                                  "YouTube", "LinkedIn", "PayPal", "WhatsApp", "TikTok", "GitHub", "OneDrive",
                                                  "OneNote", "FaceTime", "AirDrop", "McDonald", "eBay", "DingTalk", "WeCom"};
-    for (const Unit& u : d.units) {
-      const std::string& t = u.text;
-      for (std::size_t i = 0; i < t.size();) {
-        if (!std::isalpha(static_cast<unsigned char>(t[i]))) {
-          ++i;
+    for (std::size_t i = 0; i < t.size();) {
+      if (!std::isalpha(static_cast<unsigned char>(t[i]))) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j < t.size() && std::isalnum(static_cast<unsigned char>(t[j]))) ++j;
+      const std::string word = t.substr(i, j - i);
+      const bool before_ok = i == 0 || !std::isalnum(static_cast<unsigned char>(t[i - 1]));
+      i = j;
+      if (!before_ok || word.size() < 4 || word.size() > 24 || common.count(word)) continue;
+      // A product name has a run of lower case ("FineBI", "PowerBI"); "RoHS", "PAHs", "UKey" are abbreviations.
+      const bool inner_upper = std::any_of(word.begin() + 1, word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+      bool lower_run = false;
+      for (std::size_t k = 0; k + 2 < word.size(); ++k)
+        lower_run |= std::islower(static_cast<unsigned char>(word[k])) && std::islower(static_cast<unsigned char>(word[k + 1])) &&
+                     std::islower(static_cast<unsigned char>(word[k + 2]));
+      if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
+    }
+    quoted_projects(t, d);
+    // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
+    for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "浏览器", "宝", "云", "改造", "搬迁"})
+      for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
+        // "西溪数智园项目部" is a department of the team, not a project.
+        const std::string_view after = std::string_view(t).substr(at + suffix.size());
+        const bool department = suffix == "项目" && (after.starts_with("部") || after.starts_with("组") || after.starts_with("室"));
+        std::string run;
+        std::size_t start = at, n = 0;
+        // "电子签章那个系统" is the 电子签章系统.
+        for (std::string_view that : {"那个", "这个"})
+          if (std::string_view(t).substr(0, start).ends_with(that) && (suffix == "系统" || suffix == "平台")) start -= that.size();
+        while (start > 0 && n < 10) {
+          std::size_t b = start - 1;
+          while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
+          const std::string cp = t.substr(b, start - b);
+          if (!is_han(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各").find(cp) != std::string::npos) break;
+          run.insert(0, cp);
+          start = b;
+          ++n;
+        }
+        const bool system = suffix == "系统" || suffix == "平台" || suffix == "浏览器" || suffix == "宝" || suffix == "云";
+        // "展位宝", "票通云": a product; "支付宝", "阿里云", "谷歌浏览器" everyone has.
+        static const std::set<std::string> everyday = {"支付宝", "淘宝", "余额宝", "阿里云", "腾讯云", "华为云", "百度云",
+                                                       "天翼云", "移动云", "金山云", "京东云", "多宝", "上云", "谷歌浏览器",
+                                                       "火狐浏览器", "搜狗浏览器", "夸克浏览器", "微软浏览器", "苹果浏览器"};
+        const bool short_suffix = suffix == "宝" || suffix == "云" || suffix == "浏览器";
+        if (short_suffix && (n < 2 || n > 4 || everyday.count(run + suffix))) continue;
+        if (department) {
+          if (n >= 2) departments_.insert(run + suffix);
           continue;
         }
-        std::size_t j = i;
-        while (j < t.size() && std::isalnum(static_cast<unsigned char>(t[j]))) ++j;
-        const std::string word = t.substr(i, j - i);
-        const bool before_ok = i == 0 || !std::isalnum(static_cast<unsigned char>(t[i - 1]));
-        i = j;
-        if (!before_ok || word.size() < 4 || word.size() > 24 || common.count(word)) continue;
-        // A product name has a run of lower case ("FineBI", "PowerBI"); "RoHS", "PAHs", "UKey" are abbreviations.
-        const bool inner_upper = std::any_of(word.begin() + 1, word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-        bool lower_run = false;
-        for (std::size_t k = 0; k + 2 < word.size(); ++k)
-          lower_run |= std::islower(static_cast<unsigned char>(word[k])) && std::islower(static_cast<unsigned char>(word[k + 1])) &&
-                       std::islower(static_cast<unsigned char>(word[k + 2]));
-        if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
+        const bool works = suffix == "改造" || suffix == "搬迁";
+        if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
       }
-      quoted_projects(t, d);
-      // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
-      for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "宝", "云", "改造", "搬迁"})
-        for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
-          std::string run;
-          std::size_t start = at, n = 0;
-          // "电子签章那个系统" is the 电子签章系统.
-          for (std::string_view that : {"那个", "这个"})
-            if (std::string_view(t).substr(0, start).ends_with(that) && (suffix == "系统" || suffix == "平台")) start -= that.size();
-          while (start > 0 && n < 10) {
-            std::size_t b = start - 1;
-            while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
-            const std::string cp = t.substr(b, start - b);
-            if (!is_han(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各").find(cp) != std::string::npos) break;
-            run.insert(0, cp);
-            start = b;
-            ++n;
-          }
-          const bool system = suffix == "系统" || suffix == "平台" || suffix == "宝" || suffix == "云";
-          // "展位宝", "票通云": a product; "支付宝", "阿里云" everyone has.
-          static const std::set<std::string> everyday = {"支付宝", "淘宝", "余额宝", "阿里云", "腾讯云", "华为云", "百度云",
-                                                         "天翼云", "移动云", "金山云", "京东云", "多宝", "上云"};
-          const bool short_suffix = suffix == "宝" || suffix == "云";
-          if (short_suffix && (n < 2 || n > 4 || everyday.count(run + suffix))) continue;
-          const bool works = suffix == "改造" || suffix == "搬迁";
-          if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
-        }
-    }
   }
 
   // “2027苏州新能源汽车零部件展”, 「仓库搬迁项目」: a named undertaking in quotation marks.
@@ -699,6 +745,7 @@ class EntityFinder {
     bool logged_in = false;               // an SOP step logs in to it by name: "登录云信通后台 →"
   };
   std::map<std::string, Thing> things_;
+  std::set<std::string> departments_;  // "西溪数智园项目" of 西溪数智园项目部
   std::vector<Candidate> candidates_;
   std::unordered_map<std::string, std::size_t> index_;
 };

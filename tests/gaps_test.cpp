@@ -524,6 +524,10 @@ TEST_CASE("gaps: without mails enough to tell the own company is the one most co
   test::write_file(root / "通讯录.csv",
                    "姓名,单位,职务,手机\n王磊,杭州云杉科技有限公司,客户成功,139 0000 0001\n赵敏,杭州云杉科技有限公司,财务,139 0000 0002\n"
                    "陈立,杭州云杉科技有限公司,IT,139 0000 0003\n刘斌,速展国际物流,客户经理,189 1652 3370\n");
+  // Its registered name with the city's 市 is the same company.
+  test::write_file(root / "沟通记录/微信_运营群.txt",
+                   "2026-12-07 08:51:20 王磊\n合同主体写杭州市云杉科技有限公司\n\n2026-12-07 09:00:00 赵敏\n"
+                   "杭州市云杉科技有限公司的章在财务\n\n2026-12-07 09:01:00 王磊\n好的\n");
   const GapReport r = analyse_folder(root, data);
   CHECK(entity(r, "云杉科技") == nullptr);
   CHECK(undocumented(entity(r, "速展国际物流")));
@@ -544,4 +548,66 @@ TEST_CASE("gaps: a system an SOP step logs in to is a system and a login step na
     CHECK(e.name.find("修改密码") == std::string::npos);
     CHECK(e.name != "信息");
   }
+}
+
+TEST_CASE("gaps: plain words, public bodies and the team's 项目部 name no entity; a written-up one's team and maker join it", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "供应商/卫嘉保安.md", "# 卫嘉保安\n\n## 联系人\n队长 袁涛\n\n## 合同\n2026-03-31 到期\n");
+  test::write_file(root / "系统/思源物业云.md", "# 思源物业云\n\n## 用途\n租户档案、收费、工单\n\n## 账号\n管理员在IT\n");
+  test::write_file(root / "系统/能耗监测平台.md", "# 能耗监测平台\n\n## 用途\n远程抄表，厂商\"碳衡科技\"，2024 年上线\n");
+  test::write_file(root / "通讯录.csv",
+                   "姓名,单位,职务,手机\n何工,思源科技,项目实施,189 0000 0001\n碳衡售后,碳衡科技,售后,189 0000 0002\n"
+                   "检验科,杭州市特种设备检测研究院,电梯检验,0571 8691 2345\n对接人,厂商,售后,189 0000 0003\n"
+                   "刘斌,速展国际物流,客户经理,189 1652 3370\n");
+  test::write_file(root / "沟通记录/微信群_工程协调群.txt",
+                   "2026-12-07 08:51:20 袁涛-卫嘉秩序\n地库巡查完毕\n\n2026-12-07 09:00:00 周晓岚\n另外改造期间要停冷站，提前通知\n\n"
+                   "2026-12-07 09:05:00 袁涛-卫嘉秩序\n收到\n");
+  test::write_file(root / "沟通记录/微信_交接.txt",
+                   "2026-12-08 10:00:00 周晓岚\n另外改造期间空调照常，速展国际物流的车周三到\n\n2026-12-08 10:01:00 蒋一鸣\n好\n\n"
+                   "2026-12-08 10:02:00 周晓岚\n记得签收\n");
+  test::write_file(root / "沟通记录/邮件/驻场.eml",
+                   mail("吴春梅 <wu@jingbang-clean.cn>", "驻场人数调整", "Mon, 01 Dec 2026 10:00:00 +0800",
+                        "瀚庭物业西溪数智园项目部：\n\n我司拟对西溪数智园项目保洁驻场人员作如下调整。\n\n净邦保洁 西溪数智园项目 吴春梅\n"));
+  const GapReport r = analyse_folder(root, data);
+  CHECK(undocumented(entity(r, "速展国际物流")));  // the control: a company only the material names
+  for (const char* name : {"厂商", "另外改造", "特种设备检测研究院", "西溪数智园项目"}) {
+    INFO(name);
+    CHECK(entity(r, name) == nullptr);
+  }
+  const Entity* guard = entity(r, "卫嘉秩序");
+  REQUIRE(guard);
+  CHECK(guard->name == "卫嘉保安");
+  const Entity* meter = entity(r, "碳衡科技");
+  REQUIRE(meter);
+  CHECK(meter->name == "能耗监测平台");
+  const Entity* property = entity(r, "思源科技");
+  REQUIRE(property);
+  CHECK(property->name == "思源物业云");
+}
+
+TEST_CASE("gaps: a mail subject names projects and a system named in a chat and a document is found", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "项目/A座电梯更新改造.md", "# A座电梯更新改造\n\n## 负责人\n周晓岚\n\n## 进度\n3# 梯已安装\n");
+  test::write_file(root / "日常工作/每日工作清单.md", "# 每日工作清单\n\n1. 广告数据 SellerPilot 早上 8 点自动出，看 ACOS\n");
+  test::write_file(root / "沟通记录/微信_运营群.txt",
+                   "2026-12-07 08:51:20 林可欣\n日报脚本要接 SellerPilot 的广告数据\n\n2026-12-07 09:00:00 王磊\n"
+                   "明早看\n\n2026-12-07 09:01:00 林可欣\n好的\n");
+  test::write_file(root / "沟通记录/邮件/方案.eml",
+                   mail("CoolPeak <pm@coolpeak.com>", "冷站节能改造方案初步意见", "Mon, 01 Dec 2026 10:00:00 +0800", "见附件。\n"));
+  test::write_file(root / "沟通记录/邮件/回复.eml",
+                   mail("周晓岚 <zhou@hanting-pm.cn>", "回复：冷站节能改造方案初步意见", "Tue, 02 Dec 2026 10:00:00 +0800", "收到。\n"));
+  test::write_file(root / "沟通记录/邮件/周报.eml",
+                   mail("奥菱 <pm@aoling-lift.com>", "A座电梯改造周报（第24周）", "Wed, 03 Dec 2026 10:00:00 +0800", "电梯改造：本周完成 3# 梯导轨。\n"));
+  test::write_file(root / "沟通记录/邮件/例会.eml",
+                   mail("恒安 <pm@hengan-re.com>", "11月例会纪要", "Thu, 04 Dec 2026 10:00:00 +0800", "1. 电梯改造：验收前做一次全负荷试运行。\n"));
+  const GapReport r = analyse_folder(root, data);
+  const Entity* retrofit = entity(r, "冷站节能改造");
+  REQUIRE(undocumented(retrofit));
+  CHECK(retrofit->kind == "project");
+  const Entity* ads = entity(r, "SellerPilot");
+  REQUIRE(undocumented(ads));
+  CHECK(ads->kind == "system");
+  const Entity* lift = entity(r, "电梯改造");
+  REQUIRE(lift);
+  CHECK(lift->name == "A座电梯更新改造");
 }
