@@ -95,7 +95,6 @@ std::string fold(std::string_view s) {
   return out;
 }
 
-
 const std::vector<std::string>& trade_suffixes() {
   static const std::vector<std::string> s = {"科技", "信息", "物流", "冷链", "纺织", "电子", "贸易", "商贸", "实业", "制造",
                                              "精密", "化工", "家电", "汽配", "包材", "传媒", "文创", "食品", "餐饮", "医药",
@@ -251,7 +250,6 @@ std::vector<std::string> table_cells(std::string_view line) {
   return cells;
 }
 
-
 ContactColumns contact_columns(const std::vector<std::string>& header) {
   static const CueSet organisation({"单位", "公司", "机构", "company", "organisation", "organization"});
   // A column named for the kind of organisation ("客户", "供应商名称"), not for a person of it ("客户经理").
@@ -271,7 +269,6 @@ ContactColumns contact_columns(const std::vector<std::string>& header) {
   }
   return c;
 }
-
 
 bool is_contact_list(const Doc& d) {
   if (d.conversation) return false;
@@ -313,8 +310,6 @@ std::optional<long> day_number(std::string_view iso) {
 
 // --- the material ---------------------------------------------------------------------------------
 
-
-
 Evidence evidence_of(const Doc& d, const Unit* u = nullptr) {
   return {u ? u->id : std::string(), d.rec.id, d.rec.path, d.rec.title, u ? u->label : std::string(), d.rec.date};
 }
@@ -351,7 +346,6 @@ void load_units(const fs::path& data_dir, std::vector<Doc>& docs) {
 
 // --- cues: headings and labelled lines ------------------------------------------------------------
 
-
 // The label of a line like "- 联系人：陳怡君" or "**Contacts**: ..." (folded), or "".
 std::string line_label(std::string_view line) {
   line = trim(line);
@@ -386,7 +380,6 @@ bool heading_matches(const Unit& u, const CueSet& cues) {
 std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
 }
-
 
 // True if a folded name is only words any business uses ("店铺技术支持", "服务平台", "另外改造", "AppSecret"):
 // it names no one company, project or system.
