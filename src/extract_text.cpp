@@ -74,6 +74,14 @@ std::vector<std::string_view> words_of(std::string_view s) {
   return words;
 }
 
+// "最后更新：2023-09-12", "Owner: Lin": a field and its value, not a heading.
+bool labelled_value(std::string_view s) {
+  for (std::string_view colon : {"：", ": "})
+    if (const std::size_t at = s.find(colon); at != std::string_view::npos && at > 0 && !trim(s.substr(at + colon.size())).empty())
+      return true;
+  return false;
+}
+
 // "REV(1)   User Commands   REV(1)": a running header names the page at both ends.
 bool running_header(std::string_view line) {
   const auto words = words_of(line);
@@ -112,7 +120,7 @@ Outline margin_outline(const std::vector<Line>& lines) {
       continue;
     }
     const std::string_view t = trim(l.text);
-    if (display_width(t) <= max_heading_width && has_letter(t) && !ends_like_sentence(t)) out.headings.push_back(i);
+    if (display_width(t) <= max_heading_width && has_letter(t) && !ends_like_sentence(t) && !labelled_value(t)) out.headings.push_back(i);
   }
   // Most of the text indented, short lines at the margin: those are the outline. (A short man
   // page, "true" or "rev", has nearly as many headings as lines of text.)

@@ -1322,7 +1322,22 @@ void Analysis::hygiene(const std::vector<std::pair<std::string, FindingRecord>>&
       if (d->conversation || f.value.find('\\') != std::string::npos || f.value.starts_with("/") ||
           (f.value.size() > 1 && f.value[1] == ':'))
         continue;
-      if (f.label == "title") {
+      // "评分标准见《供应商考核细则V3.xlsx》" points to a file of the handover: it is looked up as one. ("打开
+      // 《观众日报.xlsx》" is a workbook the work uses, wherever it is kept.)
+      static constexpr std::string_view file_types[] = {".md", ".txt", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt",
+                                                        ".pptx", ".csv", ".html", ".eml"};
+      const bool file_name = f.label == "title" && std::any_of(std::begin(file_types), std::end(file_types), [&](std::string_view e) {
+        return ascii_lower(f.value).ends_with(e) && f.value.size() > e.size();
+      });
+      if (file_name) {
+        const std::size_t at = f.excerpt.find("《" + f.value);
+        const std::string_view before = std::string_view(f.excerpt).substr(0, at == std::string::npos ? 0 : at);
+        static constexpr std::string_view pointers[] = {"见", "参考", "附件", "附", "see", "See"};
+        const std::string_view near = before.substr(before.size() > 12 ? before.size() - 12 : 0);
+        if (std::none_of(std::begin(pointers), std::end(pointers), [&](std::string_view p) { return near.find(p) != std::string_view::npos; }))
+          continue;
+      }
+      if (f.label == "title" && !file_name) {
         // 《退款处理流程》 names a document; 《用章记录》 a paper register, 《电子商务法》 a law.
         static const std::vector<std::string> document_words = {"手册", "流程", "规范", "规定", "制度", "指南", "说明", "方案",
                                                                 "文档", "清单", "规程", "sop"};

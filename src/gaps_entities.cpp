@@ -118,8 +118,12 @@ class EntityFinder {
   static bool fragment(const std::string& folded, const std::set<std::string>& names) {
     // ("PetNova" of PetNova GmbH: a Latin word is a piece at any length.)
     if (has_cjk(folded) && code_points(folded).size() > 4) return false;
-    const auto it = names.upper_bound(folded);
-    return it != names.end() && it->starts_with(folded) && *it != folded;
+    // ("运力云" of 运力云TMS is the same thing, named with the kind of system it is.)
+    for (auto it = names.upper_bound(folded); it != names.end() && it->starts_with(folded); ++it)
+      if (const std::string_view rest = std::string_view(*it).substr(folded.size());
+          !rest.empty() && !(has_cjk(folded) && rest.size() <= 4 && std::all_of(rest.begin(), rest.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })))
+        return true;
+    return false;
   }
 
   // 客户/Northwind_Trading.md, 客户/瑞丰/报价.md: a write-up of the entity its folder names.
@@ -415,6 +419,7 @@ class EntityFinder {
       if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
     }
     quoted_projects(t, d);
+    named_by_acronym(t, d);
     // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
     for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "浏览器", "宝", "云", "改造", "搬迁"})
       for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
@@ -448,6 +453,29 @@ class EntityFinder {
         }
         const bool works = suffix == "改造" || suffix == "搬迁";
         if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
+      }
+  }
+
+  // "云仓WMS", "鲜丰汇SRM", "明途OA": a name, then the kind of business system it is.
+  void named_by_acronym(const std::string& t, const Doc& d) {
+    static constexpr std::string_view acronyms[] = {"ERP", "WMS", "CRM", "SRM", "OMS", "TMS", "MES", "PLM", "SCM", "OA"};
+    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各用您你我他她咱";
+    for (std::string_view acronym : acronyms)
+      for (std::size_t at = t.find(acronym); at != std::string::npos; at = t.find(acronym, at + acronym.size())) {
+        const std::size_t after = at + acronym.size();
+        if (after < t.size() && std::isalnum(static_cast<unsigned char>(t[after]))) continue;  // "OAuth", "ERPs"
+        std::string run;
+        std::size_t start = at, n = 0;
+        while (start > 0 && n < 5) {
+          std::size_t b = start - 1;
+          while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
+          const std::string cp = t.substr(b, start - b);
+          if (!is_han(cp) || breaks.find(cp) != std::string::npos) break;
+          run.insert(0, cp);
+          start = b;
+          ++n;
+        }
+        if (n >= 2 && n <= 4 && !generic_tool(run)) note_thing(run + std::string(acronym), "system", d);
       }
   }
 

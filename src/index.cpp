@@ -347,11 +347,28 @@ std::vector<FindingRecord> scan_and_redact(Document& doc, const std::optional<st
   return out;
 }
 
-// The date the document's first lines say it was last updated.
+// The date the document's first lines say it was last updated. Its headings are lines of it too: a
+// plain-text note may lay "最后更新：2023-09-12" out as one.
 std::string updated_of(const Document& doc) {
-  for (const Section& section : doc.sections)
-    if (!trim(section.text).empty()) return declared_update(section.text);
-  return {};
+  constexpr std::size_t first_lines = 8;
+  std::string head;
+  std::size_t lines = 0;
+  for (const Section& section : doc.sections) {
+    if (!section.heading_path.empty()) {
+      head += section.heading_path.back() + "\n";
+      ++lines;
+    }
+    for (std::size_t pos = 0; pos < section.text.size() && lines < first_lines;) {
+      const std::size_t end = std::min(section.text.find('\n', pos), section.text.size());
+      if (const std::string_view line = trim(std::string_view(section.text).substr(pos, end - pos)); !line.empty()) {
+        head += std::string(line) + "\n";
+        ++lines;
+      }
+      pos = end + 1;
+    }
+    if (lines >= first_lines) break;
+  }
+  return declared_update(head);
 }
 
 // Turns the documents extracted from a job's file into units and catalog records.

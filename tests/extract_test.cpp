@@ -92,6 +92,19 @@ TEST_CASE("Plain text with Chinese numbered headings is cut at them, list items 
   CHECK(doc.sections[4].text == "月底不要改库位。");
 }
 
+TEST_CASE("Plain text: a field and its value at the margin is no heading", "[extract]") {
+  // A note with an indented body: "最后更新：2023-09-12" is a line of it, not the heading of what follows.
+  const char* text =
+      "力拓电机 备忘\n最后更新：2023-09-12\n\n东莞力拓电机有限公司，做风扇电机。\nERP 编码 SGD011。\n\n联系人：\n"
+      "  郭涛 业务经理 136 8221 5097\n  工厂 张工 0769-8512 3306\n\n合作：\n  2022 年 10 月导入，月用量 1.2 万台，\n"
+      "  交期 3 周。\n  2023 年上半年有两次来料不良。\n";
+  const Document doc = only(extract("力拓电机_备忘.txt", text));
+  for (const auto& s : doc.sections)
+    for (const auto& h : s.heading_path) CHECK_THAT(h, !Catch::Contains("最后更新"));
+  REQUIRE_FALSE(doc.sections.empty());
+  CHECK_THAT(doc.sections.front().text, Catch::Contains("最后更新：2023-09-12"));
+}
+
 TEST_CASE("Plain text without an outline stays one section", "[extract]") {
   // Indented lines alone (a quoted mail, a poem) or one numbered line are no outline.
   const char* text = "Hi all,\n\n  please find the figures below.\n  Totals are final.\n\n一、见附件\nThanks\n";

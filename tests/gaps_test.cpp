@@ -611,3 +611,28 @@ TEST_CASE("gaps: a mail subject names projects and a system named in a chat and 
   REQUIRE(lift);
   CHECK(lift->name == "A座电梯更新改造");
 }
+
+TEST_CASE("gaps: a system named with its kind (云仓WMS), a note's stated date and a file pointed to in 《》", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "供应商/力拓电机_备忘.txt",
+                   "力拓电机 备忘\n最后更新：2023-09-12\n\n东莞力拓电机有限公司，做风扇电机。\n\n联系人：\n  郭涛 业务经理\n  工厂 张工\n\n"
+                   "合作：\n  2022 年 10 月导入\n  交期 3 周\n");
+  test::write_file(root / "SOP/新供应商导入流程.md",
+                   "# 新供应商导入流程\n\n1. 现场审核，评分标准见《供应商考核细则V3.xlsx》（同目录）。\n2. 打开《来料日报_2026.xlsx》刷新数据。\n");
+  test::write_file(root / "沟通记录/微信群_供应链.txt",
+                   "2026-12-07 08:51:20 王磊\n今天下午 3 点云仓WMS 升级，收货先用纸单\n\n2026-12-07 09:00:00 赵敏\n收到\n\n"
+                   "2026-12-07 09:05:00 王磊\n5 点以后补录\n");
+  test::write_file(root / "沟通记录/QQ_仓库.txt",
+                   "2026-12-08 10:00:00 林浩然\n刘哥，云仓WMS 我的账号还没开\n\n2026-12-08 10:01:00 刘强\n明天开\n\n"
+                   "2026-12-08 10:02:00 林浩然\n谢谢\n");
+  const GapReport r = analyse_folder(root, data);
+  const Entity* wms = entity(r, "云仓WMS");
+  REQUIRE(undocumented(wms));
+  CHECK(wms->kind == "system");
+  REQUIRE(r.stale.size() == 1);  // the note says when it was last updated in its second line
+  CHECK(r.stale.front().doc.path == "供应商/力拓电机_备忘.txt");
+  CHECK(r.stale.front().updated == "2023-09-12");
+  REQUIRE(r.broken_references.size() == 1);  // the workbook opened to refresh is kept elsewhere
+  CHECK(r.broken_references.front().value == "供应商考核细则V3.xlsx");
+  CHECK(r.broken_references.front().line == 3);
+}
