@@ -615,7 +615,8 @@ class Analysis {
     for (std::size_t i = 0; i < candidates.size(); ++i)
       if (!candidates[i].write_ups.empty() && top_kind(candidates[i]) != "project")
         for (const auto& [n, _] : candidates[i].names)
-          if (std::string t = trade_name(n); !t.empty()) written[t].push_back(i);
+          if (std::string t = trade_name(n); !t.empty())
+            if (auto& w = written[t]; std::find(w.begin(), w.end(), i) == w.end()) w.push_back(i);
     for (std::size_t j = 0; j < candidates.size(); ++j) {
       const Candidate& c = candidates[j];
       const std::string kind = top_kind(c);

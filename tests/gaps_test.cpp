@@ -552,7 +552,8 @@ TEST_CASE("gaps: a system an SOP step logs in to is a system and a login step na
 
 TEST_CASE("gaps: plain words, public bodies and the team's 项目部 name no entity; a written-up one's team and maker join it", "[gaps]") {
   test::TempDir root, data;
-  test::write_file(root / "供应商/卫嘉保安.md", "# 卫嘉保安\n\n## 联系人\n队长 袁涛\n\n## 合同\n2026-03-31 到期\n");
+  // (The write-up gives the registered name too: two names of one write-up are one trade name, not two.)
+  test::write_file(root / "供应商/卫嘉保安.md", "# 杭州卫嘉保安服务有限公司\n\n## 联系人\n队长 袁涛\n\n## 合同\n2026-03-31 到期\n");
   test::write_file(root / "系统/思源物业云.md", "# 思源物业云\n\n## 用途\n租户档案、收费、工单\n\n## 账号\n管理员在IT\n");
   test::write_file(root / "系统/能耗监测平台.md", "# 能耗监测平台\n\n## 用途\n远程抄表，厂商\"碳衡科技\"，2024 年上线\n");
   test::write_file(root / "通讯录.csv",
