@@ -308,6 +308,47 @@ TEST_CASE("Chinese is ranked by how much of the query a section has, with synony
   CHECK(syn->hits[0].snippet.find("<mark>顾客</mark>") != std::string::npos);
 }
 
+TEST_CASE("the word typed outranks a synonym of it; a Chinese word's Chinese synonyms count as typed", "[search][synonyms]") {
+  test::TempDir root, data, conf;
+  // The same sentence with the typed word or only its synonym (the synonym's file is indexed first,
+  // so that a tie would put it first).
+  test::write_file(root / "a/images.md", "# Disk images\n\nMake a duplicate of the disk image before you resize it.\n");
+  test::write_file(root / "b/images.md", "# Disk images\n\nMake a copy of the disk image before you resize it.\n");
+  test::write_file(root / "a/备份.md", "# 数据库\n\nweekly backup of the database\n");
+  test::write_file(root / "b/备份.md", "# 数据库\n\n每周备份数据库\n");
+  test::write_file(root / "a/日志.md", "# 日志\n\n每月删掉旧日志\n");
+  test::write_file(root / "b/日志.md", "# 日志\n\n每月删除旧日志\n");
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  test::write_file(conf / "synonyms", "copy, duplicate\n备份, backup\n删除, 删掉\n");
+  SearcherOptions options;
+  options.log = false;
+  options.synonyms_file = conf / "synonyms";
+  auto searcher = Searcher::open(data.path(), options);
+  REQUIRE(searcher.ok());
+  const auto paths = [&](const std::string& q) {
+    auto r = searcher->search({q, 10, 0});
+    REQUIRE(r.ok());
+    std::vector<std::string> out;
+    for (const auto& h : r->hits) out.push_back(h.path);
+    return out;
+  };
+  const auto copy = paths("copy");
+  REQUIRE(copy.size() == 2);  // the synonym still finds its section
+  CHECK(copy[0] == "b/images.md");
+  const auto duplicate = paths("duplicate");
+  REQUIRE(duplicate.size() == 2);
+  CHECK(duplicate[0] == "a/images.md");
+  // Across scripts the typed word counts more too.
+  const auto backup = paths("备份");
+  REQUIRE(backup.size() == 2);
+  CHECK(backup[0] == "b/备份.md");
+  // 删掉 and 删除 are one word to the query: both sections, with the same weight.
+  auto del = searcher->search({"删掉", 10, 0});
+  REQUIRE(del.ok());
+  REQUIRE(del->hits.size() == 2);
+  CHECK(del->hits[0].score == Approx(del->hits[1].score));
+}
+
 TEST_CASE("sorting by date puts the newest document first", "[search][sort]") {
   FacetFixture f;
   auto searcher = f.open();
