@@ -6,7 +6,9 @@
 // the code nor the other sets, and their misses are not printed, so that nobody tunes to them.
 // holdout3 chose between ranking variants; holdout4 was the test set of those (its misses were read
 // afterwards); holdout5 is the test set of everything since, run once. holdout6 (30 + 30, a third
-// of them hard on purpose) was first run on 2026-11-28 at 9e2b4b7, before the larger thesaurus.
+// of them hard on purpose) was first run on 2026-11-28 at 9e2b4b7, before the larger thesaurus; it
+// then chose BM25's b (its misses were read). holdout7 (30 + 30, a third hard) is the test set of
+// the thesaurus, its weighting and b = 0.75, run once.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iomanip>
@@ -94,7 +96,7 @@ std::string row(const std::string& label, const std::map<std::string, Score>& s)
 }  // namespace
 
 TEST_CASE("known-item queries find their document in the top 5", "[corpus][relevance]") {
-  const std::vector<std::string> sets = {"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"};
+  const std::vector<std::string> sets = {"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7"};
   std::map<std::string, std::vector<KnownItem>> items;
   for (const auto& set : sets) {
     items[set] = load(set + ".tsv");
@@ -125,33 +127,30 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // Floors from the measured figures (see the README), a little below them so that a change that
   // costs one query per language still passes and one that costs several does not.
   const std::string def(cjk_mode_name(SearcherOptions{}.cjk_mode));
-  // Measured (2026-11-28, after plain text in sections and a mild coverage bonus instead of
-  // OP_AND_MAYBE, and no correction of a word the documents have unless one slip away): dev zh 0.792
-  // en 0.923; holdout zh 0.792 en 0.923; holdout2 zh 0.800 en 0.800;
-  // holdout3 zh 0.920 en 0.920 success@5; holdout MRR@10 zh 0.598 en 0.741. (holdout3's first run,
-  // before these changes: zh 0.840 en 0.800.)
-  CHECK(results["dev " + def]["zh"].success5() >= 0.75);
-  CHECK(results["dev " + def]["en"].success5() >= 0.80);
-  CHECK(results["holdout " + def]["zh"].success5() >= 0.75);
-  CHECK(results["holdout " + def]["en"].success5() >= 0.85);
-  CHECK(results["holdout " + def]["zh"].mrr10() >= 0.52);
-  CHECK(results["holdout " + def]["en"].mrr10() >= 0.68);
-  CHECK(results["holdout2 " + def]["zh"].success5() >= 0.75);
-  CHECK(results["holdout2 " + def]["en"].success5() >= 0.75);
-  CHECK(results["holdout3 " + def]["zh"].success5() >= 0.84);
-  CHECK(results["holdout3 " + def]["en"].success5() >= 0.84);
-  // holdout4, the test set, run once after the changes above: zh 0.800 en 0.760.
-  CHECK(results["holdout4 " + def]["zh"].success5() >= 0.75);
-  CHECK(results["holdout4 " + def]["en"].success5() >= 0.70);
-  // holdout5, the test set of the same ranking (run once, at cf43d6f): zh 0.840 en 0.920.
-  // The larger thesaurus (data/synonyms, 2026-11-28), synonyms weighted below the typed word: dev zh
-  // 0.833 en 0.885; holdout zh 0.875 en 0.923; holdout2 zh 0.840 en 0.840; holdout3 zh 0.920 en 0.880;
-  // holdout4 zh 0.840 en 0.840; holdout5 zh 0.840 en 0.920 (holdout6 not run for it).
-  CHECK(results["holdout5 " + def]["zh"].success5() >= 0.79);
+  // Measured (2026-11-28, the larger thesaurus with synonyms weighted below the typed word, BM25
+  // b = 0.75), success@5 zh / en: dev 0.833 / 0.923; holdout 0.917 / 0.962; holdout2 0.880 / 0.920;
+  // holdout3 0.880 / 0.920; holdout4 0.880 / 0.880; holdout5 0.800 / 0.920; holdout6 0.700 / 0.700;
+  // holdout MRR@10 0.684 / 0.845. First runs on sets nobody had tuned to: holdout3 0.840 / 0.800,
+  // holdout4 0.800 / 0.760, holdout5 0.840 / 0.920, holdout6 0.667 / 0.667 (at 9e2b4b7), holdout7
+  // 0.767 / 0.633 (the ranking measured here).
+  CHECK(results["dev " + def]["zh"].success5() >= 0.79);
+  CHECK(results["dev " + def]["en"].success5() >= 0.88);
+  CHECK(results["holdout " + def]["zh"].success5() >= 0.87);
+  CHECK(results["holdout " + def]["en"].success5() >= 0.92);
+  CHECK(results["holdout " + def]["zh"].mrr10() >= 0.62);
+  CHECK(results["holdout " + def]["en"].mrr10() >= 0.78);
+  CHECK(results["holdout2 " + def]["zh"].success5() >= 0.83);
+  CHECK(results["holdout2 " + def]["en"].success5() >= 0.87);
+  CHECK(results["holdout3 " + def]["zh"].success5() >= 0.83);
+  CHECK(results["holdout3 " + def]["en"].success5() >= 0.87);
+  CHECK(results["holdout4 " + def]["zh"].success5() >= 0.83);
+  CHECK(results["holdout4 " + def]["en"].success5() >= 0.83);
+  CHECK(results["holdout5 " + def]["zh"].success5() >= 0.76);
   CHECK(results["holdout5 " + def]["en"].success5() >= 0.87);
-  // holdout6, first run at 9e2b4b7 (the ranking above, the small thesaurus): zh 0.667 en 0.667.
-  CHECK(results["holdout6 " + def]["zh"].success5() >= 0.60);
-  CHECK(results["holdout6 " + def]["en"].success5() >= 0.60);
+  CHECK(results["holdout6 " + def]["zh"].success5() >= 0.66);
+  CHECK(results["holdout6 " + def]["en"].success5() >= 0.66);
+  CHECK(results["holdout7 " + def]["zh"].success5() >= 0.73);
+  CHECK(results["holdout7 " + def]["en"].success5() >= 0.59);
   // Requiring every n-gram (the peer's way) must stay far behind for paraphrased Chinese.
   CHECK(results["holdout " + def]["zh"].success5() > results["holdout xapian"]["zh"].success5());
   CHECK(results["holdout2 " + def]["zh"].success5() > results["holdout2 xapian"]["zh"].success5());
@@ -159,4 +158,5 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   CHECK(results["holdout4 " + def]["zh"].success5() > results["holdout4 xapian"]["zh"].success5());
   CHECK(results["holdout5 " + def]["zh"].success5() > results["holdout5 xapian"]["zh"].success5());
   CHECK(results["holdout6 " + def]["zh"].success5() > results["holdout6 xapian"]["zh"].success5());
+  CHECK(results["holdout7 " + def]["zh"].success5() > results["holdout7 xapian"]["zh"].success5());
 }
