@@ -1,6 +1,7 @@
 #include "baton/findings.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <set>
 
@@ -602,6 +603,9 @@ bool is_alnum_or_dash(char c) {
 bool is_alnum_or_underscore(char c) {
   return is_alnum(c) || c == '_';
 }
+bool is_hex_digit(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 /// A credential recognisable by its form alone: a fixed prefix and a body of `min` to `max` characters.
 struct TokenShape {
@@ -618,7 +622,18 @@ constexpr TokenShape token_shapes[] = {
     {"AIza", "api_key", is_token_char, 35, 35},      // Google API key
     {"sk-", "api_key", is_alnum, 20, 200},           // OpenAI and its imitators
     {"sk-proj-", "api_key", is_token_char, 20, 200},
-    {"sk_live_", "api_key", is_alnum, 20, 200},  // Stripe
+    {"sk_live_", "api_key", is_alnum, 20, 200},  // Stripe: secret and restricted keys, live and test
+    {"sk_test_", "api_key", is_alnum, 20, 200},
+    {"rk_live_", "api_key", is_alnum, 20, 200},
+    {"rk_test_", "api_key", is_alnum, 20, 200},
+    {"whsec_", "app_secret", is_alnum, 24, 200},  // Stripe webhook signing secret
+    {"Atzr|", "token", is_token_char, 40, 2000},  // Amazon Login with Amazon (SP-API): refresh, access
+    {"Atza|", "token", is_token_char, 40, 2000},
+    {"glpat-", "token", is_token_char, 20, 64},  // GitLab personal access token
+    {"shpat_", "token", is_hex_digit, 32, 32},   // Shopify: admin API access token, app shared secret
+    {"shpca_", "token", is_hex_digit, 32, 32},
+    {"shppa_", "token", is_hex_digit, 32, 32},
+    {"shpss_", "app_secret", is_hex_digit, 32, 32},
     {"ghp_", "token", is_alnum, 30, 255},        // GitHub: personal, OAuth, user, server, refresh
     {"gho_", "token", is_alnum, 30, 255},
     {"ghu_", "token", is_alnum, 30, 255},
@@ -642,6 +657,7 @@ std::size_t shape_end(std::string_view line, std::size_t i, const TokenShape& sh
   if (j - body < shape.min || (j < line.size() && is_token_char(line[j]))) return npos;
   const std::string_view token = line.substr(body, j - body);
   if (shape.prefix.starts_with("sk-") && std::none_of(token.begin(), token.end(), is_digit)) return npos;
+  if (is_placeholder(token)) return npos;  // sk_test_xxxxxxxxxxxxxxxxxxxxxxxx, AKIAXXXXXXXXXXXXXXXX
   return j;
 }
 
@@ -658,6 +674,26 @@ std::size_t jwt_end(std::string_view line, std::size_t i) {
   ++j;
   segment(j);
   return j;
+}
+
+/// Where a key in the style of Stripe's at line[i] ends, or npos: two or three lower-case letters, "_live_"
+/// or "_test_", then a random body of 20 to 200 letters and digits with upper case, lower case and digits
+/// (sp_live_4f9Kx2Qm…: a vendor's copy of sk_live_). Not sk_live_****, nor run_test_all_the_modules, nor
+/// pk_live_ (a publishable key).
+std::size_t live_key_end(std::string_view line, std::size_t i) {
+  std::size_t j = i;
+  while (j < line.size() && j - i <= 3 && is_lower(line[j])) ++j;
+  if (j - i < 2 || j - i > 3 || !(starts_with_at(line, j, "_live_") || starts_with_at(line, j, "_test_"))) return npos;
+  if (line.substr(i, j - i) == "pk") return npos;  // Stripe's publishable key: public, in every checkout page
+  const std::size_t body = j + 6;
+  std::size_t end = body;
+  while (end < line.size() && end - body <= 200 && is_alnum(line[end])) ++end;
+  if (end - body < 20 || end - body > 200 || (end < line.size() && is_token_char(line[end]))) return npos;
+  const std::string_view b = line.substr(body, end - body);
+  if (std::none_of(b.begin(), b.end(), is_upper) || std::none_of(b.begin(), b.end(), is_lower) ||
+      std::none_of(b.begin(), b.end(), is_digit))
+    return npos;
+  return end;
 }
 
 /// The token after "Bearer " at line[i] (a span of it), or nothing.
@@ -708,13 +744,15 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
   }
 }
 
-/// Tokens recognisable without a label: AWS, Google, OpenAI, Stripe, GitHub, Slack, JWT, Bearer.
+/// Tokens recognisable without a label: AWS, Google, OpenAI, Stripe and its like, Amazon LWA, GitHub, GitLab,
+/// Shopify, Slack, JWT, Bearer.
 void token_shapes_in(std::string_view line, std::vector<Span>& out) {
   for (std::size_t i = 0; i < line.size(); ++i) {
-    if ((i > 0 && is_token_char(line[i - 1])) || !is_one_of(line[i], "AsgxeBb")) continue;
+    if ((i > 0 && is_token_char(line[i - 1])) || !(is_lower(line[i]) || is_one_of(line[i], "AB"))) continue;
     std::optional<Span> found;
     for (const TokenShape& shape : token_shapes)
       if (const std::size_t end = shape_end(line, i, shape); end != npos) found = Span{i, end, shape.type};
+    if (const std::size_t end = live_key_end(line, i); !found && end != npos) found = Span{i, end, "api_key"};
     if (const std::size_t end = jwt_end(line, i); !found && end != npos) found = Span{i, end, "token"};
     if (!found) found = bearer_token(line, i);
     if (!found) continue;
@@ -762,6 +800,203 @@ void url_keys(std::string_view line, std::vector<Span>& out) {
   }
 }
 
+// ---- secrets: a value on its own line under the line that announces it ------------------------
+
+/// A word that announces a credential in a sentence ("我把 API key 发他", "is this the refresh token:"),
+/// matched like a SecretLabel (ASCII as a whole word or a camelCase part, Chinese anywhere), with the
+/// type a value under it gets. "key" alone counts unless a word before makes it a public thing (app key,
+/// public key, primary key); "AK", "SK" only in capitals.
+struct Announcement {
+  std::string_view word;
+  std::string_view type;
+};
+
+constexpr Announcement announcements[] = {
+    {"password", "password"}, {"passwd", "password"},  {"passphrase", "password"}, {"密码", "password"},
+    {"密碼", "password"},     {"口令", "password"},    {"token", "token"},         {"tokens", "token"},
+    {"令牌", "token"},        {"secret", "app_secret"}, {"secrets", "app_secret"}, {"key", "api_key"},
+    {"keys", "api_key"},      {"apikey", "api_key"},    {"密钥", "api_key"},        {"密鑰", "api_key"},
+    {"秘钥", "api_key"},      {"金鑰", "api_key"},      {"credential", "api_key"},  {"credentials", "api_key"},
+    {"凭证", "api_key"},      {"凭据", "api_key"},      {"憑證", "api_key"},        {"AK", "api_key"},
+    {"SK", "app_secret"},     {"私钥", "private_key"},  {"私鑰", "private_key"},
+};
+
+/// Words before "key" that make it something other than a credential: an app's public id, a public key,
+/// a database's or a keyboard's key.
+constexpr std::string_view public_keys[] = {"app", "public", "pub", "primary", "foreign", "sort", "hot",
+                                            "ssh", "gpg", "pgp",  "host",    "license", "product"};
+
+/// A line that speaks of hashes, public keys or fingerprints: what follows it is not a secret.
+constexpr std::string_view not_secret_lines[] = {"checksum", "sha1",   "sha256",      "sha512", "md5",  "hash",
+                                                 "fingerprint", "public key", "-----begin", "公钥", "公鑰", "校验",
+                                                 "哈希",   "指纹",   "摘要"};
+
+/// True if the ASCII word at line[begin, end) stands as a word or ends a camelCase name: no letter runs on
+/// into it from either side (apiKey, dbPassword, API_KEY count; keyboard, monkey, PasswordAuthentication,
+/// the name of an option, do not).
+bool stands_as_word(std::string_view line, std::size_t begin, std::size_t end) {
+  const bool left = begin == 0 || !is_alpha(line[begin - 1]) || (is_lower(line[begin - 1]) && is_upper(line[begin]));
+  return left && (end == line.size() || !is_alpha(line[end]));
+}
+
+/// The type of credential `line` announces, or nothing.
+std::optional<std::string_view> announced_type(std::string_view line) {
+  const std::string lower = ascii_lower(line);
+  for (std::string_view word : not_secret_lines)
+    if (lower.find(word) != npos) return std::nullopt;
+  for (const Announcement& a : announcements) {
+    const bool chinese = is_non_ascii(a.word.front());
+    const bool capitals = is_upper(a.word.front());
+    const std::string_view haystack = chinese || capitals ? line : std::string_view(lower);
+    for (std::size_t at = haystack.find(a.word); at != npos; at = haystack.find(a.word, at + 1)) {
+      if (chinese) return a.type;
+      const std::size_t end = at + a.word.size();
+      if (!stands_as_word(line, at, end)) continue;
+      if (capitals && (end < line.size() && is_alnum(line[end]))) continue;
+      if (a.word.starts_with("key")) {
+        std::size_t k = at;  // the word before: "app key", "app_key", "appKey", "AppKey"
+        while (k > 0 && is_one_of(line[k - 1], " _-")) --k;
+        std::size_t w = k;
+        while (w > 0 && is_alpha(line[w - 1]) && !(w < k && is_upper(line[w]) && is_lower(line[w - 1]))) --w;
+        const std::string before = ascii_lower(line.substr(w, k - w));
+        if (std::find(std::begin(public_keys), std::end(public_keys), before) != std::end(public_keys)) continue;
+        std::size_t n = skip_blanks(line, end, line.size());  // key id, key_id, KeyId: a name, not the key
+        if (n < line.size() && is_one_of(line[n], "_-")) ++n;
+        if (n + 2 <= line.size() && iequals(line.substr(n, 2), "id") && (n + 2 == line.size() || !is_alpha(line[n + 2])))
+          continue;
+      }
+      return a.type;
+    }
+  }
+  return std::nullopt;
+}
+
+/// The value that stands alone on `line`: one run of printable ASCII, perhaps in backticks or quotes,
+/// after a quote mark or a list bullet, before a remark in Chinese or in parentheses. Empty if the line
+/// holds anything else.
+Value standalone_value(std::string_view line) {
+  std::size_t i = skip_blanks(line, 0, line.size());
+  if (i + 1 < line.size() && is_one_of(line[i], ">-*+") && is_blank(line[i + 1])) i = skip_blanks(line, i + 1, line.size());
+  char quote = 0;
+  if (i < line.size() && is_one_of(line[i], "`\"'")) quote = line[i++];
+  Value v{i, i, i};
+  while (v.end < line.size() && is_graph(line[v.end]) && line[v.end] != quote) ++v.end;
+  std::size_t rest = v.end;
+  if (quote != 0) {
+    if (rest >= line.size() || line[rest] != quote) return {};
+    ++rest;
+  }
+  const std::size_t blanks = rest;
+  rest = skip_blanks(line, rest, line.size());
+  // A remark after a space, or after full-width punctuation (Qh@2026shop（测试）); not Chinese glued to
+  // the value, which is a wrapped sentence (dos95/98和WindowsNT…).
+  const char32_t next = rest < line.size() && is_non_ascii(line[rest]) ? decode_at(line, rest).value : 0;
+  const bool wide_mark = (next >= 0x3000 && next <= 0x303F) || (next >= 0xFF00 && next <= 0xFF65);
+  const bool remark = rest == line.size() || wide_mark || (rest > blanks && (next != 0 || is_one_of(line[rest], "(#")));
+  if (!remark || v.begin == v.end) return {};
+  trim_value(line, v);
+  return v;
+}
+
+/// Words in camelCase or joined by digits (PKCS11Provider, Base64Encoder): the name of something.
+bool is_identifier_like(std::string_view v) {
+  std::size_t words = 0, hump = 0;
+  for (std::size_t i = 0; i <= v.size(); ++i) {
+    const bool letter = i < v.size() && is_alpha(v[i]);
+    if (i < v.size() && !letter && !is_digit(v[i]) && !is_one_of(v[i], "_.-")) return false;
+    const bool boundary = i == v.size() || !letter || (i > 0 && is_lower(v[i - 1]) && is_upper(v[i]));
+    if (!boundary) continue;
+    const std::string_view part = v.substr(hump, i - hump);
+    if (!is_word_hump(part)) return false;
+    words += part.size() >= 3;
+    hump = letter ? i : i + 1;
+  }
+  return words >= 2;
+}
+
+/// A UUID (8-4-4-4-12 hex digits): an id, as often as not.
+bool is_uuid(std::string_view v) {
+  if (v.size() != 36) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? v[i] != '-' : !is_hex_digit(v[i])) return false;
+  }
+  return true;
+}
+
+/// Shannon entropy of `v` in bits per character.
+double entropy(std::string_view v) {
+  int counts[128] = {};
+  for (char c : v) ++counts[static_cast<unsigned char>(c) & 0x7F];
+  double bits = 0;
+  for (int n : counts) {
+    if (n == 0) continue;
+    const double p = static_cast<double>(n) / static_cast<double>(v.size());
+    bits -= p * std::log2(p);
+  }
+  return bits;
+}
+
+/// A value alone on its line looks like a credential when nothing else explains it: not a word, a path,
+/// a URL, a file or host name, an address, a date, a UUID, a name in camelCase, a number (phone, order, tracking: digits, or
+/// capitals and digits), a placeholder or a masked value; letters and digits mixed, and random (entropy).
+/// A password is 8 characters or more of three kinds; a key or a token 16 or more of upper case, lower
+/// case and digits, or 24 or more of lower case (or 32 of upper case) and digits, as hex keys are.
+bool looks_random(std::string_view v, std::string_view type) {
+  if (v.size() > 2048 || !is_credential(v) || is_uuid(v) || is_identifier_like(v)) return false;
+  if (v.find("://") != npos || v.starts_with("www.") || v.find('\\') != npos) return false;
+  const std::size_t at = v.find('@');
+  if (at != npos && at > 0 && v.find('.', at) != npos) return false;  // ops@example.cn
+  // A setting (DB_HOST=127.0.0.1, host:port): a name and its value, the labelled readers' to judge. The
+  // "=" that pads base64 at the end is part of a key.
+  const std::size_t sign = v.find_first_of("=:");
+  if (sign != npos && sign > 0 && v.find_first_not_of('=', sign) != npos &&
+      std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(sign), [](char c) { return is_word(c) || c == '.' || c == '-'; }))
+    return false;
+  const std::size_t dot = v.rfind('.');
+  if (dot != npos && dot + 1 < v.size() && v.size() - dot - 1 <= 5 &&
+      std::all_of(v.begin() + static_cast<std::ptrdiff_t>(dot) + 1, v.end(), is_alpha))
+    return false;  // report_2025Q2.xlsx, shop.example.com
+  const bool upper = std::any_of(v.begin(), v.end(), is_upper), lower = std::any_of(v.begin(), v.end(), is_lower);
+  const bool digit = std::any_of(v.begin(), v.end(), is_digit);
+  const bool symbol = std::any_of(v.begin(), v.end(), [](char c) { return !is_alnum(c) && !is_one_of(c, "_.-"); });
+  if (!digit || !(upper || lower)) return false;
+  if (type == "password" && v.size() >= 8 && upper + lower + digit + symbol >= 3) return true;
+  if (v.size() < 16) return false;
+  const double bits = entropy(v);
+  if (upper && lower) return bits >= 3.0;
+  if (lower) return v.size() >= 24 && bits >= 3.3;
+  return v.size() >= 32 && bits >= 3.3;
+}
+
+/// Reads values announced on a line before them: "我先贴这里大家别外传" then "sp_live_…" alone on the next
+/// line, "AK/SK 如下：" then two lines of keys. The lines right under the announcement (no blank line
+/// between: the same message or paragraph), up to three, each a value alone; a code fence may open
+/// between. A line with a labelled value on it announces nothing: its value is said.
+class AnnouncedValues {
+ public:
+  void scan(std::string_view line, std::vector<Span>& out) {
+    const std::string_view trimmed = trim(line);
+    if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) return;
+    if (type_ && taken_ < 3) {
+      const Value v = standalone_value(line);
+      // A value of a well-known form found already (AKIA… under "AK/SK:") is one of those announced.
+      const bool known = out.size() == 1 && out.front().begin <= v.begin && out.front().end >= v.end;
+      if (v.begin < v.end && (known || (out.empty() && looks_random(line.substr(v.begin, v.end - v.begin), *type_)))) {
+        if (!known) out.push_back({v.begin, v.end, *type_});
+        ++taken_;
+        return;
+      }
+    }
+    type_ = out.empty() && !trimmed.empty() ? announced_type(line) : std::nullopt;
+    taken_ = 0;
+  }
+
+ private:
+  std::optional<std::string_view> type_;  // what the previous line announced
+  int taken_ = 0;                         // values read under it so far
+};
+
 // ---- secrets: the whole text -------------------------------------------------------------------
 
 /// A secret at bytes [begin, end) of the text, reported at `line`.
@@ -806,6 +1041,7 @@ class SecretScanner {
     connection_strings(head, spans_);
     url_keys(head, spans_);
     columns_.scan(head, spans_);
+    announced_.scan(head, spans_);
     for (const Span& s : spans_)
       if (s.begin < s.end) secrets_.push_back({offset + s.begin, offset + s.end, s.label, number});
     if (begin.begin != npos) open_key(line, offset, number, begin.end);
@@ -854,6 +1090,7 @@ class SecretScanner {
   std::vector<Span> spans_;  // one line's, reused
   std::optional<OpenKey> key_;
   SecretColumns columns_;
+  AnnouncedValues announced_;
 };
 
 std::vector<Secret> find_secrets(std::string_view text) {
@@ -1227,7 +1464,37 @@ std::vector<Finding> scan_findings(std::string_view text) {
 }
 
 std::string redact_secrets(std::string_view text, std::size_t* replaced) {
-  const std::vector<Secret> secrets = find_secrets(text);
+  return redact_secrets(text, {}, replaced);
+}
+
+std::vector<std::string> secret_values(std::string_view text) {
+  std::vector<std::string> values;
+  for (const Secret& s : find_secrets(text)) values.emplace_back(text.substr(s.begin, s.end - s.begin));
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+std::string redact_secrets(std::string_view text, const std::vector<std::string>& known, std::size_t* replaced) {
+  std::vector<Secret> secrets = find_secrets(text);
+  const std::size_t found = secrets.size();
+  for (const std::string& value : known) {
+    if (value.size() < 6) continue;
+    for (std::size_t at = text.find(value); at != npos; at = text.find(value, at + value.size()))
+      secrets.push_back({at, at + value.size(), {}, 0});
+  }
+  if (secrets.size() > found) {  // merged with what the text's own scan found, overlaps joined
+    std::sort(secrets.begin(), secrets.end(), [](const Secret& a, const Secret& b) { return a.begin < b.begin; });
+    std::vector<Secret> merged;
+    for (const Secret& s : secrets) {
+      if (!merged.empty() && s.begin < merged.back().end) {
+        merged.back().end = std::max(merged.back().end, s.end);
+      } else {
+        merged.push_back(s);
+      }
+    }
+    secrets = std::move(merged);
+  }
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;

@@ -332,18 +332,21 @@ FindingRecord to_record(const Finding& f, std::string section) {
 // secrets redacted: a password pasted into a document must never be shown or found by search.
 // `file_text`: the whole file when its lines are the document's (Markdown, plain text, a chat export),
 // for file line numbers; otherwise lines are counted within each section. `scan` false: redact only
-// (the file's findings went with its first document).
-std::vector<FindingRecord> scan_and_redact(Document& doc, const std::optional<std::string>& file_text, bool scan = true) {
+// (the file's findings went with its first document). `known`: the secrets of the file text, redacted
+// in the sections too, where the lines that found them may have been joined (a chat message's) or split
+// apart (a key under a heading that announced it).
+std::vector<FindingRecord> scan_and_redact(Document& doc, const std::optional<std::string>& file_text, bool scan = true,
+                                           const std::vector<std::string>& known = {}) {
   std::vector<FindingRecord> out;
   if (file_text && scan)
     for (const Finding& f : scan_findings(*file_text)) out.push_back(to_record(f, {}));
   for (Section& section : doc.sections) {
     if (!file_text && scan)
       for (const Finding& f : scan_findings(section.text)) out.push_back(to_record(f, heading_label(section)));
-    section.text = redact_secrets(section.text);
-    for (auto& h : section.heading_path) h = redact_secrets(h);
+    section.text = redact_secrets(section.text, known);
+    for (auto& h : section.heading_path) h = redact_secrets(h, known);
   }
-  doc.title = redact_secrets(doc.title);
+  doc.title = redact_secrets(doc.title, known);
   return out;
 }
 
@@ -376,6 +379,7 @@ void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuild
              const std::optional<std::string>& file_text = std::nullopt) {
   const std::string format(format_name(out.format));
   out.charset = docs.empty() ? std::string() : docs.front().charset;
+  const std::vector<std::string> known = file_text ? secret_values(*file_text) : std::vector<std::string>();
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Document& doc = docs[i];
     doc.id = hash_hex(job.source_id + '\n' + std::to_string(i));
@@ -388,7 +392,7 @@ void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuild
     if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
     infer_entities(job.rel, doc);
     // A chat export is one document per day: the file's findings, by its line numbers, go with the first.
-    std::vector<FindingRecord> findings = scan_and_redact(doc, file_text, i == 0);
+    std::vector<FindingRecord> findings = scan_and_redact(doc, file_text, i == 0, known);
     const std::string parent_id = attached ? docs[static_cast<std::size_t>(doc.parent)].id : std::string();
     auto units = builder.build(job.source_id, job.root, doc, parent_id);
     out.records.push_back({doc.id, job.source_id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)),

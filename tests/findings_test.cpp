@@ -319,6 +319,132 @@ TEST_CASE("near misses of token shapes are not secrets", "[findings]") {
   }
 }
 
+TEST_CASE("more well-known credential formats: Stripe and its like, Amazon LWA, GitLab, Shopify", "[findings]") {
+  CHECK(secret("STRIPE_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc") == "api_key sk******");
+  CHECK(secret("限权 key rk_live_51HxQm7RtZ8vLw3NbH6cYd1PaE5gUj 给财务") == "api_key rk******");
+  CHECK(secret("rk_test_51HxQm7RtZ8vLw3NbH6cYd1PaE5gUj") == "api_key rk******");
+  CHECK(secret("webhook 签名 whsec_Qm7RtZ8vLw3NbH6cYd1PaE5gUj4f") == "app_secret wh******");
+  CHECK(secret("sp_live_4f9Kx2Qm7RtZ8vLw3NbH6cYd1PaE5gUj") == "api_key sp******");
+  CHECK(secret("Atzr|IwEBgUg5pDml9rQoHdHmZ4utwgK33hX7gdCQ32EKF58pCnPNdptPqkBlGKmJL--dA796lAJ8XhtJXLYWGCy") ==
+        "token At******");
+  CHECK(secret("access_token 先用 Atza|IwEBIKq3Fv9Lm2Xz8RtY4NpQw7HcJ5sDk1GbVu6ZeAo0fMi 一小时过期") == "token At******");
+  CHECK(secret("CI 用 glpat-Qm7RtZ8vLw3NbH6cYd1P") == "token gl******");
+  CHECK(secret("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") == "token sh******");
+  CHECK(secret("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") == "app_secret sh******");
+  CHECK(redacted("refresh_token 在这：Atzr|IwEBgUg5pDml9rQoHdHmZ4utwgK33hX7gdCQ32EKF58pCnPNdpt，别外传") ==
+        "refresh_token 在这：••••••，别外传");
+  CHECK(redacted("key: sp_live_4f9Kx2Qm7RtZ8vLw3NbH6cYd1PaE5gUj.") == "key: ••••••.");
+}
+
+TEST_CASE("near misses of the new credential formats are not secrets", "[findings]") {
+  for (std::string_view line :
+       {"sk_live_****", "sk_live_****************", "密钥 sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "sk_test_1234",
+        "run_test_all_the_modules_in_this_repository", "sp_live_abcdefghijklmnopqrstuvwx",
+        "sp_live_ABCDEFGH12345678IJKLMNOP", "AKIAXXXXXXXXXXXXXXXX", "mode_live_4f9Kx2Qm7RtZ8vLw3NbH6cYd1PaE5gUj", "Atzr|IwEB",
+        "Atzr|xxxx", "shpat_Qm7RtZ8vLw3NbH6cYd1PaE5gUj4f9K", "glpat-short", "whsec_****",
+        "前端用 pk_live_4f9Kx2Qm7RtZ8vLw3NbH6cYd1PaE5gUj（可公开）"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
+// ---- secrets: values announced on the line before ---------------------------------------------
+
+TEST_CASE("a value alone on the line under one that announces a credential is a secret", "[findings]") {
+  const std::string wechat =
+      "2025-06-10 14:31:27 林可欣\n"
+      "日报脚本要接 SellerPilot 的广告数据，黄工让我把 API key 发他，我先贴这里大家别外传\n"
+      "Qm7RtZ8vLw3NbH6cYd1PaE5gUj4f9Kx2\n"
+      "\n"
+      "2025-06-10 14:33:50 邓晓雯\n"
+      "@林可欣 key 别发群里啊…… 下次私发黄志勇\n";
+  auto found = secrets(wechat);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line == 3);
+  CHECK(found[0].label == "api_key");
+  CHECK(found[0].value == "Qm******");
+  CHECK(found[0].excerpt == "Qm******");
+  CHECK(redacted(wechat).find("Qm7RtZ8vLw3NbH6cYd1PaE5gUj4f9Kx2") == std::string::npos);
+  CHECK(redacted(wechat).find("我先贴这里大家别外传\n••••••\n\n") != std::string::npos);
+
+  CHECK(secret("日报脚本那边我先用现在的 refresh token 顶着，你确认一下是不是这个：\n"
+               "IwEBgUg5pDml9rQoHdHmZ4utwgK33hX7gdCQ32EKF58pCnPNdptPqkBlGKmJL--dA796lAJ8Xh") == "token Iw******");
+  CHECK(secret("ERP 新密码发你了：\nQh@2026shop!") == "password Qh******");
+  CHECK(secret("新密码如下\nQh@2026shop!（测试环境）") == "password Qh******");
+  CHECK(secret("Secret:\n  q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") == "app_secret q7******");
+  CHECK(secret("开放平台的密钥如下\n`q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE`") == "api_key q7******");
+  CHECK(secret("token：\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE  （测试环境）") == "token q7******");
+  CHECK(secret("API key 是下面这个\n3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c") == "api_key 3f******");
+  CHECK(secret("The deploy token is\n> q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") == "token q7******");
+  CHECK(secret("API key:\n```\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE\n```") == "api_key q7******");
+  CHECK(secret("apiKey for staging:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") == "api_key q7******");
+  // AK/SK: two lines under one announcement.
+  const auto pair = secrets("阿里云 AK/SK 如下：\nLTAI5tQ8mZ3kP9xW2vN7rB4c\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE\n");
+  REQUIRE(pair.size() == 2);
+  CHECK(pair[0].line == 2);
+  CHECK(pair[1].line == 3);
+  CHECK(redacted("AK/SK：\nLTAI5tQ8mZ3kP9xW2vN7rB4c\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") == "AK/SK：\n••••••\n••••••");
+  // The access key id of a well-known form, the secret under it of none.
+  CHECK(redacted("AWS AK/SK：\nAKIAIOSFODNN7EXAMPLE\nwJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n") ==
+        "AWS AK/SK：\n••••••\n••••••\n");
+  // At most three lines under one announcement, and a line of prose ends them.
+  CHECK(secrets("keys:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE\nr8Jg0LeM3nYw9QaS5uZx7OcD2tK4vF\n"
+                "s9Kh1MfN4oZx0RbT6vAy8PdE3uL5wG\nt0Li2NgO5pAy1ScU7wBz9QeF4vM6xH\n")
+            .size() == 3);
+  CHECK(secrets("API key:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE\n用完记得删\nr8Jg0LeM3nYw9QaS5uZx7OcD2tK4vF\n").size() == 1);
+}
+
+TEST_CASE("what follows an announcement but is no credential, or follows none, is not flagged", "[findings]") {
+  for (std::string_view text : {
+           // no value, or none on the next line
+           "密码见保管库", "密码见保管库\n2025-06-10 14:33:50 邓晓雯", "密码向IT申请\n找王磊", "API key 别发群里\n\n"
+           "q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE",
+           "上次的日报数据\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE",
+           "API key:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE and the rest of a sentence",
+           // placeholders and masked values
+           "API key:\n${API_KEY}", "token:\n{{token}}", "API key:\nsk_live_****", "密钥：\n****************",
+           "token:\n<your-token-here>", "密钥：\nxxxxxxxxxxxxxxxxxxxxxxxx",
+           // public identifiers and bare words
+           "app_key 是：\n6a1b2c3d4e5fAbCd7a8b9c0d", "AppKey:\n6a1b2c3d4e5fAbCd7a8b9c0d", "AppID：\nwx8f3a9b2c1d4e5f6a",
+           "AppSecret 你去开放平台后台看，别发群里\nAppSecret", "public key:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE",
+           "primary key of the table:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE", "key id:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE",
+           "keyboard layout\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE",
+           // locations, files, settings
+           "token 接口地址：\nhttps://api.example.com/v1/token?x=AbC123dEf456", "密钥文件放在：\n/etc/keys/Prod2025Key.pem",
+           "密钥在附件里：\nProd_2025_Key_Backup.xlsx", "密码走环境变量：\nDB_HOST=127.0.0.1", "token 服务：\napi2.shopTools.example.com",
+           "密码重置发到：\nOps2025@bluebridge-ec.cn",
+           // numbers, dates, ids, hashes
+           "订单号（不是密码）：\n112-1234567-1234567", "token 查询的运单号:\n1Z999AA10123456784",
+           "密码重置的手机号：\n13812345678", "密码有效期到：\n2025-06-30", "token 对应的设备 ID：\n550e8400-e29b-41d4-a716-446655440000",
+           "sha256 checksum of the release key:\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+           "安装包的校验值（不是密钥）：\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+           "token 批次号：\nSO2025060100123456", "密钥版本：\nv2.3.1-rc4",
+           // manuals: option names, wrapped sentences, paths in parentheses (false positives once)
+           "       PasswordAuthentication\n       PKCS11Provider", "keys are kept by the\nBase64Encoder2Factory",
+           "你需要在共享定义中指定用户列表以便进行口令验证.对于象Win‐\ndos95/98和WindowsNT这样的现代客户端",
+           "enable access points via a shared secret\n(/etc/freeradius/3.0/clients.conf)."}) {
+    INFO(text);
+    CHECK(secrets(text).empty());
+  }
+}
+
+TEST_CASE("secret_values and redact_secrets with known values: the file's secrets redacted where lines are joined",
+          "[findings]") {
+  const std::string file = "2025-06-10 14:31:27 林可欣\n我先贴这里大家别外传 API key:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE\n";
+  const auto known = secret_values(file);
+  REQUIRE(known == Strings{"q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE"});
+  // The chat extractor joins a message's lines: the announcement no longer stands on the line before.
+  const std::string joined = "14:31:27 林可欣: 我先贴这里大家别外传 API key: 看下 q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE 谢谢";
+  CHECK(redact_secrets(joined).find("q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") != std::string::npos);
+  std::size_t n = 0;
+  CHECK(redact_secrets(joined, known, &n) == "14:31:27 林可欣: 我先贴这里大家别外传 API key: 看下 •••••• 谢谢");
+  CHECK(n == 1);
+  // Found both ways: one redaction. Values under 6 bytes are not looked for.
+  CHECK(redact_secrets("密码：Qh@2026shop", {"Qh@2026shop", "abc"}) == "密码：••••••");
+  CHECK(redact_secrets("abc abcd", {"abc"}) == "abc abcd");
+  CHECK(secret_values("nothing here").empty());
+}
+
 TEST_CASE("connection strings: the password between user and host", "[findings]") {
   CHECK(secret("DATABASE_URL=mysql://shop:Qh2026db!@10.0.0.5:3306/shop") == "connection_string Qh******");
   CHECK(redacted("mongodb+srv://ops:Qh2026db@cluster0.example.net/db") ==

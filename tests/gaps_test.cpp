@@ -389,6 +389,44 @@ TEST_CASE("gaps: a chat export's markers and secrets carry the export file's lin
   CHECK(has_line(r->markers, "沟通记录/运营群.txt", 11));
 }
 
+TEST_CASE("gaps: a key pasted alone under the message that announces it is found and never shown", "[gaps]") {
+  // The chat extractor joins a message's lines; the key is found in the file, by its line there, and
+  // redacted in the joined message all the same.
+  test::TempDir root, data;
+  test::write_file(root / "沟通记录/运营群.txt",
+                   "2025-06-10 14:30:01 周俊\n早上好，今天对账。\n\n"
+                   "2025-06-10 14:31:27 林可欣\n日报脚本要接广告数据，黄工让我把 API key 发他，我先贴这里大家别外传\n"
+                   "q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE\n\n"
+                   "2025-06-10 14:33:50 邓晓雯\n@林可欣 key 别发群里啊，回头让黄工换一个\n\n"
+                   "2025-06-10 14:40:12 周俊\n收到\n");
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  GapOptions options;
+  options.as_of = "2025-06-20";
+  auto r = analyse_gaps(data.path(), options);
+  REQUIRE(r.ok());
+  REQUIRE(r->secrets.size() == 1);
+  CHECK(has_line(r->secrets, "沟通记录/运营群.txt", 6));
+  CHECK(gaps_json(*r).find("q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") == std::string::npos);
+  auto searcher = Searcher::open(data.path(), SearcherOptions{false, {}, CjkMode::words_bigrams});
+  REQUIRE(searcher.ok());
+  auto hits = searcher->search({"日报脚本 API key", 10, 0});
+  REQUIRE(hits.ok());
+  REQUIRE_FALSE(hits->hits.empty());
+  for (const auto& h : hits->hits) CHECK(h.snippet.find("q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") == std::string::npos);
+  auto by_value = searcher->search({"q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE", 10, 0});
+  REQUIRE(by_value.ok());
+  CHECK(by_value->hits.empty());
+  auto doc = searcher->document(hits->hits.front().doc);
+  REQUIRE(doc.ok());
+  bool redacted = false;
+  for (const auto& s : doc->sections) {
+    CHECK(s.html.find("q7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE") == std::string::npos);
+    redacted = redacted || s.html.find("别外传 ••••••") != std::string::npos;
+    UNSCOPED_INFO(s.html);
+  }
+  CHECK(redacted);
+}
+
 namespace {
 
 GapReport analyse_folder(const test::TempDir& root, const test::TempDir& data) {

@@ -50,4 +50,14 @@ std::vector<Finding> scan_findings(std::string_view text);
 /// BEGIN and END lines. `replaced`, if given, receives how many secrets were replaced.
 std::string redact_secrets(std::string_view text, std::size_t* replaced = nullptr);
 
+/// The secrets scan_findings() reports in `text`, whole: for redacting them in text made from this one
+/// where the context that found them may be lost (a chat export's messages, whose lines are joined into
+/// one; a Markdown section without the heading that announced its key). Never to be shown or stored.
+std::vector<std::string> secret_values(std::string_view text);
+
+/// redact_secrets(text), and besides every occurrence of a value of `known` (from secret_values() of the
+/// text `text` was made from) that is 6 bytes or longer, wherever it stands.
+std::string redact_secrets(std::string_view text, const std::vector<std::string>& known,
+                           std::size_t* replaced = nullptr);
+
 }  // namespace baton
