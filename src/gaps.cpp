@@ -624,6 +624,16 @@ class Analysis {
       for (const auto& [n, _] : c.names) {
         const auto it = written.find(trade_name(n));
         if (it == written.end() || it->second.size() != 1) continue;  // two written-up things share it: unclear
+        // The shared beginning is half the shorter name at least: 卫嘉 of 卫嘉秩序 and 卫嘉保安, not 虹桥云 of
+        // 虹桥云栖锦岚酒店 and 虹桥云汇会展中心 (a district's name begins both).
+        const auto a = code_points(core_name(n));
+        const bool close = std::any_of(candidates[it->second.front()].names.begin(), candidates[it->second.front()].names.end(), [&](const auto& w) {
+          const auto b = code_points(core_name(w.first));
+          std::size_t common = 0;
+          while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
+          return common >= 2 && 2 * common >= std::min(a.size(), b.size());
+        });
+        if (!close) continue;
         merger.join(it->second.front(), j);
         break;
       }

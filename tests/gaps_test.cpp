@@ -597,7 +597,8 @@ TEST_CASE("gaps: plain words, public bodies and the team's 项目部 name no ent
   test::write_file(root / "通讯录.csv",
                    "姓名,单位,职务,手机\n何工,思源科技,项目实施,189 0000 0001\n碳衡售后,碳衡科技,售后,189 0000 0002\n"
                    "检验科,杭州市特种设备检测研究院,电梯检验,0571 8691 2345\n对接人,厂商,售后,189 0000 0003\n"
-                   "刘斌,速展国际物流,客户经理,189 1652 3370\n");
+                   "刘斌,速展国际物流,客户经理,189 1652 3370\n黄蓓,虹桥云栖锦岚酒店,销售经理,021 5266 8810\n");
+  test::write_file(root / "供应商/虹桥云汇会展中心.md", "# 虹桥云汇会展中心\n\n## 联系人\n场馆部 张琳\n");
   test::write_file(root / "沟通记录/微信群_工程协调群.txt",
                    "2026-12-07 08:51:20 袁涛-卫嘉秩序\n地库巡查完毕\n\n2026-12-07 09:00:00 周晓岚\n另外改造期间要停冷站，提前通知\n\n"
                    "2026-12-07 09:05:00 袁涛-卫嘉秩序\n收到\n");
@@ -609,6 +610,7 @@ TEST_CASE("gaps: plain words, public bodies and the team's 项目部 name no ent
                         "瀚庭物业西溪数智园项目部：\n\n我司拟对西溪数智园项目保洁驻场人员作如下调整。\n\n净邦保洁 西溪数智园项目 吴春梅\n"));
   const GapReport r = analyse_folder(root, data);
   CHECK(undocumented(entity(r, "速展国际物流")));  // the control: a company only the material names
+  CHECK(undocumented(entity(r, "虹桥云栖锦岚酒店")));  // 虹桥 is a district: not the trade name of 虹桥云汇
   for (const char* name : {"厂商", "另外改造", "特种设备检测研究院", "西溪数智园项目"}) {
     INFO(name);
     CHECK(entity(r, name) == nullptr);
