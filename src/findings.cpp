@@ -744,6 +744,38 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
   }
 }
 
+/// An account given as "user / password" on a line about an account: "堡垒机应急账号：emergency / Hm#Jump2024!qz",
+/// "login: ops01/Sj@Hq2026!ops". The part after the slash is a password when it is shaped like one
+/// (as in a sentence: eight or more characters of three kinds); "账号/密码见保管库" and "admin / ${PW}" are not.
+void account_pairs(std::string_view line, std::vector<Span>& out) {
+  const std::string lower = ascii_lower(line);
+  static constexpr std::string_view accounts[] = {"账号", "帐号", "账户", "用户名", "account", "login", "username"};
+  if (std::none_of(std::begin(accounts), std::end(accounts), [&](std::string_view a) { return lower.find(a) != npos; })) return;
+  for (std::size_t slash = line.find('/'); slash != npos; slash = line.find('/', slash + 1)) {
+    // The user: a name right before the slash (blanks allowed around it).
+    std::size_t user_end = slash;
+    while (user_end > 0 && is_blank(line[user_end - 1])) --user_end;
+    std::size_t user = user_end;
+    while (user > 0 && (is_alnum(line[user - 1]) || is_one_of(line[user - 1], "_.-@"))) --user;
+    // (After a label's colon, a bracket, a blank or Chinese text: not the middle of a path or a URL.)
+    if (user_end - user < 2 || (user > 0 && is_graph(line[user - 1]) && !is_non_ascii(line[user - 1]) && !is_one_of(line[user - 1], ":("))) continue;
+    // The password: the token right after it.
+    const std::size_t first = skip_blanks(line, slash + 1, line.size());
+    std::size_t last = first;
+    while (last < line.size() && is_graph(line[last]) && !is_non_ascii(line[last])) ++last;
+    while (last > first && is_one_of(line[last - 1], ".,;)]}>\"'")) --last;
+    const std::string_view token = line.substr(first, last - first);
+    const int kinds = (std::any_of(token.begin(), token.end(), is_upper) ? 1 : 0) +
+                      (std::any_of(token.begin(), token.end(), is_lower) ? 1 : 0) +
+                      (std::any_of(token.begin(), token.end(), is_digit) ? 1 : 0) +
+                      (std::any_of(token.begin(), token.end(), [](char c) { return !is_alnum(c) && !is_one_of(c, "_.-"); }) ? 1 : 0);
+    const std::size_t dot = token.rfind('.');
+    const bool file_name = dot != npos && token.size() - dot <= 5 && std::all_of(token.begin() + static_cast<std::ptrdiff_t>(dot) + 1, token.end(), is_alpha);
+    if (token.size() >= 8 && kinds >= 3 && token.find('/') == npos && !file_name && is_credential(token))
+      out.push_back({first, last, "password"});
+  }
+}
+
 /// Tokens recognisable without a label: AWS, Google, OpenAI, Stripe and its like, Amazon LWA, GitHub, GitLab,
 /// Shopify, Slack, JWT, Bearer.
 void token_shapes_in(std::string_view line, std::vector<Span>& out) {
@@ -770,7 +802,8 @@ void connection_strings(std::string_view line, std::vector<Span>& out) {
     if (at - scheme < 2 || !is_alpha(line[scheme])) continue;
     const std::size_t begin = at + 3;
     std::size_t end = begin;
-    while (end < line.size() && end - begin < 1024 && is_graph(line[end]) && !is_one_of(line[end], "/?#\"'<>`")) ++end;
+    // ('#' may be in the password: mysql://ro:Rk8#vP2q@10.20.3.16 — a fragment never has an '@' after it.)
+    while (end < line.size() && end - begin < 1024 && is_graph(line[end]) && !is_one_of(line[end], "/?\"'<>`")) ++end;
     const std::string_view authority = line.substr(begin, end - begin);
     const std::size_t host = authority.rfind('@');
     const std::size_t colon = authority.find(':');
@@ -1037,6 +1070,7 @@ class SecretScanner {
     spans_.clear();
     labelled_values(head, spans_);
     if (spans_.empty()) password_in_sentence(head, spans_);  // a labelled value is the line's password
+    if (spans_.empty()) account_pairs(head, spans_);
     token_shapes_in(head, spans_);
     connection_strings(head, spans_);
     url_keys(head, spans_);

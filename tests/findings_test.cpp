@@ -195,6 +195,15 @@ TEST_CASE("account/password pairs: the secret is the part after the slash", "[fi
   CHECK(secret("账号/密码：admin/Qh@2026shop") == "password Qh******");
   CHECK(redacted("账号/密码：admin/Qh@2026shop") == "账号/密码：admin/••••••");
   CHECK(redacted("user / password: admin / Qh@2026shop") == "user / password: admin / ••••••");
+  // No password label at all: an account given as user / password.
+  CHECK(secret("  堡垒机出问题时的应急账号：emergency / Hm#Jump2024!qz") == "password Hm******");
+  CHECK(secret("login: ops01/Sj@Hq2026!ops") == "password Sj******");
+  for (std::string_view line : {"账号/密码见保管库", "应急账号：emergency / ${JUMP_PASSWORD}", "账号：ops01 / 向IT申请",
+                                "账号清单见 docs/Runbook2024-v3.md", "account: https://sso.example.cn/Login2024?x=1",
+                                "账号开通日期 2024/11/20", "账号：ops01 / ops02 / ops03"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
 }
 
 TEST_CASE("a value ends at Chinese text, full-width punctuation, spaces and the next query parameter", "[findings]") {
@@ -450,7 +459,9 @@ TEST_CASE("connection strings: the password between user and host", "[findings]"
   CHECK(redacted("mongodb+srv://ops:Qh2026db@cluster0.example.net/db") ==
         "mongodb+srv://ops:••••••@cluster0.example.net/db");
   CHECK(redacted("redis://:Qh2026redis@cache:6379") == "redis://:••••••@cache:6379");
-  for (std::string_view line : {"mysql://root:${DB_PASS}@db/shop", "https://example.com/a?b=c",
+  // A '#' in the password is no fragment: an '@' comes after it.
+  CHECK(secret("mysql://heyue_ro:Rk8#vP2q!Lz7w@10.20.3.16:3306/heyue_prod") == "connection_string Rk******");
+  for (std::string_view line : {"mysql://root:${DB_PASS}@db/shop", "https://example.com/a?b=c", "https://example.com#user:pass",
                                 "postgres://shop@db/shop", "mysql://root:<password>@db", "ftp://user:****@host"}) {
     INFO(line);
     CHECK(secrets(line).empty());

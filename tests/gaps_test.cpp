@@ -588,7 +588,7 @@ TEST_CASE("gaps: a system an SOP step logs in to is a system and a login step na
   }
 }
 
-TEST_CASE("gaps: plain words, public bodies and the team's 项目部 name no entity; a written-up one's team and maker join it", "[gaps]") {
+TEST_CASE("gaps: plain words, public bodies and the team's 项目部 name no entity, and a written-up one's team and maker join it", "[gaps]") {
   test::TempDir root, data;
   // (The write-up gives the registered name too: two names of one write-up are one trade name, not two.)
   test::write_file(root / "供应商/卫嘉保安.md", "# 杭州卫嘉保安服务有限公司\n\n## 联系人\n队长 袁涛\n\n## 合同\n2026-03-31 到期\n");

@@ -308,7 +308,7 @@ TEST_CASE("Chinese is ranked by how much of the query a section has, with synony
   CHECK(syn->hits[0].snippet.find("<mark>顾客</mark>") != std::string::npos);
 }
 
-TEST_CASE("the word typed outranks a synonym of it; a Chinese word's Chinese synonyms count as typed", "[search][synonyms]") {
+TEST_CASE("the word typed outranks a synonym of it, and a Chinese word's Chinese synonyms count as typed", "[search][synonyms]") {
   test::TempDir root, data, conf;
   // The same sentence with the typed word or only its synonym (the synonym's file is indexed first,
   // so that a tie would put it first).
