@@ -336,7 +336,11 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       response.text = parsed->text;
       response.filters = filters;
       QueryPlan plan;
-      Xapian::Query query = Xapian::Query::MatchAll;  // filters alone: browse what they select
+      // Filters alone: browse what they select. A Query of our own, not a copy of Xapian::Query::MatchAll:
+      // that is one static object, and copying it from several server threads at once races on its
+      // reference count (not atomic in Xapian 1.4) until it is freed under the others (a segfault
+      // under load: bench/search, 2026-11-28; ThreadSanitizer reports the race).
+      Xapian::Query query{std::string()};
       if (!trim(parsed->text).empty()) {
         plan = plan_query(parsed->text, db, *synonyms, impl_->options.cjk_mode);
         // No searchable word ("!!!"): a term no document has (MatchNothing would vanish under a filter).
