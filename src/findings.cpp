@@ -707,6 +707,14 @@ std::optional<Span> bearer_token(std::string_view line, std::size_t i) {
   return Span{begin, end, "token"};
 }
 
+/// How many kinds of character a value has: upper case, lower case, digits, and symbols other than the
+/// _ . - that names are made with (lcxl_bd01 has two kinds, Sj@Hq2026!ops four).
+int character_kinds(std::string_view v) {
+  return (std::any_of(v.begin(), v.end(), is_upper) ? 1 : 0) + (std::any_of(v.begin(), v.end(), is_lower) ? 1 : 0) +
+         (std::any_of(v.begin(), v.end(), is_digit) ? 1 : 0) +
+         (std::any_of(v.begin(), v.end(), [](char c) { return !is_alnum(c) && !is_one_of(c, "_.-"); }) ? 1 : 0);
+}
+
 /// A password said in a sentence, with no label right before it, as chats say it: "ops01 的密码我改了，
 /// 新的是 Sj@Hq2026!ops". Only on a line that speaks of a password, and only a value shaped like one:
 /// eight or more characters of at least three kinds (upper case, lower case, digits, symbols other than
@@ -730,10 +738,7 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
       i = end;
       continue;
     }
-    const int kinds = (std::any_of(token.begin(), token.end(), is_upper) ? 1 : 0) +
-                      (std::any_of(token.begin(), token.end(), is_lower) ? 1 : 0) +
-                      (std::any_of(token.begin(), token.end(), is_digit) ? 1 : 0) +
-                      (std::any_of(token.begin(), token.end(), [](char c) { return !is_alnum(c) && !is_one_of(c, "_.-"); }) ? 1 : 0);
+    const int kinds = character_kinds(token);
     const std::size_t at = token.find('@');
     const bool address = at != npos && at > 0 && token.find('.', at) != npos;  // ops@example.cn
     // An option or a setting (--root-password=PASSWORD, key=value) is the labelled readers' to judge.
@@ -765,10 +770,7 @@ void account_pairs(std::string_view line, std::vector<Span>& out) {
     while (last < line.size() && is_graph(line[last]) && !is_non_ascii(line[last])) ++last;
     while (last > first && is_one_of(line[last - 1], ".,;)]}>\"'")) --last;
     const std::string_view token = line.substr(first, last - first);
-    const int kinds = (std::any_of(token.begin(), token.end(), is_upper) ? 1 : 0) +
-                      (std::any_of(token.begin(), token.end(), is_lower) ? 1 : 0) +
-                      (std::any_of(token.begin(), token.end(), is_digit) ? 1 : 0) +
-                      (std::any_of(token.begin(), token.end(), [](char c) { return !is_alnum(c) && !is_one_of(c, "_.-"); }) ? 1 : 0);
+    const int kinds = character_kinds(token);
     const std::size_t dot = token.rfind('.');
     const bool file_name = dot != npos && token.size() - dot <= 5 && std::all_of(token.begin() + static_cast<std::ptrdiff_t>(dot) + 1, token.end(), is_alpha);
     if (token.size() >= 8 && kinds >= 3 && token.find('/') == npos && !file_name && is_credential(token))
