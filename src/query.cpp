@@ -535,19 +535,49 @@ class Planner {
         std::string phrase = words_[i];
         for (std::size_t k = 1; k < n; ++k) phrase += " " + words_[i + k];
         if (!synonyms_.of(phrase).empty()) {
-          add_concept(phrase);
+          // "mount point" is also typed as "mountpoint".
+          std::vector<std::string> joined;
+          if (n == 2) joined.push_back(compound(words_[i], words_[i + 1]));
+          std::erase(joined, std::string());
+          add_concept(phrase, joined);
           used = n;
           break;
         }
       }
       if (used == 1) {
         const std::string& w = words_[i];
-        if (listed(english_stopwords, w) && synonyms_.of(w).empty()) dropped_.push_back(w);
-        else add_concept(w);
+        if (listed(english_stopwords, w) && synonyms_.of(w).empty()) {
+          dropped_.push_back(w);
+        } else {
+          // "mount point" also finds "mountpoint": each word is also had by the compound of it
+          // and its neighbour, where the documents write the two as one word.
+          std::vector<std::string> compounds;
+          if (i > 0) compounds.push_back(compound(words_[i - 1], w));
+          if (i + 1 < words_.size()) compounds.push_back(compound(w, words_[i + 1]));
+          std::erase(compounds, std::string());
+          add_concept(w, {}, compounds);
+          // The compound is a term of its own, weighed by its own (rarer) frequency.
+          for (const auto& c : compounds)
+            if (std::find(compounds_.begin(), compounds_.end(), c) == compounds_.end()) {
+              compounds_.push_back(c);
+              concepts_.push_back({form(c).query, false, {}});
+            }
+        }
       }
       i += used;
     }
     words_.clear();
+  }
+
+  // The two words written as one ("mount" "point" → "mountpoint"), if the index has that word and
+  // neither is a stop word; otherwise empty.
+  std::string compound(const std::string& a, const std::string& b) const {
+    const auto letters = [](const std::string& w) {
+      return w.size() >= 2 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    };
+    if (!letters(a) || !letters(b) || listed(english_stopwords, a) || listed(english_stopwords, b)) return {};
+    std::string joined = a + b;
+    return db_.get_termfreq(stem_key(joined)) > 0 ? joined : std::string();
   }
 
   void add_chinese(const std::string& run) {
@@ -651,15 +681,18 @@ class Planner {
   }
 
   // A concept: the typed term or any of its synonyms; an English word the index lacks also its
-  // spelling correction. What was typed counts more than what the thesaurus adds: the typed form
+  // spelling correction; `also`, other ways of typing it. A section with one of `covered_by`
+  // (the compounds a word is part of) has the concept too, for coverage. What was typed counts more than what the thesaurus adds: the typed form
   // (and its correction) is one OP_SYNONYM, the synonyms another at synonym_weight, so a section
   // with the word typed outranks one with only a synonym, and a broad synonym ("program" for
   // "software") no longer makes the typed word as common as itself. A Chinese term's Chinese
   // synonyms count as typed: they are mostly variants of the same word (网络 网路, 删除 删掉, 设置
   // 设定), and which of them a person types says little about which the documents use.
-  void add_concept(const std::string& term) {
+  void add_concept(const std::string& term, const std::vector<std::string>& also = {},
+                   const std::vector<std::string>& covered_by = {}) {
     const bool chinese = has_cjk(term);
     std::vector<Form> typed{form(term)}, added;
+    for (const auto& a : also) typed.push_back(form(a));
     const auto add_synonyms = [&](const std::string& t) {
       for (const auto& s : synonyms_.of(t)) (chinese && has_cjk(s) ? typed : added).push_back(form(s));
     };
@@ -679,6 +712,7 @@ class Planner {
       return queries.size() == 1 ? queries.front() : Xapian::Query(Xapian::Query::OP_SYNONYM, queries.begin(), queries.end());
     };
     c.query = synonym_query(typed);
+    for (const auto& a : covered_by) c.forms.push_back({stem_key(a)});
     if (!added.empty())
       c.query = Xapian::Query(Xapian::Query::OP_OR, c.query,
                               Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, synonym_query(added), synonym_weight));
@@ -689,7 +723,7 @@ class Planner {
   const Synonyms& synonyms_;
   CjkMode mode_;
   std::vector<Concept> concepts_;
-  std::vector<std::string> words_, dropped_, highlight_;
+  std::vector<std::string> words_, dropped_, highlight_, compounds_;
   std::vector<std::pair<std::string, std::string>> corrections_;
 };
 

@@ -349,6 +349,34 @@ TEST_CASE("the word typed outranks a synonym of it, and a Chinese word's Chinese
   CHECK(del->hits[0].score == Approx(del->hits[1].score));
 }
 
+TEST_CASE("two words also find the compound the documents write as one word", "[search][compound]") {
+  test::TempDir root, data;
+  test::write_file(root / "mountpoint.md", "# mountpoint\n\nSee if a directory is a mountpoint.\n");
+  test::write_file(root / "fstab.md", "# fstab\n\nEach line names a device and a point in the tree to mount it at.\n");
+  for (int i = 0; i < 5; ++i)
+    test::write_file(root / ("notes" + std::to_string(i) + ".md"), "# Notes\n\nAn unrelated directory listing.\n");
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  test::TempDir conf;
+  for (const std::string synonyms : {"", "mount, mount point\n"}) {  // also when "mount point" is a synonym entry
+    test::write_file(conf / "synonyms", synonyms);
+    SearcherOptions options;
+    options.log = false;
+    options.synonyms_file = conf / "synonyms";
+    auto searcher = Searcher::open(data.path(), options);
+    REQUIRE(searcher.ok());
+    auto r = searcher->search({"is this directory a mount point", 10, 0});
+    REQUIRE(r.ok());
+    REQUIRE(r->hits.size() >= 2);
+    CHECK(r->hits[0].path == "mountpoint.md");
+    CHECK_THAT(r->hits[0].snippet, Catch::Contains("<mark>mountpoint</mark>"));
+    // Words the index has no compound of are searched as they are.
+    auto apart = searcher->search({"point tree", 10, 0});
+    REQUIRE(apart.ok());
+    REQUIRE_FALSE(apart->hits.empty());
+    CHECK(apart->hits[0].path == "fstab.md");
+  }
+}
+
 TEST_CASE("sorting by date puts the newest document first", "[search][sort]") {
   FacetFixture f;
   auto searcher = f.open();
