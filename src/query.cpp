@@ -387,7 +387,7 @@ class Planner {
       : db_(db), synonyms_(synonyms), mode_(mode) {}
 
   QueryPlan plan(std::string_view raw) {
-    const std::string text = normalize_for_index(raw);
+    const std::string text = normalize_for_index(mainland_wording(raw));
     tokenize(text);
     QueryPlan out;
     std::vector<Xapian::Query> primary, secondary;

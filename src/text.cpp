@@ -4,6 +4,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
+#include <opencc.h>
 #include <uchardet.h>
 #include <xxhash.h>
 
@@ -11,6 +12,7 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 
 namespace baton {
 
@@ -166,6 +168,33 @@ std::string normalize_for_index(std::string_view s) {
   std::string out;
   folded.toUTF8String(out);
   return out;
+}
+
+std::string mainland_wording(std::string_view s) {
+  bool traditional = false;
+  for (std::size_t i = 0; i < s.size() && !traditional;) {
+    UChar32 c;
+    U8_NEXT(s.data(), i, s.size(), c);
+    traditional = c > 0 && fold_han(static_cast<char32_t>(c)) != static_cast<char32_t>(c);
+  }
+  if (!traditional) return std::string(s);
+  // Loaded on first use (about 10 ms); OpenCC does not promise that one converter serves several
+  // threads at once, and queries in Traditional are few: one at a time.
+  struct Converter {
+    opencc_t handle = opencc_open("tw2sp.json");
+    std::mutex mutex;
+    ~Converter() {
+      if (handle != reinterpret_cast<opencc_t>(-1)) opencc_close(handle);
+    }
+  };
+  static Converter converter;
+  if (converter.handle == reinterpret_cast<opencc_t>(-1)) return std::string(s);
+  const std::lock_guard lock(converter.mutex);
+  char* out = opencc_convert_utf8(converter.handle, s.data(), s.size());
+  if (!out) return std::string(s);
+  std::string result(out);
+  opencc_convert_utf8_free(out);
+  return result;
 }
 
 char32_t fold_cjk(char32_t c) {

@@ -308,6 +308,22 @@ TEST_CASE("Chinese is ranked by how much of the query a section has, with synony
   CHECK(syn->hits[0].snippet.find("<mark>顾客</mark>") != std::string::npos);
 }
 
+TEST_CASE("a Traditional query in Taiwan's words finds the mainland's", "[search][cjk]") {
+  test::TempDir root, data;
+  test::write_file(root / "磁盘.md", "# 磁盘\n\n硬盘空闲十分钟后停转。\n");
+  test::write_file(root / "碟片.md", "# 光碟\n\n光碟片放在柜子里。\n");
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  SearcherOptions options;
+  options.log = false;
+  auto searcher = Searcher::open(data.path(), options);
+  REQUIRE(searcher.ok());
+  auto r = searcher->search({"硬碟閒置停轉", 10, 0});  // 硬碟 is Taiwan's 硬盘
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r->hits.empty());
+  CHECK(r->hits[0].path == "磁盘.md");
+  CHECK_THAT(r->hits[0].snippet, Catch::Contains("<mark>硬盘</mark>"));
+}
+
 TEST_CASE("the word typed outranks a synonym of it, and a Chinese word's Chinese synonyms count as typed", "[search][synonyms]") {
   test::TempDir root, data, conf;
   // The same sentence with the typed word or only its synonym (the synonym's file is indexed first,

@@ -73,6 +73,15 @@ TEST_CASE("normalize_for_index folds width and case", "[text]") {
   CHECK(normalize_for_index("客户资料") == "客户资料");
 }
 
+TEST_CASE("mainland_wording puts a Traditional text's Taiwan terms in the mainland's words", "[text]") {
+  CHECK(mainland_wording("硬碟的檔案") == "硬盘的文件");
+  CHECK(mainland_wording("記憶體不夠") == "内存不够");
+  // Simplified and Latin text is left as it is (档案 is a mainland word: a dossier).
+  CHECK(mainland_wording("档案室的硬盘") == "档案室的硬盘");
+  CHECK(mainland_wording("memory") == "memory");
+  CHECK(mainland_wording("") == "");
+}
+
 TEST_CASE("html_escape escapes every character that matters in HTML", "[text]") {
   CHECK(html_escape("<img src=x onerror=\"a('b')\">&") ==
         "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");

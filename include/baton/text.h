@@ -37,6 +37,11 @@ std::string sanitize_utf8(std::string_view s);
 /// indexed text and to queries alike, so 報價 finds 报价 and the reverse.
 std::string normalize_for_index(std::string_view s);
 
+/// Text with a Traditional character in the mainland's words as well as characters, by OpenCC's
+/// tw2sp (檔案 → 文件, 硬碟 → 硬盘, 記憶體 → 内存); other text unchanged. For queries: the character
+/// fold alone leaves a Taiwan or Hong Kong term that mainland documents do not use.
+std::string mainland_wording(std::string_view s);
+
 /// normalize_for_index() of one code point, for a CJK character fast (a table look-up); the first
 /// code point of the result where the fold has several.
 char32_t fold_cjk(char32_t c);
