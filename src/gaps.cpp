@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -134,6 +135,29 @@ const std::string& core_name(const std::string& name) {
   auto it = cache.find(name);
   if (it == cache.end()) it = cache.emplace(name, core_name_uncached(name)).first;
   return it->second;
+}
+
+std::size_t place_prefix(const std::vector<std::string>& core) {
+  static const std::unordered_set<std::string> places_of_friso = [] {
+    std::unordered_set<std::string> out;
+    std::ifstream in(std::string(BATON_FRISO_DICT) + "lex-cn-place.lex");
+    static constexpr std::string_view levels[] = {"省", "市", "县", "区", "旗", "州", "盟"};
+    for (std::string line; std::getline(in, line);) {
+      const std::string place = line.substr(0, line.find('/'));  // "盐池县/null"
+      if (!is_utf8(place) || code_points(place).size() < 2) continue;
+      out.insert(place);
+      for (std::string_view level : levels)
+        if (place.ends_with(level) && code_points(place).size() >= 3) out.insert(place.substr(0, place.size() - level.size()));
+    }
+    return out;
+  }();
+  std::string prefix;
+  std::size_t best = 0;
+  for (std::size_t k = 0; k + 3 < core.size() && k < 6; ++k) {
+    prefix += core[k];
+    if (k >= 1 && places_of_friso.count(prefix)) best = k + 1;
+  }
+  return best;
 }
 
 // The trade name without its trade words: "速展国际物流" → "速展", "顺丰速运" → "顺丰", "会易通报名系统" stays;
@@ -604,12 +628,13 @@ class Analysis {
   void trade_name_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
     static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "华中", "西南", "西北", "东北",
                                                   "全国", "环球", "亚洲", "东方", "新城", "智慧", "数字", "科技", "信息"};
-    const auto trade_name = [&](const std::string& name) -> std::string {
-      if (is_domain(name)) return {};
-      const auto chars = code_points(core_name(name));
+    const auto trade_of_core = [&](const std::vector<std::string>& chars) -> std::string {
       if (chars.size() < 3 || !is_han(chars[0]) || !is_han(chars[1])) return {};
       std::string t = chars[0] + chars[1];
       return general.count(t) ? std::string() : t;
+    };
+    const auto trade_name = [&](const std::string& name) -> std::string {
+      return is_domain(name) ? std::string() : trade_of_core(code_points(core_name(name)));
     };
     std::unordered_map<std::string, std::vector<std::size_t>> written;  // trade name → written-up candidates
     for (std::size_t i = 0; i < candidates.size(); ++i)
@@ -621,21 +646,34 @@ class Analysis {
       const Candidate& c = candidates[j];
       const std::string kind = top_kind(c);
       if (!c.write_ups.empty() || (!kind.empty() && kind != "client" && kind != "partner")) continue;
+      bool joined = false;
       for (const auto& [n, _] : c.names) {
-        const auto it = written.find(trade_name(n));
-        if (it == written.end() || it->second.size() != 1) continue;  // two written-up things share it: unclear
-        // The shared beginning is half the shorter name at least: 卫嘉 of 卫嘉秩序 and 卫嘉保安, not 虹桥云 of
-        // 虹桥云栖锦岚酒店 and 虹桥云汇会展中心 (a district's name begins both).
-        const auto a = code_points(core_name(n));
-        const bool close = std::any_of(candidates[it->second.front()].names.begin(), candidates[it->second.front()].names.end(), [&](const auto& w) {
-          const auto b = code_points(core_name(w.first));
-          std::size_t common = 0;
-          while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
-          return common >= 2 && 2 * common >= std::min(a.size(), b.size());
-        });
-        if (!close) continue;
-        merger.join(it->second.front(), j);
-        break;
+        if (is_domain(n)) continue;
+        // A registered name begins with its place, which may be a county the short list of places lacks
+        // (中卫沙坡光伏发电有限公司 is 沙坡电站's): its core is also tried without a place of friso's list.
+        const auto core = code_points(core_name(n));
+        std::vector<std::size_t> skips = {0};
+        if (const std::size_t place = fold(n).ends_with("公司") ? place_prefix(core) : 0; place > 0) skips.push_back(place);
+        for (std::size_t skip : skips) {
+          if (joined) break;
+          if (core.size() < skip + 3) break;
+          const std::vector<std::string> a(core.begin() + static_cast<std::ptrdiff_t>(skip), core.end());
+          const auto it = written.find(trade_of_core(a));
+          if (it == written.end() || it->second.size() != 1) continue;  // two written-up things share it: unclear
+          // The shared beginning is half the shorter name at least: 卫嘉 of 卫嘉秩序 and 卫嘉保安, not 虹桥云 of
+          // 虹桥云栖锦岚酒店 and 虹桥云汇会展中心 (a district's name begins both).
+          const auto& names = candidates[it->second.front()].names;
+          const bool close = std::any_of(names.begin(), names.end(), [&](const auto& w) {
+            const auto b = code_points(core_name(w.first));
+            std::size_t common = 0;
+            while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
+            return common >= 2 && 2 * common >= std::min(a.size(), b.size());
+          });
+          if (!close) continue;
+          merger.join(it->second.front(), j);
+          joined = true;
+        }
+        if (joined) break;
       }
     }
   }

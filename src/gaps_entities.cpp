@@ -39,6 +39,7 @@ class EntityFinder {
         if (d.rec.kind == "manual") systems_by_use(d);  // an SOP's steps name the systems they use
       }
     }
+    add_registered();
     // Systems and projects that only conversations name: counted once per conversation, kept when
     // at least two name them (once is chatter), or a conversation and an SOP use it as a system, or an
     // SOP logs in to it by name.
@@ -52,7 +53,9 @@ class EntityFinder {
                                        : t.conversations.size() >= 2 || t.quoted || t.known || t.said >= 3 || t.logged_in ||
                                              (!t.documents.empty() && !t.conversations.empty());
       // ("上海虹桥云" is the piece of 虹桥云汇会展中心 too: the city it starts with is not part of the name.)
-      if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name))) continue;
+      if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name)) ||
+          !after_a_word(fold(name), longer, 2, 3).empty())
+        continue;
       if (departments_.count(name)) continue;  // the team's own 项目部 (a site it runs), not a project to write up
       const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
@@ -79,6 +82,20 @@ class EntityFinder {
             s.conversations.insert(l.conversations.begin(), l.conversations.end());
             s.times += l.times;
           }
+  }
+
+  // "期间集控平台不可用" (during the cut-over, 集控平台 is down): a run before 平台 or 系统 may start with a
+  // word of the sentence. The name of `names` (folded) that `folded` is after a word of up to
+  // `max_word` characters, if one of at least `min_rest` characters is; otherwise "".
+  static std::string after_a_word(const std::string& folded, const std::set<std::string>& names, std::size_t max_word,
+                                  std::size_t min_rest) {
+    const auto chars = code_points(folded);
+    for (std::size_t k = 1; k <= max_word && chars.size() >= k + min_rest; ++k) {
+      std::string rest;
+      for (std::size_t i = k; i < chars.size(); ++i) rest += chars[i];
+      if (names.count(rest)) return rest;
+    }
+    return {};
   }
 
   // "SellerPilot" in a chat and in the duties and an SOP, "票通宝" in IT's mail and an SOP step: a system or
@@ -312,10 +329,10 @@ class EntityFinder {
       for (const auto& t : trade_suffixes()) all.push_back(t);
       return all;
     }();
-    // Where a name cannot start: what comes before it in a sentence ("跟", "是", "我们").
-    // Where a name cannot start: what comes before it in a sentence. A registered name may hold 会, 和,
-    // 同, 为 (会展, 和平, 华为), so it is cut only at the plainest particles.
-    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等";
+    // Where a name cannot start: what comes before it in a sentence ("跟", "是", "我们"), a demonstrative,
+    // a pronoun or a question word ("这个酒店", "什么快递", "我想咨询", "附近有酒店"). A registered name may
+    // hold 会, 和, 同, 为 (会展, 和平, 华为), so it is cut only at the plainest particles.
+    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那哪啥么您你我想有没以";
     static const std::string registered_breaks = "的是在找给跟向从对把被由及或说问了们";
     for (const Unit& u : d.units) {
       const std::string& text = u.text;
@@ -374,9 +391,20 @@ class EntityFinder {
             continue;
           }
           if (const std::string f = fold(name); f.starts_with("本") || f.starts_with("贵") || f.starts_with("该")) continue;
-          add(name, "", 0);  // its mentions are found by name later
+          registered_.insert(name);  // added once every name is known: see add_registered()
         }
     }
+  }
+
+  // "受盐池华曜新能源有限公司委托", "抬头写青岚新能源运维有限公司": the run before 有限公司 may start with a
+  // word of the sentence. A registered name that is another one found in the material (a signature, a
+  // contact list, another sentence) after a word of up to three characters is that one.
+  void add_registered() {
+    std::set<std::string> known;  // folded
+    for (const auto& name : registered_) known.insert(fold(name));
+    for (const auto& [key, _] : index_) known.insert(key);
+    for (const auto& name : registered_)
+      if (after_a_word(fold(name), known, 3, 6).empty()) add(name, "", 0);  // its mentions are found by name later
   }
 
   // True if `after` starts with a noun that makes the trade word before it part of a compound: 冷链配送,
@@ -416,7 +444,11 @@ class EntityFinder {
       for (std::size_t k = 0; k + 2 < word.size(); ++k)
         lower_run |= std::islower(static_cast<unsigned char>(word[k])) && std::islower(static_cast<unsigned char>(word[k + 1])) &&
                      std::islower(static_cast<unsigned char>(word[k + 2]));
-      if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0]))) note_thing(word, "system", d);
+      // "COuld", "SUnday", "EMails": the shift key held one letter too long, not a name.
+      const bool shift_slip = std::isupper(static_cast<unsigned char>(word[1])) &&
+                              std::all_of(word.begin() + 2, word.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+      if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0])) && !shift_slip)
+        note_thing(word, "system", d);
     }
     quoted_projects(t, d);
     named_by_acronym(t, d);
@@ -504,8 +536,17 @@ class EntityFinder {
   // 金蝶云星空, 用友U8, SAP: business software everyone in the trade knows by name. Named once in a
   // conversation it is a system the successor will meet (general tools such as 微信 or Excel are not here).
   void known_products(const Doc& d) {
+    note_listed(d, known_systems(), true);
+    // 堡垒机, 监控大屏, 状态页: what an operations team runs, by its common noun. Like any system a
+    // conversation names, kept when two conversations name it, or one and a team document.
+    static const std::vector<std::string> infrastructure = {"堡垒机", "跳板机", "监控大屏", "状态页", "VPN", "网闸",
+                                                            "日志平台", "告警平台", "域控", "NAS"};
+    note_listed(d, infrastructure, false);
+  }
+
+  void note_listed(const Doc& d, const std::vector<std::string>& list, bool known) {
     for (const Unit& u : d.units)
-      for (const std::string& product : known_systems()) {
+      for (const std::string& product : list) {
         const std::size_t at = u.text.find(product);
         if (at == std::string::npos) continue;
         const bool latin = std::isalpha(static_cast<unsigned char>(product[0]));
@@ -514,7 +555,7 @@ class EntityFinder {
                       (at + product.size() < u.text.size() && std::isalnum(static_cast<unsigned char>(u.text[at + product.size()])))))
           continue;
         note_thing(product, "system", d);
-        things_[product].known = true;
+        if (known) things_[product].known = true;
       }
   }
 
@@ -544,7 +585,10 @@ class EntityFinder {
           "畅捷通", "管家婆", "浪潮GS", "SAP", "Oracle EBS", "NetSuite", "Salesforce", "HubSpot", "Zoho", "Dynamics 365",
           "纷享销客", "销售易", "泛微", "致远OA", "蓝凌", "北森", "Moka", "聚水潭", "旺店通", "有赞", "微盟", "简道云",
           "明道云", "宜搭", "帆软", "FineReport", "FineBI", "Power BI", "Tableau", "Jira", "Confluence", "禅道", "Teambition",
-          "ServiceNow", "Workday", "e签宝", "法大大", "契约锁", "上上签", "问卷星", "金数据", "QuickBooks", "Xero", "Odoo"};
+          "ServiceNow", "Workday", "e签宝", "法大大", "契约锁", "上上签", "问卷星", "金数据", "QuickBooks", "Xero", "Odoo",
+          // what an operations team runs: monitoring, build, code, access
+          "Grafana", "Zabbix", "Prometheus", "Kibana", "Nagios", "夜莺", "Sentry", "Jenkins", "GitLab", "SonarQube",
+          "Harbor", "Rancher", "JumpServer", "PagerDuty", "Datadog", "Statuspage"};
       std::stable_sort(l.begin(), l.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
       return l;
     }();
@@ -774,6 +818,7 @@ class EntityFinder {
   };
   std::map<std::string, Thing> things_;
   std::set<std::string> departments_;  // "西溪数智园项目" of 西溪数智园项目部
+  std::set<std::string> registered_;   // registered company names found in conversations' sentences
   std::vector<Candidate> candidates_;
   std::unordered_map<std::string, std::size_t> index_;
 };

@@ -44,6 +44,9 @@ inline constexpr std::string_view places[] = {
 const std::vector<std::string>& trade_suffixes();
 // A company's distinctive part: "北京华辰物流有限公司" → "华辰物流", "Northwind Trading Ltd" → "northwindtrading".
 const std::string& core_name(const std::string& name);
+// Characters of the place (a county or city of friso's list: 中卫, 盐池县) a company's core starts with,
+// if three characters at least follow it; 0 otherwise.
+std::size_t place_prefix(const std::vector<std::string>& core);
 // The trade name without its trade words: "速展国际物流" → "速展"; "" when nothing distinctive is left.
 std::string brand_of(const std::string& core);
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in 宏昌包装材料.

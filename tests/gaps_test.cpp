@@ -677,3 +677,37 @@ TEST_CASE("gaps: a system named with its kind (云仓WMS), a note's stated date 
   CHECK(r.broken_references.front().value == "供应商考核细则V3.xlsx");
   CHECK(r.broken_references.front().line == 3);
 }
+
+TEST_CASE("gaps: a county before a trade name, a word before a name and an operations team's common nouns", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户/沙坡电站.md", "# 沙坡电站\n\n## 联系人\n杨站长\n");
+  test::write_file(root / "系统/集控平台.md", "# 集控平台\n\n## 用途\n各站监盘\n");
+  test::write_file(root / "操作手册/监盘.md", "# 监盘\n\n值班期间集控平台画面不得关闭。\n");
+  // 中卫 is a city the short list of places lacks; 受 and 期间 are words of the sentences.
+  test::write_file(root / "沟通记录/邮件/委托.eml",
+                   mail("杨站长 <yang@shapo-pv.cn>", "委托书", "Mon, 09 Jun 2025 10:00:00 +0800",
+                        "受中卫沙坡光伏发电有限公司委托，7 月起由贵司代维。切换在 22:00 至 06:00，期间集控平台不可用。\n"
+                        "堡垒机地址改为 10.30.0.8。\n\n杨站长\n中卫沙坡光伏发电有限公司\n"));
+  test::write_file(root / "沟通记录/QQ_值班群.txt",
+                   "2025-06-10 09:00:00 陶然\n堡垒机 ops 账号密码改了，大家登录一次\n\n"
+                   "2025-06-10 09:05:00 周亦辰\n监控大屏（Grafana）下周迁到新服务器，VPN 不受影响\n\n"
+                   "2025-06-10 09:06:00 陶然\nCOuld you check? SUnday is fine\n\n"
+                   "2025-06-11 09:06:00 陶然\nCOuld do. SUnday then\n");
+  const GapReport r = analyse_folder(root, data);
+  // The registered name is the written-up client's.
+  const Entity* shapo = entity(r, "中卫沙坡光伏发电有限公司");
+  REQUIRE(shapo);
+  CHECK(shapo == entity(r, "沙坡电站"));
+  CHECK(shapo->write_up != Coverage::missing);
+  for (const auto& e : r.entities) {
+    CHECK_FALSE(e.name.starts_with("受"));
+    CHECK_FALSE(e.name.starts_with("期间"));
+  }
+  // Named in two conversations: systems the successor will meet. Named once: chatter.
+  CHECK(undocumented(entity(r, "堡垒机")));
+  CHECK(undocumented(entity(r, "Grafana")));  // a product an operations team runs, named once
+  CHECK(entity(r, "VPN") == nullptr);
+  // The shift key held too long is not a product name.
+  CHECK(entity(r, "COuld") == nullptr);
+  CHECK(entity(r, "SUnday") == nullptr);
+}
