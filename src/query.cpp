@@ -405,6 +405,12 @@ class Planner {
                           secondary_weight);
       main = main.empty() ? extra : Xapian::Query(Xapian::Query::OP_OR, main, extra);
     }
+    // Sections where neighbouring words of the query stand near each other ("disk space", "mount
+    // point") rank higher: an unordered window of 8 words, as in the sequential dependence model.
+    if (!near_.empty() && !main.empty())
+      main = Xapian::Query(Xapian::Query::OP_OR, main,
+                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, near_.begin(), near_.end()),
+                                         proximity_weight));
     out.query = main;
     out.terms = highlight_;
     out.corrections = corrections_;
@@ -413,6 +419,10 @@ class Planner {
 
  private:
   static constexpr double secondary_weight = 0.3;
+  // Of two neighbouring English words found near each other (0.2 to 0.3 measured the same on the
+  // known-item sets, 0.5 lost a query and 1.0 seven; the window, 2 to 12, changed nothing).
+  static constexpr double proximity_weight = 0.25;
+  static constexpr Xapian::termpos proximity_window = 8;
   // Of a synonym the typed word lacks, relative to the typed word (0.2 to 0.4 measured the same on
   // the known-item sets; see add_concept).
   static constexpr double synonym_weight = 0.3;
@@ -529,6 +539,7 @@ class Planner {
 
   // English words wait here so that "purchase order" can match a two-word synonym.
   void flush_words() {
+    std::string previous;  // the stem of the word before, for proximity
     for (std::size_t i = 0; i < words_.size();) {
       std::size_t used = 1;
       for (std::size_t n = std::min<std::size_t>(3, words_.size() - i); n >= 2; --n) {
@@ -540,6 +551,7 @@ class Planner {
           if (n == 2) joined.push_back(compound(words_[i], words_[i + 1]));
           std::erase(joined, std::string());
           add_concept(phrase, joined);
+          previous.clear();
           used = n;
           break;
         }
@@ -556,6 +568,11 @@ class Planner {
           if (i + 1 < words_.size()) compounds.push_back(compound(w, words_[i + 1]));
           std::erase(compounds, std::string());
           add_concept(w, {}, compounds);
+          if (!previous.empty()) {
+            const Xapian::Query pair[] = {Xapian::Query(previous), Xapian::Query(stem_key(w))};
+            near_.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), proximity_window);
+          }
+          previous = stem_key(w);
           // The compound is a term of its own, weighed by its own (rarer) frequency.
           for (const auto& c : compounds)
             if (std::find(compounds_.begin(), compounds_.end(), c) == compounds_.end()) {
@@ -724,6 +741,7 @@ class Planner {
   CjkMode mode_;
   std::vector<Concept> concepts_;
   std::vector<std::string> words_, dropped_, highlight_, compounds_;
+  std::vector<Xapian::Query> near_;
   std::vector<std::pair<std::string, std::string>> corrections_;
 };
 

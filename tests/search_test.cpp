@@ -393,6 +393,26 @@ TEST_CASE("two words also find the compound the documents write as one word", "[
   }
 }
 
+TEST_CASE("sections where the query's neighbouring words stand near each other rank higher", "[search][proximity]") {
+  test::TempDir root, data;
+  // The same words, as often, in sections of the same length; only their distance differs (the far
+  // one is indexed first, so that a tie would put it first).
+  test::write_file(root / "a.md", "# Notes\n\nThe valve was replaced on Monday and the team checked the pressure held was fine.\n");
+  test::write_file(root / "b.md", "# Notes\n\nOn Monday the team checked the valve pressure held and the replaced part was fine.\n");
+  for (int i = 0; i < 5; ++i)
+    test::write_file(root / ("c" + std::to_string(i) + ".md"), "# Other\n\nNothing about storage here.\n");
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  SearcherOptions options;
+  options.log = false;
+  auto searcher = Searcher::open(data.path(), options);
+  REQUIRE(searcher.ok());
+  auto r = searcher->search({"valve pressure", 10, 0});
+  REQUIRE(r.ok());
+  REQUIRE(r->hits.size() == 2);
+  CHECK(r->hits[0].path == "b.md");
+  CHECK(r->hits[0].score > r->hits[1].score);
+}
+
 TEST_CASE("sorting by date puts the newest document first", "[search][sort]") {
   FacetFixture f;
   auto searcher = f.open();
