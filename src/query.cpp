@@ -539,7 +539,7 @@ class Planner {
 
   // English words wait here so that "purchase order" can match a two-word synonym.
   void flush_words() {
-    std::string previous;  // the stem of the word before, for proximity
+    std::string previous;  // the word before, for proximity
     for (std::size_t i = 0; i < words_.size();) {
       std::size_t used = 1;
       for (std::size_t n = std::min<std::size_t>(3, words_.size() - i); n >= 2; --n) {
@@ -568,11 +568,12 @@ class Planner {
           if (i + 1 < words_.size()) compounds.push_back(compound(w, words_[i + 1]));
           std::erase(compounds, std::string());
           add_concept(w, {}, compounds);
-          if (!previous.empty()) {
-            const Xapian::Query pair[] = {Xapian::Query(previous), Xapian::Query(stem_key(w))};
+          // (Where the two are also one word, the compound stands for them together.)
+          if (!previous.empty() && compound(previous, w).empty()) {
+            const Xapian::Query pair[] = {Xapian::Query(stem_key(previous)), Xapian::Query(stem_key(w))};
             near_.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), proximity_window);
           }
-          previous = stem_key(w);
+          previous = w;
           // The compound is a term of its own, weighed by its own (rarer) frequency.
           for (const auto& c : compounds)
             if (std::find(compounds_.begin(), compounds_.end(), c) == compounds_.end()) {
