@@ -248,8 +248,19 @@ bool domain_matches(const std::string& domain, const std::string& name) {
   if (has_cjk(core)) {
     const auto chars = code_points(core);
     if (chars.size() < 2) return false;
-    const std::string py = pinyin(chars[0] + chars[1]);
-    return py.size() >= 4 && label.starts_with(py);
+    const auto spelt = [&](const std::string& two) {
+      const std::string py = pinyin(two);
+      return py.size() >= 4 && label.starts_with(py);
+    };
+    if (spelt(chars[0] + chars[1])) return true;
+    // 南峤云栖数据科技有限公司 and yunqi-dc.com: a registered name may begin with a place no list has.
+    if (chars.size() >= 4 && fold(name).ends_with("公司") && spelt(chars[2] + chars[3])) return true;
+    // 中科检测 and zkjc-lab.cn: the initials of a name of four characters or more.
+    if (chars.size() < 4 || !std::all_of(chars.begin(), chars.end(), [](const std::string& c) { return is_han(c); })) return false;
+    std::string initials;
+    for (const auto& c : chars)
+      if (const std::string& py = pinyin(c); !py.empty()) initials += py[0];
+    return initials.size() == chars.size() && label.starts_with(initials);
   }
   const std::string first = ascii_lower(std::string(trim(name)).substr(0, std::string(trim(name)).find(' ')));
   std::string word;
@@ -301,11 +312,49 @@ bool is_contact_list(const Doc& d) {
   return found;
 }
 
+// True if a folded name is only words any business uses ("店铺技术支持", "服务平台", "另外改造", "AppSecret"):
+// it names no one company, project or system.
+bool made_of_common_words(const std::string& folded) {
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> w = {
+        // the business and its parts
+        "店铺", "门店", "网店", "旗舰店", "技术", "支持", "服务", "客服", "售后", "售前", "运营", "工作", "业务", "销售", "市场",
+        "产品", "质量", "品质", "行政", "人事", "财务", "采购", "仓库", "仓储", "物流", "商务", "渠道", "电商", "跨境", "海外",
+        "国内", "国际", "广告", "推广", "内容", "直播", "设计", "研发", "工程", "设备", "维修", "维保", "安全", "保安", "保洁",
+        "物业", "前台", "总部", "分公司", "公司", "集团", "部门", "团队", "小组", "中心", "厂商", "厂家", "供应商", "服务商",
+        "客户", "用户", "会员", "合作", "伙伴", "项目", "系统", "平台", "管理", "后台", "数据", "报表", "信息", "网络", "软件",
+        "硬件", "机房", "电梯", "空调", "门禁", "监控", "消防", "停车", "车位", "考勤", "报销", "审批", "工单", "合同", "订单",
+        "发票", "付款", "收款", "对账", "结算", "库存", "发货", "退货", "年度", "月度", "季度", "日常", "临时", "专项", "节能",
+        "智能", "智慧", "数字", "在线", "线上", "线下", "移动", "办公", "协同", "共享", "公共", "通用", "综合", "统一", "内部",
+        "外部", "相关", "其他", "整体", "全部", "所有", "各类", "新版", "旧版", "老版", "升级", "改造", "搬迁", "建设", "上线",
+        "对接", "沟通", "协调", "交接", "培训", "检查", "巡检", "测试", "试点", "计划", "方案", "调整", "优化", "整改", "另外",
+        "然后", "还有", "以及", "关于", "这次", "那次", "目前", "现在", "已经", "今年", "明年", "去年", "下周", "本周", "默认",
+        "手机", "电脑", "指纹", "浏览器", "部", "组", "群",
+        // English parts of field and tool names
+        "app", "api", "secret", "key", "token", "id", "client", "access", "user", "name", "pass", "word", "web", "hook",
+        "data", "admin", "login", "account", "service", "server", "cloud", "system", "platform", "manager", "support", "shop",
+        "store", "online", "open", "auth", "code", "sign", "in", "out", "up"};
+    std::stable_sort(w.begin(), w.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return w;
+  }();
+  if (folded.empty()) return false;
+  // Covered word by word, longest first (greedy is enough for words this plain).
+  std::vector<bool> reach(folded.size() + 1, false);
+  reach[0] = true;
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    if (!reach[i]) continue;
+    for (const auto& w : words)
+      if (folded.compare(i, w.size(), w) == 0) reach[i + w.size()] = true;
+  }
+  return reach[folded.size()];
+}
+
 }  // namespace baton::gaps_detail
 
 namespace baton {
 
 using namespace gaps_detail;
+
 
 namespace {
 
@@ -405,42 +454,6 @@ std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
 }
 
-// True if a folded name is only words any business uses ("店铺技术支持", "服务平台", "另外改造", "AppSecret"):
-// it names no one company, project or system.
-bool made_of_common_words(const std::string& folded) {
-  static const std::vector<std::string> words = [] {
-    std::vector<std::string> w = {
-        // the business and its parts
-        "店铺", "门店", "网店", "旗舰店", "技术", "支持", "服务", "客服", "售后", "售前", "运营", "工作", "业务", "销售", "市场",
-        "产品", "质量", "品质", "行政", "人事", "财务", "采购", "仓库", "仓储", "物流", "商务", "渠道", "电商", "跨境", "海外",
-        "国内", "国际", "广告", "推广", "内容", "直播", "设计", "研发", "工程", "设备", "维修", "维保", "安全", "保安", "保洁",
-        "物业", "前台", "总部", "分公司", "公司", "集团", "部门", "团队", "小组", "中心", "厂商", "厂家", "供应商", "服务商",
-        "客户", "用户", "会员", "合作", "伙伴", "项目", "系统", "平台", "管理", "后台", "数据", "报表", "信息", "网络", "软件",
-        "硬件", "机房", "电梯", "空调", "门禁", "监控", "消防", "停车", "车位", "考勤", "报销", "审批", "工单", "合同", "订单",
-        "发票", "付款", "收款", "对账", "结算", "库存", "发货", "退货", "年度", "月度", "季度", "日常", "临时", "专项", "节能",
-        "智能", "智慧", "数字", "在线", "线上", "线下", "移动", "办公", "协同", "共享", "公共", "通用", "综合", "统一", "内部",
-        "外部", "相关", "其他", "整体", "全部", "所有", "各类", "新版", "旧版", "老版", "升级", "改造", "搬迁", "建设", "上线",
-        "对接", "沟通", "协调", "交接", "培训", "检查", "巡检", "测试", "试点", "计划", "方案", "调整", "优化", "整改", "另外",
-        "然后", "还有", "以及", "关于", "这次", "那次", "目前", "现在", "已经", "今年", "明年", "去年", "下周", "本周", "默认",
-        "手机", "电脑", "指纹", "浏览器", "部", "组", "群",
-        // English parts of field and tool names
-        "app", "api", "secret", "key", "token", "id", "client", "access", "user", "name", "pass", "word", "web", "hook",
-        "data", "admin", "login", "account", "service", "server", "cloud", "system", "platform", "manager", "support", "shop",
-        "store", "online", "open", "auth", "code", "sign", "in", "out", "up"};
-    std::stable_sort(w.begin(), w.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    return w;
-  }();
-  if (folded.empty()) return false;
-  // Covered word by word, longest first (greedy is enough for words this plain).
-  std::vector<bool> reach(folded.size() + 1, false);
-  reach[0] = true;
-  for (std::size_t i = 0; i < folded.size(); ++i) {
-    if (!reach[i]) continue;
-    for (const auto& w : words)
-      if (folded.compare(i, w.size(), w) == 0) reach[i + w.size()] = true;
-  }
-  return reach[folded.size()];
-}
 
 // "杭州市特种设备检测研究院", "西湖区消防救援大队", "市场监督管理局": a public body, by what its name ends with.
 bool public_body(const std::string& folded) {
@@ -520,6 +533,7 @@ class Analysis {
 
   void entities(const std::vector<EntityDecision>& decisions) {
     std::vector<Candidate> candidates = find_entities(checklist_, docs_);
+    find_local_places(candidates);
     Merger merger(candidates.size());
     for (std::size_t i = 0; i < candidates.size(); ++i)
       for (std::size_t j = i + 1; j < candidates.size(); ++j)
@@ -594,6 +608,28 @@ class Analysis {
     return false;
   }
 
+  // 南峤恒泰造纸, 南峤康帝食品, 南峤丰源啤酒: a beginning that three registered names of different companies
+  // share is where they are registered, a place even if no list of places has it (a small or invented
+  // one), not a trade name they share.
+  void find_local_places(const std::vector<Candidate>& candidates) {
+    std::map<std::string, std::set<std::string>> after;  // first two characters → the next two
+    for (const Candidate& c : candidates)
+      for (const auto& [n, _] : c.names) {
+        const std::string f = fold(n);
+        const auto chars = code_points(f);
+        if (!f.ends_with("公司") || chars.size() < 8 || !is_han(chars[0]) || !is_han(chars[1]) || place_prefix(chars) > 0) continue;
+        after[chars[0] + chars[1]].insert(chars[2] + chars[3]);
+      }
+    for (const auto& [prefix, trades] : after)
+      if (trades.size() >= 3) local_places_.insert(prefix);
+  }
+
+  // Characters of the place a company's core starts with: a place of the material or of friso's list.
+  std::size_t place_length(const std::vector<std::string>& core) const {
+    if (core.size() >= 4 && local_places_.count(core[0] + core[1])) return 2;
+    return place_prefix(core);
+  }
+
   // "顺丰速运" and the write-up "顺丰月结及上门取件": a company's trade name (its name without the trade
   // words) that a write-up's name starts with is what the write-up is about. Looked up by the write-up
   // names' beginnings, not pair by pair (thousands of candidates on a large corpus).
@@ -653,7 +689,7 @@ class Analysis {
         // (中卫沙坡光伏发电有限公司 is 沙坡电站's): its core is also tried without a place of friso's list.
         const auto core = code_points(core_name(n));
         std::vector<std::size_t> skips = {0};
-        if (const std::size_t place = fold(n).ends_with("公司") ? place_prefix(core) : 0; place > 0) skips.push_back(place);
+        if (const std::size_t place = fold(n).ends_with("公司") ? place_length(core) : 0; place > 0) skips.push_back(place);
         for (std::size_t skip : skips) {
           if (joined) break;
           if (core.size() < skip + 3) break;
@@ -957,13 +993,17 @@ class Analysis {
     for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
     own_ = own.folded_names;
     own.ignored = true;
+    also_own(own);
     // "杭州启衡云" of 杭州启衡云链科技: a piece of the own company's name is the own company; "云杉云仓" of
     // 云杉科技, named for it, is its own product (the team's own products are not things to hand over as
     // clients', partners' or vendors').
     std::set<std::string> trade_names;
-    for (const auto& own_name : own_)
-      if (const auto chars = code_points(core_name(own_name)); chars.size() >= 3 && is_han(chars[0]) && is_han(chars[1]))
-        trade_names.insert(chars[0] + chars[1]);
+    for (const auto& own_name : own_) {
+      auto chars = code_points(core_name(own_name));
+      // (南峤水务's trade name is 水务 where 南峤 is the city: not 南峤, which every local company has.)
+      if (const std::size_t place = place_length(chars); place > 0) chars.erase(chars.begin(), chars.begin() + static_cast<std::ptrdiff_t>(place));
+      if (chars.size() >= 3 && is_han(chars[0]) && is_han(chars[1])) trade_names.insert(chars[0] + chars[1]);
+    }
     for (auto& s : states_)
       if (s.write_ups.empty())
         for (const auto& n : s.folded_names) {
@@ -972,6 +1012,38 @@ class Analysis {
               (chars.size() >= 3 && trade_names.count(chars[0] + chars[1])))
             s.ignored = true;
         }
+  }
+
+  // "公司对外简称“南峤水务”（南峤水务集团有限公司），邮箱域名 nqwater.com.cn": a line of the team's documents
+  // that gives the own company's mail domain names the company too.
+  void also_own(const EntityState& own) {
+    std::vector<std::string> domains;
+    std::vector<std::string> names = own.entity.aliases;
+    names.push_back(own.entity.name);
+    for (const std::string& n : names)
+      if (is_domain(n)) domains.push_back(ascii_lower(n));
+    if (domains.empty()) return;
+    for (const Doc& d : docs_) {
+      if (d.conversation || d.contact_list) continue;
+      for (const Unit& u : d.units)
+        for (std::size_t pos = 0; pos < u.text.size();) {
+          const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
+          const std::string line = ascii_lower(std::string_view(u.text).substr(pos, end - pos));
+          pos = end + 1;
+          if (std::none_of(domains.begin(), domains.end(), [&](const std::string& dm) { return contains(line, dm); })) continue;
+          const std::string folded = fold(line);
+          for (auto& s : states_) {
+            if (s.ignored || !s.write_ups.empty()) continue;
+            const bool named = std::any_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) {
+              return code_points(n).size() >= 4 && !is_domain(n) && contains(folded, n);
+            });
+            if (!named) continue;
+            s.ignored = true;
+            report_.own_organisation.push_back(s.entity.name);
+            own_.insert(own_.end(), s.folded_names.begin(), s.folded_names.end());
+          }
+        }
+    }
   }
 
   void apply(const std::vector<EntityDecision>& decisions) {
@@ -1245,6 +1317,7 @@ class Analysis {
   std::unordered_map<std::string, const Doc*> by_id_;
   std::vector<EntityState> states_;
   std::vector<std::string> own_;
+  std::set<std::string> local_places_;  // places found in the material (see find_local_places)
 
  public:
   const std::vector<Doc>& docs() const { return docs_; }

@@ -333,7 +333,7 @@ class EntityFinder {
     // a pronoun or a question word ("这个酒店", "什么快递", "我想咨询", "附近有酒店"). A registered name may
     // hold 会, 和, 同, 为 (会展, 和平, 华为), so it is cut only at the plainest particles.
     static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那哪啥么您你我想有没以";
-    static const std::string registered_breaks = "的是在找给跟向从对把被由及或说问了们";
+    static const std::string registered_breaks = "的是在找给跟向从对把被由及或说问了们按已将";
     for (const Unit& u : d.units) {
       const std::string& text = u.text;
       for (const std::string& suffix : suffixes)
@@ -452,6 +452,7 @@ class EntityFinder {
     }
     quoted_projects(t, d);
     named_by_acronym(t, d);
+    named_with_year(t, d);
     // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
     for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "浏览器", "宝", "云", "改造", "搬迁"})
       for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
@@ -485,12 +486,56 @@ class EntityFinder {
         }
         const bool works = suffix == "改造" || suffix == "搬迁";
         if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
+        // "Clearwater 项目", "Atlas系统": a code name in Latin letters.
+        if (n == 0 && (suffix == "项目" || suffix == "系统" || suffix == "平台"))
+          if (const std::string word = latin_word_before(t, at); !word.empty()) note_thing(word, system ? "system" : "project", d);
       }
+  }
+
+  // The word of Latin letters that ends at `at` (one space between allowed), if it looks like a code
+  // name: a capital, then lower case, five letters at least ("Clearwater"; not "DMA", "the").
+  static std::string latin_word_before(const std::string& t, std::size_t at) {
+    std::size_t end = at;
+    if (end > 0 && t[end - 1] == ' ') --end;
+    std::size_t start = end;
+    while (start > 0 && std::isalpha(static_cast<unsigned char>(t[start - 1]))) --start;
+    if (start > 0 && std::isalnum(static_cast<unsigned char>(t[start - 1]))) return {};
+    const std::string word = t.substr(start, end - start);
+    if (word.size() < 5 || !std::isupper(static_cast<unsigned char>(word[0])) ||
+        !std::all_of(word.begin() + 1, word.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }))
+      return {};
+    return word;
+  }
+
+  // "清欠2024 的收尾": a short name with its year is an undertaking's code name (not "截至2024年", a
+  // date, nor "报表2024.xlsx", a file).
+  void named_with_year(const std::string& t, const Doc& d) {
+    for (std::size_t at = t.find("20"); at != std::string::npos; at = t.find("20", at + 2)) {
+      if (at + 4 > t.size() || !std::isdigit(static_cast<unsigned char>(t[at + 2])) || !std::isdigit(static_cast<unsigned char>(t[at + 3])))
+        continue;
+      const std::string_view after = std::string_view(t).substr(at + 4);
+      if (!after.empty() && !after.starts_with(" ") && !after.starts_with("，") && !after.starts_with("、") && !after.starts_with("的") &&
+          !after.starts_with("\n") && !after.starts_with("。"))
+        continue;
+      std::string run;
+      std::size_t start = at, n = 0;
+      while (start > 0 && n < 5) {
+        std::size_t b = start - 1;
+        while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
+        const std::string cp = t.substr(b, start - b);
+        if (!is_han(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各至止于").find(cp) != std::string::npos) break;
+        run.insert(0, cp);
+        start = b;
+        ++n;
+      }
+      if (n >= 2 && n <= 4 && !made_of_common_words(fold(run))) note_thing(run + t.substr(at, 4), "project", d);
+    }
   }
 
   // "云仓WMS", "鲜丰汇SRM", "明途OA": a name, then the kind of business system it is.
   void named_by_acronym(const std::string& t, const Doc& d) {
-    static constexpr std::string_view acronyms[] = {"ERP", "WMS", "CRM", "SRM", "OMS", "TMS", "MES", "PLM", "SCM", "OA"};
+    static constexpr std::string_view acronyms[] = {"ERP", "WMS", "CRM", "SRM", "OMS", "TMS", "MES", "PLM", "SCM", "OA",
+                                                    "GIS", "EAM", "HIS", "LIS", "PACS", "HRM"};
     static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各用您你我他她咱";
     for (std::string_view acronym : acronyms)
       for (std::size_t at = t.find(acronym); at != std::string::npos; at = t.find(acronym, at + acronym.size())) {

@@ -51,6 +51,8 @@ std::size_t place_prefix(const std::vector<std::string>& core);
 std::string brand_of(const std::string& core);
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in 宏昌包装材料.
 bool abbreviates(const std::string& shorter, const std::string& longer);
+// True if a folded name is only words any business uses (店铺技术支持, 服务平台): it names no one.
+bool made_of_common_words(const std::string& folded);
 // 华辰 → "huachen" (ICU Han-Latin, ASCII letters and digits only).
 const std::string& pinyin(const std::string& cjk);
 bool is_domain(std::string_view s);

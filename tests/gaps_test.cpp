@@ -711,3 +711,50 @@ TEST_CASE("gaps: a county before a trade name, a word before a name and an opera
   CHECK(entity(r, "COuld") == nullptr);
   CHECK(entity(r, "SUnday") == nullptr);
 }
+
+TEST_CASE("gaps: a place the material shares, the own company named beside its domain and code names", "[gaps]") {
+  test::TempDir root, data;
+  // 南峤 is a city no list has: four companies registered there share it, and so does the team's own.
+  test::write_file(root / "README.md", "# 交接说明\n\n公司对外简称“南峤水务”（南峤水务集团有限公司），邮箱域名 nqwater.com.cn。\n\n"
+                                       "当前重点：清欠2024 的收尾；公众号缴费改版（Clearwater）12月1日上线。\n");
+  test::write_file(root / "客户/恒泰造纸.md", "# 恒泰造纸\n\n## 联系人\n刘倩\n");
+  test::write_file(root / "合作方/中科检测.md", "# 中科检测\n\n## 合同\n年度检测\n");
+  test::write_file(root / "操作手册/报装.md", "# 报装\n\n1. 在管网GIS 上确认接驳点\n");
+  for (const auto& [file, from, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"1.eml", "刘倩 <liuqian@hengtai-paper.cn>", "周经理：分期的事按南峤恒泰造纸有限公司的函办。清欠2024 我们这边配合。\n\n刘倩\n南峤恒泰造纸有限公司\n"},
+           {"2.eml", "许娜 <xuna@zkjc-lab.cn>", "周经理：合同明年续签。\n\n许娜\n南峤中科环境检测有限公司 业务部\n"},
+           {"3.eml", "徐亮 <xuliang@yunqi-dc.com>", "周经理：我司（南峤云栖数据科技有限公司）申请报装。Clearwater 项目延期的事也知道了。\n\n徐亮\n"},
+           {"4.eml", "孙悦 <sunyue@kangdi-food.com>", "周经理：南峤康帝食品股份有限公司的报告已按南峤水务集团有限公司的要求寄出。管网GIS系统的只读账号还能用吗？\n\n孙悦\n"}})
+    test::write_file(root / ("邮件/" + file),
+                     "From: " + from + "\nTo: 周雅琴 <zhouyaqin@nqwater.com.cn>\nSubject: 事项\nDate: Mon, 11 Nov 2024 10:00:00 +0800\n"
+                     "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n" + body);
+  for (int i = 0; i < 3; ++i)
+    test::write_file(root / ("邮件/own" + std::to_string(i) + ".eml"),
+                     "From: 周雅琴 <zhouyaqin@nqwater.com.cn>\nTo: 蒋浩然 <jianghr@nqwater.com.cn>\nSubject: 交接 " + std::to_string(i) +
+                         "\nDate: Tue, 12 Nov 2024 10:00:00 +0800\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+                         "Content-Transfer-Encoding: 8bit\n\n浩然：清欠2024 的表在共享盘。\n\n雅琴\n");
+  GapOptions options;
+  options.as_of = "2024-11-25";
+  REQUIRE(sync(data.path(), {root.path()}).ok());
+  auto report = analyse_gaps(data.path(), options);
+  REQUIRE(report.ok());
+  const GapReport& r = *report;
+  for (const auto& o : r.own_organisation) UNSCOPED_INFO("own: " << o);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  // The own company, named beside its domain, is not a client; nor is every company of its city.
+  CHECK(std::find(r.own_organisation.begin(), r.own_organisation.end(), "南峤水务集团有限公司") != r.own_organisation.end());
+  CHECK_FALSE(undocumented(entity(r, "南峤水务")));
+  CHECK(undocumented(entity(r, "南峤云栖数据科技有限公司")));
+  CHECK(undocumented(entity(r, "南峤康帝食品股份有限公司")));
+  // Registered names without their city join the written-up trade names, and so do the domains.
+  CHECK(entity(r, "南峤恒泰造纸有限公司") == entity(r, "恒泰造纸"));
+  CHECK(entity(r, "南峤中科环境检测有限公司") == entity(r, "中科检测"));
+  CHECK(entity(r, "zkjc-lab.cn") == entity(r, "中科检测"));                          // the initials
+  CHECK(entity(r, "yunqi-dc.com") == entity(r, "南峤云栖数据科技有限公司"));  // after the city
+  // Code names: a year, Latin letters before 项目, a kind of business system.
+  const Entity* qingqian = entity(r, "清欠2024");
+  REQUIRE(undocumented(qingqian));
+  CHECK(qingqian->kind == "project");
+  CHECK(undocumented(entity(r, "Clearwater")));
+  CHECK(undocumented(entity(r, "管网GIS")));
+}
