@@ -740,7 +740,11 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
     }
     const int kinds = character_kinds(token);
     const std::size_t at = token.find('@');
-    const bool address = at != npos && at > 0 && token.find('.', at) != npos;  // ops@example.cn
+    // ops@example.cn; 24518836902@chatroom (a WeChat group's id), zhangsan@corp: a name at a host.
+    const bool address = at != npos && at > 0 &&
+                         (token.find('.', at) != npos ||
+                          (at + 1 < token.size() && std::all_of(token.begin() + static_cast<std::ptrdiff_t>(at) + 1, token.end(), is_lower) &&
+                           std::all_of(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(at), [](char c) { return is_alnum(c) || is_one_of(c, "_.-"); })));
     // An option or a setting (--root-password=PASSWORD, key=value) is the labelled readers' to judge.
     const bool setting = token.front() == '-' || token.find('=') != npos || ascii_lower(token).find("pass") != npos;
     if (token.size() >= 8 && kinds >= 3 && !address && !setting && is_credential(token))

@@ -328,6 +328,28 @@ FindingRecord to_record(const Finding& f, std::string section) {
   return {std::string(finding_kind_name(f.kind)), f.line, std::move(section), f.label, f.excerpt, f.value};
 }
 
+// The line to report for a finding on line `line` of a mail's section (its header block, a blank line,
+// then its body): where the body is stored as it is (8bit or 7bit), the line of the file that holds it
+// (the first if several do: a quoted reply repeats them); otherwise (base64, quoted-printable) the line
+// of the decoded body.
+int mail_line(const std::optional<std::string>& stored, const std::string& section_text, int line) {
+  const std::size_t blank = section_text.find("\n\n");
+  const int head_lines = blank == std::string::npos ? 0 : 2 + static_cast<int>(std::count(section_text.begin(), section_text.begin() + static_cast<std::ptrdiff_t>(blank), '\n'));
+  const int body_line = line > head_lines ? line - head_lines : line;
+  std::size_t pos = 0;
+  for (int k = 1; k < line; ++k) {
+    pos = section_text.find('\n', pos);
+    if (pos == std::string::npos) return body_line;
+    ++pos;
+  }
+  const std::size_t end = section_text.find('\n', pos);
+  const std::string_view text = trim(std::string_view(section_text).substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+  if (text.size() < 8) return body_line;  // too short to be the same line
+  const std::size_t at = stored ? stored->find(text) : std::string::npos;
+  if (at == std::string::npos) return body_line;
+  return 1 + static_cast<int>(std::count(stored->begin(), stored->begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
 // What the gap view needs from a document's text (markers, secrets, references), and the text with its
 // secrets redacted: a password pasted into a document must never be shown or found by search.
 // `file_text`: the whole file when its lines are the document's (Markdown, plain text, a chat export),
@@ -336,13 +358,17 @@ FindingRecord to_record(const Finding& f, std::string section) {
 // in the sections too, where the lines that found them may have been joined (a chat message's) or split
 // apart (a key under a heading that announced it).
 std::vector<FindingRecord> scan_and_redact(Document& doc, const std::optional<std::string>& file_text, bool scan = true,
-                                           const std::vector<std::string>& known = {}) {
+                                           const std::vector<std::string>& known = {},
+                                           bool mail = false, const std::optional<std::string>& stored_text = std::nullopt) {
   std::vector<FindingRecord> out;
   if (file_text && scan)
     for (const Finding& f : scan_findings(*file_text)) out.push_back(to_record(f, {}));
   for (Section& section : doc.sections) {
     if (!file_text && scan)
-      for (const Finding& f : scan_findings(section.text)) out.push_back(to_record(f, heading_label(section)));
+      for (Finding f : scan_findings(section.text)) {
+        if (mail) f.line = mail_line(stored_text, section.text, f.line);
+        out.push_back(to_record(f, heading_label(section)));
+      }
     section.text = redact_secrets(section.text, known);
     for (auto& h : section.heading_path) h = redact_secrets(h, known);
   }
@@ -376,7 +402,8 @@ std::string updated_of(const Document& doc) {
 
 // Turns the documents extracted from a job's file into units and catalog records.
 void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuilder& builder,
-             const std::optional<std::string>& file_text = std::nullopt) {
+             const std::optional<std::string>& file_text = std::nullopt,
+             const std::optional<std::string>& stored_text = std::nullopt) {
   const std::string format(format_name(out.format));
   out.charset = docs.empty() ? std::string() : docs.front().charset;
   const std::vector<std::string> known = file_text ? secret_values(*file_text) : std::vector<std::string>();
@@ -392,7 +419,8 @@ void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuild
     if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
     infer_entities(job.rel, doc);
     // A chat export is one document per day: the file's findings, by its line numbers, go with the first.
-    std::vector<FindingRecord> findings = scan_and_redact(doc, file_text, i == 0, known);
+    const bool mail = (out.format == Format::mail || out.format == Format::mbox) && doc.parent < 0;  // not an attachment
+    std::vector<FindingRecord> findings = scan_and_redact(doc, file_text, i == 0, known, mail, stored_text);
     const std::string parent_id = attached ? docs[static_cast<std::size_t>(doc.parent)].id : std::string();
     auto units = builder.build(job.source_id, job.root, doc, parent_id);
     out.records.push_back({doc.id, job.source_id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)),
@@ -417,7 +445,10 @@ void extract_into(const Job& job, std::string_view bytes, Outcome& out, UnitBuil
   std::optional<std::string> file_text;
   if (out.format == Format::markdown || out.format == Format::text)
     if (auto decoded = to_utf8(bytes)) file_text = std::move(decoded->text);
-  prepare(job, std::move(docs.value()), out, builder, file_text);
+  // Mail: findings by the file's line numbers where a body is stored as it is.
+  std::optional<std::string> stored_text;
+  if ((out.format == Format::mail || out.format == Format::mbox) && is_utf8(bytes)) stored_text = std::string(bytes);
+  prepare(job, std::move(docs.value()), out, builder, file_text, stored_text);
   out.type = Outcome::Type::extracted;
 }
 

@@ -758,3 +758,32 @@ TEST_CASE("gaps: a place the material shares, the own company named beside its d
   CHECK(undocumented(entity(r, "Clearwater")));
   CHECK(undocumented(entity(r, "管网GIS")));
 }
+
+TEST_CASE("gaps: a secret in a mail is given by the file's line where the body is stored as it is", "[gaps]") {
+  test::TempDir root, data;
+  const std::string headers = "From: 周雅琴 <zhouyaqin@nqwater.com.cn>\nTo: 蒋浩然 <jianghr@nqwater.com.cn>\nSubject: 交接补充\n"
+                              "Date: Mon, 18 Nov 2024 10:00:00 +0800\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n";
+  const std::string body = "浩然：\n\n测试接口用下面这个 token：\nAuthorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJucXN3In0.Qm7Zp2LkV9xR4tN8sW1yF6cH\n";
+  test::write_file(root / "邮件/8bit.eml", headers + "Content-Transfer-Encoding: 8bit\n\n" + body);
+  // base64: the file does not hold the line, so it is the body's.
+  std::string encoded;
+  {
+    static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < body.size(); i += 3) {
+      const unsigned n = (static_cast<unsigned char>(body[i]) << 16) | (i + 1 < body.size() ? static_cast<unsigned char>(body[i + 1]) << 8 : 0) |
+                         (i + 2 < body.size() ? static_cast<unsigned char>(body[i + 2]) : 0);
+      encoded += table[(n >> 18) & 63];
+      encoded += table[(n >> 12) & 63];
+      encoded += i + 1 < body.size() ? table[(n >> 6) & 63] : '=';
+      encoded += i + 2 < body.size() ? table[n & 63] : '=';
+      if (encoded.size() % 77 == 76) encoded += '\n';
+    }
+  }
+  test::write_file(root / "邮件/base64.eml", headers + "Content-Transfer-Encoding: base64\n\n" + encoded + "\n");
+  const GapReport r = analyse_folder(root, data);
+  std::string found;
+  for (const auto& s : r.secrets) found += s.doc.path + ":" + std::to_string(s.line) + " ";
+  INFO(found);
+  CHECK(has_line(r.secrets, "邮件/8bit.eml", 12));   // 7 header lines, a blank one, then the body's 4th
+  CHECK(has_line(r.secrets, "邮件/base64.eml", 4));  // the decoded body's 4th
+}
