@@ -787,3 +787,20 @@ TEST_CASE("gaps: a secret in a mail is given by the file's line where the body i
   CHECK(has_line(r.secrets, "邮件/8bit.eml", 12));   // 7 header lines, a blank one, then the body's 4th
   CHECK(has_line(r.secrets, "邮件/base64.eml", 4));  // the decoded body's 4th
 }
+
+TEST_CASE("gaps: a TODO among many procedures leaves the area covered, one in a few sections makes it partial", "[gaps]") {
+  test::TempDir root, data;
+  std::string sops = "# 操作手册\n\n";
+  for (int i = 1; i <= 12; ++i) {
+    sops += "## 流程" + std::to_string(i) + "\n\n1. 登录营收系统，打开第" + std::to_string(i) + "号报表，核对上月读数与本月读数的差额。\n"
+            "2. 差额超过百分之三十的户号导出清单，发给抄表班长复核，复核结果填回系统后再出账。\n" +
+            (i == 5 ? "3. TODO：补充异常户的处理口径\n" : "") + "\n";
+  }
+  test::write_file(root / "操作手册/操作手册.md", sops);
+  test::write_file(root / "交接计划.md",
+                   "# 交接计划\n\n## 时间安排\n\n11 月 18 日至 29 日，每天下午两点到四点一起过一遍客户和系统，周五由主管确认签字后交接完成。\n\n"
+                   "## 移交清单\n\n待补充\n\n## 交接后支持\n\n离职后一个月内微信可以找我，每周三晚上答复一次问题，紧急的电话联系。\n");
+  const GapReport r = analyse_folder(root, data);
+  CHECK(area(r, "sops").state == Coverage::covered);  // 1 of 12 sections
+  CHECK(area(r, "plan").state == Coverage::partial);  // 1 of 3
+}
