@@ -1307,7 +1307,7 @@ std::size_t cut_lead_in(std::string_view line, std::size_t start, std::size_t do
 
 /// Where the file name starts when Chinese is glued before an English one (目录中的BROWSING.txt,
 /// docs/目录下的Speed.txt): the Chinese is the sentence. A name that is Chinese with a short or joined
-/// English part (客户A.xlsx, 报价单_final.xlsx) keeps it.
+/// English part (客户A.xlsx, 报价单_final.xlsx) or an acronym (月结对账SOP.md) keeps it.
 std::size_t cut_before_english_name(std::string_view line, std::size_t start, std::size_t dot) {
   const std::size_t slash = line.substr(start, dot - start).find_last_of("/\\");
   const std::size_t name = slash == npos ? start : start + slash + 1;
@@ -1317,7 +1317,8 @@ std::size_t cut_before_english_name(std::string_view line, std::size_t start, st
   const std::string_view rest = line.substr(english, dot - english);
   if (std::any_of(rest.begin(), rest.end(), is_non_ascii) || std::count_if(rest.begin(), rest.end(), is_alpha) < 3)
     return start;
-  return english;
+  const bool acronym = rest.size() <= 5 && std::all_of(rest.begin(), rest.end(), [](char c) { return is_upper(c) || is_digit(c); });
+  return acronym ? start : english;
 }
 
 /// A web host as the first folder (www.example.com/a.html): a URL without its scheme, not a path.

@@ -328,6 +328,16 @@ FindingRecord to_record(const Finding& f, std::string section) {
   return {std::string(finding_kind_name(f.kind)), f.line, std::move(section), f.label, f.excerpt, f.value};
 }
 
+// `s` with each run of spaces and tabs as one space, as the extracted text has them (newlines kept, so
+// that lines count the same).
+std::string spaces_collapsed(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((s[i] != ' ' && s[i] != '\t') || out.empty() || (out.back() != ' ')) out += s[i] == '\t' ? ' ' : s[i];
+  return out;
+}
+
 // The line to report for a finding on line `line` of a mail's section (its header block, a blank line,
 // then its body): where the body is stored as it is (8bit or 7bit), the line of the file that holds it
 // (the first if several do: a quoted reply repeats them); otherwise (base64, quoted-printable) the line
@@ -345,7 +355,7 @@ int mail_line(const std::optional<std::string>& stored, const std::string& secti
   const std::size_t end = section_text.find('\n', pos);
   const std::string_view text = trim(std::string_view(section_text).substr(pos, end == std::string::npos ? std::string::npos : end - pos));
   if (text.size() < 8) return body_line;  // too short to be the same line
-  const std::size_t at = stored ? stored->find(text) : std::string::npos;
+  const std::size_t at = stored ? stored->find(spaces_collapsed(text)) : std::string::npos;
   if (at == std::string::npos) return body_line;
   return 1 + static_cast<int>(std::count(stored->begin(), stored->begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
@@ -447,7 +457,7 @@ void extract_into(const Job& job, std::string_view bytes, Outcome& out, UnitBuil
     if (auto decoded = to_utf8(bytes)) file_text = std::move(decoded->text);
   // Mail: findings by the file's line numbers where a body is stored as it is.
   std::optional<std::string> stored_text;
-  if ((out.format == Format::mail || out.format == Format::mbox) && is_utf8(bytes)) stored_text = std::string(bytes);
+  if ((out.format == Format::mail || out.format == Format::mbox) && is_utf8(bytes)) stored_text = spaces_collapsed(bytes);
   prepare(job, std::move(docs.value()), out, builder, file_text, stored_text);
   out.type = Outcome::Type::extracted;
 }

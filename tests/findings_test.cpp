@@ -576,6 +576,7 @@ TEST_CASE("file names in running text, Chinese or English, without the words aro
   CHECK(refs("报价单(1).xlsx 是最新的") == Strings{"path 报价单(1).xlsx"});
   CHECK(refs("目录中的BROWSING.txt文件") == Strings{"path BROWSING.txt"});
   CHECK(refs("见docs/目录下的Speed.txt") == Strings{"path Speed.txt"});
+  CHECK(refs("对账步骤详见 sops/月结对账SOP.md") == Strings{"path sops/月结对账SOP.md"});  // an acronym is part of the name
   CHECK(refs("客户A.xlsx、报价单_final.xlsx、用户手册v2.pdf") ==
         Strings{"path 客户A.xlsx", "path 报价单_final.xlsx", "path 用户手册v2.pdf"});
   CHECK(refs("见 a.md 和 b.MD，再看 a.md") == Strings{"path a.md", "path b.MD"});

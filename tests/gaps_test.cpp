@@ -763,7 +763,7 @@ TEST_CASE("gaps: a secret in a mail is given by the file's line where the body i
   test::TempDir root, data;
   const std::string headers = "From: 周雅琴 <zhouyaqin@nqwater.com.cn>\nTo: 蒋浩然 <jianghr@nqwater.com.cn>\nSubject: 交接补充\n"
                               "Date: Mon, 18 Nov 2024 10:00:00 +0800\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n";
-  const std::string body = "浩然：\n\n测试接口用下面这个 token：\nAuthorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJucXN3In0.Qm7Zp2LkV9xR4tN8sW1yF6cH\n";
+  const std::string body = "浩然：\n\n测试接口用下面这个 token：\nAuthorization:  Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJucXN3In0.Qm7Zp2LkV9xR4tN8sW1yF6cH\n";
   test::write_file(root / "邮件/8bit.eml", headers + "Content-Transfer-Encoding: 8bit\n\n" + body);
   // base64: the file does not hold the line, so it is the body's.
   std::string encoded;
