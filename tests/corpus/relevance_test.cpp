@@ -8,7 +8,8 @@
 // afterwards); holdout5 is the test set of everything since, run once. holdout6 (30 + 30, a third
 // of them hard on purpose) was first run on 2026-11-28 at 9e2b4b7, before the larger thesaurus; it
 // then chose BM25's b (its misses were read). holdout7 (30 + 30, a third hard) is the test set of
-// the thesaurus, its weighting and b = 0.75, run once.
+// the thesaurus, its weighting and b = 0.75, run once; its misses chose the compounds, the Taiwan terms
+// and proximity. holdout8 (30 + 30, a third hard) is the test set of those, run once (2026-11-28).
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iomanip>
@@ -96,7 +97,8 @@ std::string row(const std::string& label, const std::map<std::string, Score>& s)
 }  // namespace
 
 TEST_CASE("known-item queries find their document in the top 5", "[corpus][relevance]") {
-  const std::vector<std::string> sets = {"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7"};
+  const std::vector<std::string> sets = {"dev",      "holdout",  "holdout2", "holdout3", "holdout4",
+                                         "holdout5", "holdout6", "holdout7", "holdout8"};
   std::map<std::string, std::vector<KnownItem>> items;
   for (const auto& set : sets) {
     items[set] = load(set + ".tsv");
@@ -127,12 +129,12 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // Floors from the measured figures (see the README), a little below them so that a change that
   // costs one query per language still passes and one that costs several does not.
   const std::string def(cjk_mode_name(SearcherOptions{}.cjk_mode));
-  // Measured (2026-11-28, the larger thesaurus with synonyms weighted below the typed word, BM25
-  // b = 0.75), success@5 zh / en: dev 0.833 / 0.923; holdout 0.917 / 0.962; holdout2 0.880 / 0.920;
-  // holdout3 0.880 / 0.920; holdout4 0.880 / 0.880; holdout5 0.800 / 0.920; holdout6 0.700 / 0.700;
-  // holdout MRR@10 0.684 / 0.845. First runs on sets nobody had tuned to: holdout3 0.840 / 0.800,
-  // holdout4 0.800 / 0.760, holdout5 0.840 / 0.920, holdout6 0.667 / 0.667 (at 9e2b4b7), holdout7
-  // 0.767 / 0.633 (the ranking measured here).
+  // Measured (2026-11-28, compounds, Taiwan terms and proximity), success@5 zh / en: dev 0.833 / 0.923;
+  // holdout 0.917 / 0.962; holdout2 0.880 / 0.920; holdout3 0.880 / 1.000; holdout4 0.880 / 1.000;
+  // holdout5 0.800 / 0.920; holdout6 0.733 / 0.700; holdout7 0.767 / 0.700; holdout8 0.833 / 0.833.
+  // First runs on sets nobody had tuned to: holdout3 0.840 / 0.800, holdout4 0.800 / 0.760, holdout5
+  // 0.840 / 0.920, holdout6 0.667 / 0.667 (at 9e2b4b7), holdout7 0.767 / 0.633 (at 3e11980), holdout8
+  // 0.833 / 0.833 (at ac7f3f4: the ranking measured here; 3e11980 also 0.833 / 0.833).
   CHECK(results["dev " + def]["zh"].success5() >= 0.79);
   CHECK(results["dev " + def]["en"].success5() >= 0.88);
   CHECK(results["holdout " + def]["zh"].success5() >= 0.87);
@@ -142,15 +144,17 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   CHECK(results["holdout2 " + def]["zh"].success5() >= 0.83);
   CHECK(results["holdout2 " + def]["en"].success5() >= 0.87);
   CHECK(results["holdout3 " + def]["zh"].success5() >= 0.83);
-  CHECK(results["holdout3 " + def]["en"].success5() >= 0.87);
+  CHECK(results["holdout3 " + def]["en"].success5() >= 0.95);
   CHECK(results["holdout4 " + def]["zh"].success5() >= 0.83);
-  CHECK(results["holdout4 " + def]["en"].success5() >= 0.83);
+  CHECK(results["holdout4 " + def]["en"].success5() >= 0.95);
   CHECK(results["holdout5 " + def]["zh"].success5() >= 0.76);
   CHECK(results["holdout5 " + def]["en"].success5() >= 0.87);
-  CHECK(results["holdout6 " + def]["zh"].success5() >= 0.66);
+  CHECK(results["holdout6 " + def]["zh"].success5() >= 0.70);
   CHECK(results["holdout6 " + def]["en"].success5() >= 0.66);
   CHECK(results["holdout7 " + def]["zh"].success5() >= 0.73);
-  CHECK(results["holdout7 " + def]["en"].success5() >= 0.59);
+  CHECK(results["holdout7 " + def]["en"].success5() >= 0.66);
+  CHECK(results["holdout8 " + def]["zh"].success5() >= 0.80);
+  CHECK(results["holdout8 " + def]["en"].success5() >= 0.80);
   // Requiring every n-gram (the peer's way) must stay far behind for paraphrased Chinese.
   CHECK(results["holdout " + def]["zh"].success5() > results["holdout xapian"]["zh"].success5());
   CHECK(results["holdout2 " + def]["zh"].success5() > results["holdout2 xapian"]["zh"].success5());
@@ -159,4 +163,5 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   CHECK(results["holdout5 " + def]["zh"].success5() > results["holdout5 xapian"]["zh"].success5());
   CHECK(results["holdout6 " + def]["zh"].success5() > results["holdout6 xapian"]["zh"].success5());
   CHECK(results["holdout7 " + def]["zh"].success5() > results["holdout7 xapian"]["zh"].success5());
+  CHECK(results["holdout8 " + def]["zh"].success5() > results["holdout8 xapian"]["zh"].success5());
 }
