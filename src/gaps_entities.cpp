@@ -19,6 +19,9 @@ namespace baton::gaps_detail {
 namespace {
 
 class EntityFinder {
+  // What a name found by its ending does not hold: particles, pronouns, demonstratives.
+  static constexpr std::string_view name_breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各";
+
  public:
   EntityFinder(const Checklist& checklist, const std::vector<Doc>& docs) : checklist_(checklist), docs_(docs) {}
 
@@ -459,20 +462,11 @@ class EntityFinder {
         // "西溪数智园项目部" is a department of the team, not a project.
         const std::string_view after = std::string_view(t).substr(at + suffix.size());
         const bool department = suffix == "项目" && (after.starts_with("部") || after.starts_with("组") || after.starts_with("室"));
-        std::string run;
         std::size_t start = at, n = 0;
         // "电子签章那个系统" is the 电子签章系统.
         for (std::string_view that : {"那个", "这个"})
           if (std::string_view(t).substr(0, start).ends_with(that) && (suffix == "系统" || suffix == "平台")) start -= that.size();
-        while (start > 0 && n < 10) {
-          std::size_t b = start - 1;
-          while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
-          const std::string cp = t.substr(b, start - b);
-          if (!is_han(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各").find(cp) != std::string::npos) break;
-          run.insert(0, cp);
-          start = b;
-          ++n;
-        }
+        const std::string run = han_run_before(t, start, 10, name_breaks, n);
         const bool system = suffix == "系统" || suffix == "平台" || suffix == "浏览器" || suffix == "宝" || suffix == "云";
         // "展位宝", "票通云": a product; "支付宝", "阿里云", "谷歌浏览器" everyone has.
         static const std::set<std::string> everyday = {"支付宝", "淘宝", "余额宝", "阿里云", "腾讯云", "华为云", "百度云",
@@ -490,6 +484,24 @@ class EntityFinder {
         if (n == 0 && (suffix == "项目" || suffix == "系统" || suffix == "平台"))
           if (const std::string word = latin_word_before(t, at); !word.empty()) note_thing(word, system ? "system" : "project", d);
       }
+  }
+
+  // The Chinese characters right before `at`, up to `most` of them, stopping at a character of `breaks`
+  // (the particles and pronouns a name does not hold); `n` is how many were taken.
+  static std::string han_run_before(const std::string& t, std::size_t at, std::size_t most, std::string_view breaks, std::size_t& n) {
+    std::string run;
+    std::size_t start = at;
+    n = 0;
+    while (start > 0 && n < most) {
+      std::size_t b = start - 1;
+      while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
+      const std::string cp = t.substr(b, start - b);
+      if (!is_han(cp) || breaks.find(cp) != std::string_view::npos) break;
+      run.insert(0, cp);
+      start = b;
+      ++n;
+    }
+    return run;
   }
 
   // The word of Latin letters that ends at `at` (one space between allowed), if it looks like a code
@@ -517,17 +529,8 @@ class EntityFinder {
       if (!after.empty() && !after.starts_with(" ") && !after.starts_with("，") && !after.starts_with("、") && !after.starts_with("的") &&
           !after.starts_with("\n") && !after.starts_with("。"))
         continue;
-      std::string run;
-      std::size_t start = at, n = 0;
-      while (start > 0 && n < 5) {
-        std::size_t b = start - 1;
-        while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
-        const std::string cp = t.substr(b, start - b);
-        if (!is_han(cp) || std::string("的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各至止于").find(cp) != std::string::npos) break;
-        run.insert(0, cp);
-        start = b;
-        ++n;
-      }
+      std::size_t n = 0;
+      const std::string run = han_run_before(t, at, 5, std::string(name_breaks) + "至止于", n);  // not 截至2024
       if (n >= 2 && n <= 4 && !made_of_common_words(fold(run))) note_thing(run + t.substr(at, 4), "project", d);
     }
   }
@@ -541,17 +544,8 @@ class EntityFinder {
       for (std::size_t at = t.find(acronym); at != std::string::npos; at = t.find(acronym, at + acronym.size())) {
         const std::size_t after = at + acronym.size();
         if (after < t.size() && std::isalnum(static_cast<unsigned char>(t[after]))) continue;  // "OAuth", "ERPs"
-        std::string run;
-        std::size_t start = at, n = 0;
-        while (start > 0 && n < 5) {
-          std::size_t b = start - 1;
-          while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
-          const std::string cp = t.substr(b, start - b);
-          if (!is_han(cp) || breaks.find(cp) != std::string::npos) break;
-          run.insert(0, cp);
-          start = b;
-          ++n;
-        }
+        std::size_t n = 0;
+        const std::string run = han_run_before(t, at, 5, breaks, n);
         if (n >= 2 && n <= 4 && !generic_tool(run)) note_thing(run + std::string(acronym), "system", d);
       }
   }
