@@ -937,9 +937,11 @@ Value standalone_value(std::string_view line) {
   return v;
 }
 
-/// Words in camelCase or joined by digits (PKCS11Provider, Base64Encoder): the name of something.
+/// Words in camelCase or joined by digits (PKCS11Provider, Base64Encoder): the name of something. Not
+/// words before a random tail (sdk_live_tok_9fK2pQ7xV4mN8rT1…: letters one or two at a time between
+/// digits and capitals).
 bool is_identifier_like(std::string_view v) {
-  std::size_t words = 0, hump = 0;
+  std::size_t words = 0, hump = 0, scraps = 0;
   for (std::size_t i = 0; i <= v.size(); ++i) {
     const bool letter = i < v.size() && is_alpha(v[i]);
     if (i < v.size() && !letter && !is_digit(v[i]) && !is_one_of(v[i], "_.-")) return false;
@@ -948,9 +950,10 @@ bool is_identifier_like(std::string_view v) {
     const std::string_view part = v.substr(hump, i - hump);
     if (!is_word_hump(part)) return false;
     words += part.size() >= 3;
+    scraps += !part.empty() && part.size() < 3;
     hump = letter ? i : i + 1;
   }
-  return words >= 2;
+  return words >= 2 && scraps < 4;
 }
 
 /// A UUID (8-4-4-4-12 hex digits): an id, as often as not.

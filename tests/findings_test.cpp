@@ -404,6 +404,9 @@ TEST_CASE("a value alone on the line under one that announces a credential is a 
                 "s9Kh1MfN4oZx0RbT6vAy8PdE3uL5wG\nt0Li2NgO5pAy1ScU7wBz9QeF4vM6xH\n")
             .size() == 3);
   CHECK(secrets("API key:\nq7Hf9KdL2mXv8PzR4tYw6NbC1sJ3uE\n用完记得删\nr8Jg0LeM3nYw9QaS5uZx7OcD2tK4vF\n").size() == 1);
+  // Words before a random tail are a vendor's prefix, not the name of something.
+  CHECK(secret("SupplyDesk 的接口 token 给你，ASN 我是用脚本传的：\nsdk_live_tok_9fK2pQ7xV4mN8rT1wZ6yB3cH5jL0sD") ==
+        "token sd******");
 }
 
 TEST_CASE("what follows an announcement but is no credential, or follows none, is not flagged", "[findings]") {
