@@ -959,9 +959,66 @@ class Analysis {
     }
     if (mails < 3 || count < 3 || static_cast<double>(count) < 0.4 * static_cast<double>(mails)) {
       if (const auto team = contact_list_majority(); team && !states_[*team].ignored) drop_own(*team);
+      else drop_own(std::nullopt);
       return;
     }
     drop_own(best);
+  }
+
+  // "湖州筠澜纺织有限公司（下面简称筠澜）外贸业务部订单运营主管", "公司：宁波甬灿电器有限公司（简称甬灿电器）":
+  // the handover's overview (交接文档, README, 先看这个, 交接说明, 总览) names first the company the leaver
+  // works for, and the short name it goes by. Folded; empty if no overview names a registered company.
+  std::vector<std::string> overview_own_names() const {
+    static const CueSet overview({"readme", "先看", "交接说明", "交接文档", "总览", "overview"});
+    static constexpr std::string_view registered = "有限公司";
+    static const std::string breaks = "的是在找给跟向从对把被由及或说问了们按已将为";
+    std::vector<const Doc*> overviews;
+    for (const Doc& d : docs_)
+      if (!d.conversation && overview.in(fold(fs::path(d.rec.path).filename().string()))) overviews.push_back(&d);
+    std::sort(overviews.begin(), overviews.end(), [](const Doc* a, const Doc* b) { return a->rec.path < b->rec.path; });
+    for (const Doc* d : overviews)
+      for (const Unit& u : d->units)
+        for (std::size_t at = u.text.find(registered); at != std::string::npos; at = u.text.find(registered, at + 1)) {
+          std::size_t start = at, n = 0;
+          while (start > 0 && n < 20) {
+            std::size_t b = start - 1;
+            while (b > 0 && (static_cast<unsigned char>(u.text[b]) & 0xC0) == 0x80) --b;
+            const std::string cp = u.text.substr(b, start - b);
+            if ((!is_han(cp) && cp != "（" && cp != "）") || breaks.find(cp) != std::string::npos) break;
+            start = b;
+            ++n;
+          }
+          if (n < 4) continue;
+          // "本岗位负责杭州瀚庭物业服务有限公司": the name starts at its place, where one is named.
+          auto chars = code_points(u.text.substr(start, at - start));
+          for (std::size_t k = 1; k + 3 < chars.size(); ++k) {
+            const std::vector<std::string> rest(chars.begin() + static_cast<std::ptrdiff_t>(k), chars.end());
+            std::string joined;
+            for (const auto& c : rest) joined += c;
+            const bool listed = std::any_of(std::begin(places), std::end(places), [&](std::string_view p) { return joined.starts_with(p); });
+            if (listed || place_prefix(rest) > 0) {
+              chars = rest;
+              break;
+            }
+          }
+          std::string name;
+          for (const auto& c : chars) name += c;
+          std::vector<std::string> names = {fold(name + std::string(registered))};
+          // "（简称“甬灿电器”）", "（下面简称筠澜）": the short name it goes by.
+          const std::string_view after = std::string_view(u.text).substr(at + registered.size());
+          if (after.starts_with("（") || after.starts_with("(")) {
+            const std::size_t close = std::min(after.find("）"), after.find(")"));
+            const std::string_view remark = after.substr(0, close);
+            if (const std::size_t short_name = remark.find("简称"); short_name != std::string_view::npos) {
+              std::string alias = fold(remark.substr(short_name + std::string_view("简称").size()));
+              for (const std::string_view cut : {"，", "、", "英文"})
+                if (const std::size_t c = alias.find(cut); c != std::string::npos) alias.resize(c);
+              if (code_points(alias).size() >= 2) names.push_back(alias);
+            }
+          }
+          return names;
+        }
+    return {};
   }
 
   // Without mails enough to tell, a contact list tells: the organisation of most of its rows (three at
@@ -987,13 +1044,20 @@ class Analysis {
     return std::nullopt;
   }
 
-  void drop_own(std::size_t best) {
-    EntityState& own = states_[best];
-    report_.own_organisation.push_back(own.entity.name);
-    for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
-    own_ = own.folded_names;
-    own.ignored = true;
-    also_own(own);
+  void drop_own(std::optional<std::size_t> best) {
+    if (best) {
+      EntityState& own = states_[*best];
+      report_.own_organisation.push_back(own.entity.name);
+      for (const auto& a : own.entity.aliases) report_.own_organisation.push_back(a);
+      own_ = own.folded_names;
+      own.ignored = true;
+      also_own(own);
+    }
+    for (std::string& name : overview_own_names())
+      if (std::find(own_.begin(), own_.end(), name) == own_.end()) {
+        report_.own_organisation.push_back(name);
+        own_.push_back(std::move(name));
+      }
     // "杭州启衡云" of 杭州启衡云链科技: a piece of the own company's name is the own company; "云杉云仓" of
     // 云杉科技, named for it, is its own product (the team's own products are not things to hand over as
     // clients', partners' or vendors').

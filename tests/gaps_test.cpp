@@ -804,3 +804,22 @@ TEST_CASE("gaps: a TODO among many procedures leaves the area covered, one in a 
   CHECK(area(r, "sops").state == Coverage::covered);  // 1 of 12 sections
   CHECK(area(r, "plan").state == Coverage::partial);  // 1 of 3
 }
+
+TEST_CASE("gaps: the handover's overview names the leaver's own company first, with its short name", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "00_README_交接说明.md",
+                   "# 订单运营交接资料\n\n## 我是做什么的\n本岗位负责湖州筠澜纺织有限公司（下面简称筠澜）外贸业务部的订单运营。\n"
+                   "面料由绍兴蓝禾印染有限公司染整。\n");
+  test::write_file(root / "合作方/蓝禾印染.md", "# 蓝禾印染\n\n## 联系人\n王国强\n");
+  for (int day = 2; day <= 3; ++day)
+    test::write_file(root / ("聊天记录/QQ_筠澜外贸部群_" + std::to_string(day) + ".txt"),
+                     "2025-06-0" + std::to_string(day) + " 09:00:00 邵雨桐\n今天的出运单发群里了\n\n2025-06-0" + std::to_string(day) +
+                         " 09:05:00 骆嘉禾\n收到\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const char* own : {"湖州筠澜纺织有限公司", "筠澜"}) {
+    INFO(own);
+    CHECK(std::find(r.own_organisation.begin(), r.own_organisation.end(), own) != r.own_organisation.end());
+  }
+  CHECK_FALSE(undocumented(entity(r, "筠澜")));
+  for (const auto& o : r.own_organisation) CHECK_FALSE(o.starts_with("本岗位"));  // the name starts at its city
+}
