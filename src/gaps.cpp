@@ -688,11 +688,15 @@ class Analysis {
         // A registered name begins with its place, which may be a county the short list of places lacks
         // (中卫沙坡光伏发电有限公司 is 沙坡电站's): its core is also tried without a place of friso's list.
         const auto core = code_points(core_name(n));
+        // Nor does it list every district: 绍兴柯桥蓝禾印染 is 蓝禾印染's when the rest is that name whole.
+        const bool registered = fold(n).ends_with("公司");
         std::vector<std::size_t> skips = {0};
-        if (const std::size_t place = fold(n).ends_with("公司") ? place_length(core) : 0; place > 0) skips.push_back(place);
-        for (std::size_t skip : skips) {
-          if (joined) break;
-          if (core.size() < skip + 3) break;
+        if (const std::size_t place = registered ? place_length(core) : 0; place > 0) skips.push_back(place);
+        if (registered) skips.insert(skips.end(), {2, 3});
+        for (std::size_t k = 0; k < skips.size() && !joined; ++k) {
+          const std::size_t skip = skips[k];
+          const bool district = k >= skips.size() - (registered ? 2 : 0);  // a guess: the rest must be the name
+          if (core.size() < skip + 3) continue;
           const std::vector<std::string> a(core.begin() + static_cast<std::ptrdiff_t>(skip), core.end());
           const auto it = written.find(trade_of_core(a));
           if (it == written.end() || it->second.size() != 1) continue;  // two written-up things share it: unclear
@@ -701,6 +705,7 @@ class Analysis {
           const auto& names = candidates[it->second.front()].names;
           const bool close = std::any_of(names.begin(), names.end(), [&](const auto& w) {
             const auto b = code_points(core_name(w.first));
+            if (district) return b.size() >= 4 && a == b;
             std::size_t common = 0;
             while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
             return common >= 2 && 2 * common >= std::min(a.size(), b.size());

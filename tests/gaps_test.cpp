@@ -683,11 +683,12 @@ TEST_CASE("gaps: a county before a trade name, a word before a name and an opera
   test::write_file(root / "客户/沙坡电站.md", "# 沙坡电站\n\n## 联系人\n杨站长\n");
   test::write_file(root / "系统/集控平台.md", "# 集控平台\n\n## 用途\n各站监盘\n");
   test::write_file(root / "操作手册/监盘.md", "# 监盘\n\n值班期间集控平台画面不得关闭。\n");
+  test::write_file(root / "合作方/蓝禾印染.md", "# 蓝禾印染\n\n## 联系人\n王国强\n");
   // 中卫 is a city the short list of places lacks; 受 and 期间 are words of the sentences.
   test::write_file(root / "沟通记录/邮件/委托.eml",
                    mail("杨站长 <yang@shapo-pv.cn>", "委托书", "Mon, 09 Jun 2025 10:00:00 +0800",
                         "受中卫沙坡光伏发电有限公司委托，7 月起由贵司代维。切换在 22:00 至 06:00，期间集控平台不可用。\n"
-                        "堡垒机地址改为 10.30.0.8。\n\n杨站长\n中卫沙坡光伏发电有限公司\n"));
+                        "堡垒机地址改为 10.30.0.8。面料请绍兴柯桥蓝禾印染有限公司直接发。\n\n杨站长\n中卫沙坡光伏发电有限公司\n"));
   test::write_file(root / "沟通记录/QQ_值班群.txt",
                    "2025-06-10 09:00:00 陶然\n堡垒机 ops 账号密码改了，大家登录一次\n\n"
                    "2025-06-10 09:05:00 周亦辰\n监控大屏（Grafana）下周迁到新服务器，VPN 不受影响\n\n"
@@ -699,6 +700,11 @@ TEST_CASE("gaps: a county before a trade name, a word before a name and an opera
   REQUIRE(shapo);
   CHECK(shapo == entity(r, "沙坡电站"));
   CHECK(shapo->write_up != Coverage::missing);
+  // 柯桥 is a district of 绍兴 no list has: the rest of the name is the written-up one, whole.
+  const Entity* lanhe = entity(r, "蓝禾印染");
+  REQUIRE(lanhe);
+  CHECK(lanhe->write_up != Coverage::missing);
+  CHECK(entity(r, "绍兴柯桥蓝禾印染有限公司") == lanhe);
   for (const auto& e : r.entities) {
     CHECK_FALSE(e.name.starts_with("受"));
     CHECK_FALSE(e.name.starts_with("期间"));
