@@ -558,40 +558,42 @@ class Planner {
         }
       }
       if (used == 1) {
-        const std::string& w = words_[i];
-        if (listed(english_stopwords, w) && synonyms_.of(w).empty()) {
-          dropped_.push_back(w);
-        } else {
-          // "mount point" also finds "mountpoint": each word is also had by the compound of it
-          // and its neighbour, where the documents write the two as one word.
-          std::vector<std::string> compounds;
-          if (i > 0) compounds.push_back(compound(words_[i - 1], w));
-          if (i + 1 < words_.size()) compounds.push_back(compound(w, words_[i + 1]));
-          std::erase(compounds, std::string());
-          add_concept(w, {}, compounds);
-          // (Where the two are also one word, the compound stands for them together.)
-          // (Nor for two words each in more than 5% of sections: common words near each other say little,
-          // and theirs are the longest position lists to read. On the known-item sets, the same 212 of 242
-          // English queries as with every pair; on 110,000 sections, p99 a little lower.)
-          const auto common = [&](const std::string& t) {
-            return static_cast<double>(db_.get_termfreq(stem_key(t))) > proximity_common * db_.get_doccount();
-          };
-          if (!previous.empty() && compound(previous, w).empty() && !(common(previous) && common(w))) {
-            const Xapian::Query pair[] = {Xapian::Query(stem_key(previous)), Xapian::Query(stem_key(w))};
-            near_.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), proximity_window);
-          }
-          previous = w;
-          // The compound is a term of its own, weighed by its own (rarer) frequency.
-          for (const auto& c : compounds)
-            if (std::find(compounds_.begin(), compounds_.end(), c) == compounds_.end()) {
-              compounds_.push_back(c);
-              concepts_.push_back({form(c).query, false, {}});
-            }
-        }
+        if (listed(english_stopwords, words_[i]) && synonyms_.of(words_[i]).empty()) dropped_.push_back(words_[i]);
+        else add_word(i, previous);
       }
       i += used;
     }
     words_.clear();
+  }
+
+  // English word `i` of words_, after `previous` (the word before it, or empty).
+  void add_word(std::size_t i, std::string& previous) {
+    const std::string& w = words_[i];
+    // "mount point" also finds "mountpoint": each word is also had by the compound of it and its
+    // neighbour, where the documents write the two as one word.
+    std::vector<std::string> compounds;
+    if (i > 0) compounds.push_back(compound(words_[i - 1], w));
+    if (i + 1 < words_.size()) compounds.push_back(compound(w, words_[i + 1]));
+    std::erase(compounds, std::string());
+    add_concept(w, {}, compounds);
+    // The compound is a term of its own, weighed by its own (rarer) frequency.
+    for (const auto& c : compounds)
+      if (std::find(compounds_.begin(), compounds_.end(), c) == compounds_.end()) {
+        compounds_.push_back(c);
+        concepts_.push_back({form(c).query, false, {}});
+      }
+    // Proximity with the word before: not where the two are also one word (the compound stands for
+    // them together), nor for two words each in more than 5% of sections (common words near each
+    // other say little, and theirs are the longest position lists to read: on the known-item sets,
+    // the same 212 of 242 English queries as with every pair; on 110,000 sections, p99 a little lower).
+    const auto common = [&](const std::string& t) {
+      return static_cast<double>(db_.get_termfreq(stem_key(t))) > proximity_common * db_.get_doccount();
+    };
+    if (!previous.empty() && compound(previous, w).empty() && !(common(previous) && common(w))) {
+      const Xapian::Query pair[] = {Xapian::Query(stem_key(previous)), Xapian::Query(stem_key(w))};
+      near_.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), proximity_window);
+    }
+    previous = w;
   }
 
   // The two words written as one ("mount" "point" → "mountpoint"), if the index has that word and
@@ -706,9 +708,9 @@ class Planner {
   }
 
   // A concept: the typed term or any of its synonyms; an English word the index lacks also its
-  // spelling correction; `also`, other ways of typing it. A section with one of `covered_by`
-  // (the compounds a word is part of) has the concept too, for coverage. What was typed counts more than what the thesaurus adds: the typed form
-  // (and its correction) is one OP_SYNONYM, the synonyms another at synonym_weight, so a section
+  // spelling correction; `also`, other ways of typing it. A section with one of `covered_by` (the
+  // compounds a word is part of) has the concept too, for coverage. What was typed counts more than
+  // what the thesaurus adds: the typed form (and its correction) is one OP_SYNONYM, the synonyms another at synonym_weight, so a section
   // with the word typed outranks one with only a synonym, and a broad synonym ("program" for
   // "software") no longer makes the typed word as common as itself. A Chinese term's Chinese
   // synonyms count as typed: they are mostly variants of the same word (网络 网路, 删除 删掉, 设置
