@@ -976,7 +976,7 @@ class Analysis {
   std::vector<std::string> overview_own_names() const {
     static const CueSet overview({"readme", "先看", "交接说明", "交接文档", "总览", "overview"});
     static constexpr std::string_view registered = "有限公司";
-    static const std::string breaks = "的是在找给跟向从对把被由及或说问了们按已将为";
+    static const std::string breaks = "的是在找给跟向从对把被由及或说问了们按已将";
     std::vector<const Doc*> overviews;
     for (const Doc& d : docs_)
       if (!d.conversation && overview.in(fold(fs::path(d.rec.path).filename().string()))) overviews.push_back(&d);
