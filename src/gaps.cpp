@@ -155,7 +155,8 @@ std::size_t place_prefix(const std::vector<std::string>& core) {
   std::size_t best = 0;
   for (std::size_t k = 0; k + 3 < core.size() && k < 6; ++k) {
     prefix += core[k];
-    if (k >= 1 && places_of_friso.count(prefix)) best = k + 1;
+    const bool listed = std::find(std::begin(places), std::end(places), prefix) != std::end(places);
+    if (k >= 1 && (listed || places_of_friso.count(prefix))) best = k + 1;
   }
   return best;
 }
@@ -355,7 +356,6 @@ namespace baton {
 
 using namespace gaps_detail;
 
-
 namespace {
 
 constexpr std::size_t max_evidence = 5;
@@ -453,7 +453,6 @@ bool heading_matches(const Unit& u, const CueSet& cues) {
 std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
 }
-
 
 // "杭州市特种设备检测研究院", "西湖区消防救援大队", "市场监督管理局": a public body, by what its name ends with.
 bool public_body(const std::string& folded) {
@@ -689,13 +688,17 @@ class Analysis {
         // (中卫沙坡光伏发电有限公司 is 沙坡电站's): its core is also tried without a place of friso's list.
         const auto core = code_points(core_name(n));
         // Nor does it list every district: 绍兴柯桥蓝禾印染 is 蓝禾印染's when the rest is that name whole.
-        const bool registered = fold(n).ends_with("公司");
-        std::vector<std::size_t> skips = {0};
-        if (const std::size_t place = registered ? place_length(core) : 0; place > 0) skips.push_back(place);
-        if (registered) skips.insert(skips.end(), {2, 3});
-        for (std::size_t k = 0; k < skips.size() && !joined; ++k) {
-          const std::size_t skip = skips[k];
-          const bool district = k >= skips.size() - (registered ? 2 : 0);  // a guess: the rest must be the name
+        struct Try {
+          std::size_t skip;  // characters of place left out
+          bool whole;        // a guessed district: the rest must be the written-up name, whole
+        };
+        std::vector<Try> tries = {{0, false}};
+        if (fold(n).ends_with("公司")) {
+          if (const std::size_t place = place_length(core); place > 0) tries.push_back({place, false});
+          tries.insert(tries.end(), {{2, true}, {3, true}});
+        }
+        for (const auto& [skip, whole] : tries) {
+          if (joined) break;
           if (core.size() < skip + 3) continue;
           const std::vector<std::string> a(core.begin() + static_cast<std::ptrdiff_t>(skip), core.end());
           const auto it = written.find(trade_of_core(a));
@@ -705,7 +708,7 @@ class Analysis {
           const auto& names = candidates[it->second.front()].names;
           const bool close = std::any_of(names.begin(), names.end(), [&](const auto& w) {
             const auto b = code_points(core_name(w.first));
-            if (district) return b.size() >= 4 && a == b;
+            if (whole) return b.size() >= 4 && a == b;
             std::size_t common = 0;
             while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
             return common >= 2 && 2 * common >= std::min(a.size(), b.size());
@@ -976,7 +979,6 @@ class Analysis {
   std::vector<std::string> overview_own_names() const {
     static const CueSet overview({"readme", "先看", "交接说明", "交接文档", "总览", "overview"});
     static constexpr std::string_view registered = "有限公司";
-    static const std::string breaks = "的是在找给跟向从对把被由及或说问了们按已将";
     std::vector<const Doc*> overviews;
     for (const Doc& d : docs_)
       if (!d.conversation && overview.in(fold(fs::path(d.rec.path).filename().string()))) overviews.push_back(&d);
@@ -989,23 +991,18 @@ class Analysis {
             std::size_t b = start - 1;
             while (b > 0 && (static_cast<unsigned char>(u.text[b]) & 0xC0) == 0x80) --b;
             const std::string cp = u.text.substr(b, start - b);
-            if ((!is_han(cp) && cp != "（" && cp != "）") || breaks.find(cp) != std::string::npos) break;
+            if ((!is_han(cp) && cp != "（" && cp != "）") || registered_name_breaks.find(cp) != std::string_view::npos) break;
             start = b;
             ++n;
           }
           if (n < 4) continue;
           // "本岗位负责杭州瀚庭物业服务有限公司": the name starts at its place, where one is named.
           auto chars = code_points(u.text.substr(start, at - start));
-          for (std::size_t k = 1; k + 3 < chars.size(); ++k) {
-            const std::vector<std::string> rest(chars.begin() + static_cast<std::ptrdiff_t>(k), chars.end());
-            std::string joined;
-            for (const auto& c : rest) joined += c;
-            const bool listed = std::any_of(std::begin(places), std::end(places), [&](std::string_view p) { return joined.starts_with(p); });
-            if (listed || place_prefix(rest) > 0) {
-              chars = rest;
+          for (std::size_t k = 1; k + 3 < chars.size(); ++k)
+            if (std::vector<std::string> rest(chars.begin() + static_cast<std::ptrdiff_t>(k), chars.end()); place_prefix(rest) > 0) {
+              chars = std::move(rest);
               break;
             }
-          }
           std::string name;
           for (const auto& c : chars) name += c;
           std::vector<std::string> names = {fold(name + std::string(registered))};

@@ -333,10 +333,9 @@ class EntityFinder {
       return all;
     }();
     // Where a name cannot start: what comes before it in a sentence ("跟", "是", "我们"), a demonstrative,
-    // a pronoun or a question word ("这个酒店", "什么快递", "我想咨询", "附近有酒店"). A registered name may
-    // hold 会, 和, 同, 为 (会展, 和平, 华为), so it is cut only at the plainest particles.
-    static const std::string breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那哪啥么您你我想有没以";
-    static const std::string registered_breaks = "的是在找给跟向从对把被由及或说问了们按已将";
+    // a pronoun or a question word ("这个酒店", "什么快递", "我想咨询", "附近有酒店"); a registered name,
+    // only after registered_name_breaks.
+    static constexpr std::string_view breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那哪啥么您你我想有没以";
     for (const Unit& u : d.units) {
       const std::string& text = u.text;
       for (const std::string& suffix : suffixes)
@@ -357,7 +356,7 @@ class EntityFinder {
               }
             }
             // "您的账户（上海鹭汀…有限公司，…": an opening bracket or a comma is before the name, not in it.
-            if (!is_han(cp) || (suffix.ends_with("公司") ? registered_breaks : breaks).find(cp) != std::string::npos)
+            if (!is_han(cp) || (suffix.ends_with("公司") ? registered_name_breaks : breaks).find(cp) != std::string_view::npos)
               break;
             before.insert(before.begin(), cp);
             start = b;

@@ -40,6 +40,10 @@ inline constexpr std::string_view places[] = {
     "临沂", "镇江", "泰州", "盐城", "淮安", "连云港", "丽水", "衢州", "舟山", "漳州", "莆田", "晋江", "顺德", "安徽",
     "江西", "河北", "山西", "陕西", "辽宁", "吉林", "黑龙江", "广西", "云南", "贵州", "海南"};
 
+// Where a registered company name found in a sentence ("…有限公司") starts: after one of these. Only the
+// plainest particles: a name may hold 会, 和, 同, 为 (会展, 和平, 华为).
+inline constexpr std::string_view registered_name_breaks = "的是在找给跟向从对把被由及或说问了们按已将";
+
 // Words a company's trade name ends with ("新锐纺织", "智眸科技").
 const std::vector<std::string>& trade_suffixes();
 // A company's distinctive part: "北京华辰物流有限公司" → "华辰物流", "Northwind Trading Ltd" → "northwindtrading".

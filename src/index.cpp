@@ -455,9 +455,11 @@ void extract_into(const Job& job, std::string_view bytes, Outcome& out, UnitBuil
   std::optional<std::string> file_text;
   if (out.format == Format::markdown || out.format == Format::text)
     if (auto decoded = to_utf8(bytes)) file_text = std::move(decoded->text);
-  // Mail: findings by the file's line numbers where a body is stored as it is.
+  // A mail: findings by the file's line numbers where the body is stored as it is. (Not a mailbox: each
+  // finding's line is looked up in the whole file, which for a mailbox of thousands of messages would
+  // read it once per finding.)
   std::optional<std::string> stored_text;
-  if ((out.format == Format::mail || out.format == Format::mbox) && is_utf8(bytes)) stored_text = spaces_collapsed(bytes);
+  if (out.format == Format::mail && is_utf8(bytes)) stored_text = spaces_collapsed(bytes);
   prepare(job, std::move(docs.value()), out, builder, file_text, stored_text);
   out.type = Outcome::Type::extracted;
 }
