@@ -715,6 +715,15 @@ int character_kinds(std::string_view v) {
          (std::any_of(v.begin(), v.end(), [](char c) { return !is_alnum(c) && !is_one_of(c, "_.-"); }) ? 1 : 0);
 }
 
+/// An address, a name at a host: ops@example.cn, 24518836902@chatroom (a WeChat group's id), zhangsan@corp.
+bool at_a_host(std::string_view v) {
+  const std::size_t at = v.find('@');
+  if (at == npos || at == 0) return false;
+  if (v.find('.', at) != npos) return true;
+  return at + 1 < v.size() && std::all_of(v.begin() + static_cast<std::ptrdiff_t>(at) + 1, v.end(), is_lower) &&
+         std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(at), [](char c) { return is_alnum(c) || is_one_of(c, "_.-"); });
+}
+
 /// A password said in a sentence, with no label right before it, as chats say it: "ops01 的密码我改了，
 /// 新的是 Sj@Hq2026!ops". Only on a line that speaks of a password, and only a value shaped like one:
 /// eight or more characters of at least three kinds (upper case, lower case, digits, symbols other than
@@ -739,12 +748,7 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
       continue;
     }
     const int kinds = character_kinds(token);
-    const std::size_t at = token.find('@');
-    // ops@example.cn; 24518836902@chatroom (a WeChat group's id), zhangsan@corp: a name at a host.
-    const bool address = at != npos && at > 0 &&
-                         (token.find('.', at) != npos ||
-                          (at + 1 < token.size() && std::all_of(token.begin() + static_cast<std::ptrdiff_t>(at) + 1, token.end(), is_lower) &&
-                           std::all_of(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(at), [](char c) { return is_alnum(c) || is_one_of(c, "_.-"); })));
+    const bool address = at_a_host(token);
     // An option or a setting (--root-password=PASSWORD, key=value) is the labelled readers' to judge.
     const bool setting = token.front() == '-' || token.find('=') != npos || ascii_lower(token).find("pass") != npos;
     if (token.size() >= 8 && kinds >= 3 && !address && !setting && is_credential(token))
@@ -987,8 +991,7 @@ double entropy(std::string_view v) {
 bool looks_random(std::string_view v, std::string_view type) {
   if (v.size() > 2048 || !is_credential(v) || is_uuid(v) || is_identifier_like(v)) return false;
   if (v.find("://") != npos || v.starts_with("www.") || v.find('\\') != npos) return false;
-  const std::size_t at = v.find('@');
-  if (at != npos && at > 0 && v.find('.', at) != npos) return false;  // ops@example.cn
+  if (at_a_host(v)) return false;
   // A setting (DB_HOST=127.0.0.1, host:port): a name and its value, the labelled readers' to judge. The
   // "=" that pads base64 at the end is part of a key.
   const std::size_t sign = v.find_first_of("=:");
