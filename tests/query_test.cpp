@@ -148,7 +148,7 @@ TEST_CASE("a query of one concept, or of concepts the index lacks, has full cove
   CHECK(coverage(plan_query("unicorn rainbow", db, none, CjkMode::words), {}) == Approx(1.0));
 }
 
-TEST_CASE("a word the documents have is corrected only if it is one slip from a more common word", "[query][spelling]") {
+TEST_CASE("a word the documents have is corrected only if it is rare and one slip from a more common word", "[query][spelling]") {
   test::TempDir dir;  // the in-memory backend has no spelling table
   Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
   const Xapian::Stem stem("english");
@@ -164,10 +164,14 @@ TEST_CASE("a word the documents have is corrected only if it is one slip from a 
   add("daemon", 50);
   add("recieve", 1);  // a typo that made it into one document
   add("receive", 40);
+  add("better", 12);  // a word of many sections, one slip from a more common one
+  add("letter", 60);
   const Synonyms none = Synonyms::parse("");
   // Two letters from daemon: a word of its own.
   CHECK(plan_query("salmon", db, none, CjkMode::words).corrections.empty());
   const auto typo = plan_query("recieve", db, none, CjkMode::words).corrections;
   REQUIRE(typo.size() == 1);
   CHECK(typo.front().second == "receive");
+  // In ten sections or more (one in a thousand of a large index): a word of the documents, not "letter".
+  CHECK(plan_query("better", db, none, CjkMode::words).corrections.empty());
 }
