@@ -1014,6 +1014,20 @@ bool looks_random(std::string_view v, std::string_view type) {
   return v.size() >= 32 && bits >= 3.3;
 }
 
+/// An English label and its value with only a space between, as a chat says it ("AppSecret 3f9c1e…"):
+/// only a random value (looks_random), since "password reset" and "token expired" are prose.
+void spaced_values(std::string_view line, std::vector<Span>& out) {
+  for (std::size_t i = 1; i < line.size(); ++i) {
+    if (!is_blank(line[i]) || !is_alpha(line[i - 1])) continue;
+    const auto label = label_ending_at(line, i);
+    if (!label || label->paired) continue;
+    const Value v = read_value(line, i, line.size());
+    const std::string_view value = line.substr(v.begin, v.end - v.begin);
+    if (!value.empty() && is_credential(value) && looks_random(value, label->type)) out.push_back({v.begin, v.end, label->type});
+    i = v.next;
+  }
+}
+
 /// Reads values announced on a line before them: "我先贴这里大家别外传" then "sp_live_…" alone on the next
 /// line, "AK/SK 如下：" then two lines of keys. The lines right under the announcement (no blank line
 /// between: the same message or paragraph), up to three, each a value alone; a code fence may open
@@ -1081,6 +1095,7 @@ class SecretScanner {
     const std::string_view head = line.substr(0, begin.begin == npos ? line.size() : begin.begin);
     spans_.clear();
     labelled_values(head, spans_);
+    if (spans_.empty()) spaced_values(head, spans_);
     if (spans_.empty()) password_in_sentence(head, spans_);  // a labelled value is the line's password
     if (spans_.empty()) account_pairs(head, spans_);
     token_shapes_in(head, spans_);

@@ -429,8 +429,9 @@ void prepare(const Job& job, std::vector<Document> docs, Outcome& out, UnitBuild
     if (doc.date.empty()) doc.date = iso_date_of(job.mtime_ns);
     infer_entities(job.rel, doc);
     // A chat export is one document per day: the file's findings, by its line numbers, go with the first.
+    // Without the file's lines each document is scanned (a mailbox's messages, a mail's attachments).
     const bool mail = (out.format == Format::mail || out.format == Format::mbox) && doc.parent < 0;  // not an attachment
-    std::vector<FindingRecord> findings = scan_and_redact(doc, file_text, i == 0, known, mail, stored_text);
+    std::vector<FindingRecord> findings = scan_and_redact(doc, file_text, !file_text || i == 0, known, mail, stored_text);
     const std::string parent_id = attached ? docs[static_cast<std::size_t>(doc.parent)].id : std::string();
     auto units = builder.build(job.source_id, job.root, doc, parent_id);
     out.records.push_back({doc.id, job.source_id, job.root, doc.path, doc.title, std::string(kind_name(doc.kind)),
@@ -451,9 +452,9 @@ void extract_into(const Job& job, std::string_view bytes, Outcome& out, UnitBuil
     out.error = docs.error().message;
     return;
   }
-  // Markdown and plain text: findings by the file's own line numbers.
+  // Markdown, plain text and CSV (a table, a chat export): findings by the file's own line numbers.
   std::optional<std::string> file_text;
-  if (out.format == Format::markdown || out.format == Format::text)
+  if (out.format == Format::markdown || out.format == Format::text || out.format == Format::csv)
     if (auto decoded = to_utf8(bytes)) file_text = std::move(decoded->text);
   // A mail: findings by the file's line numbers where the body is stored as it is. (Not a mailbox: each
   // finding's line is looked up in the whole file, which for a mailbox of thousands of messages would

@@ -169,6 +169,20 @@ TEST_CASE("keys, secrets and tokens after their labels", "[findings]") {
   CHECK(secret("私钥：MIIEvQIBADANBg") == "private_key ******");
 }
 
+TEST_CASE("an English label with only a space before a random value, as chats say it", "[findings]") {
+  CHECK(secret("AppID wx7c2e9a41d0b35f68，AppSecret 3f9c1e7a52b04d8e96a1c0f27d4b8e53") == "app_secret 3f******");
+  CHECK(secret("new API key 9fK2pQ7xV4mN8rT1aB3cD5eF, the old one stops on Friday") == "api_key 9f******");
+  CHECK(secret("db password Xq7#mP2vL9 (prod)") == "password Xq******");
+  // Prose, and values that are not random, are not.
+  for (std::string_view line : {"password reset needed", "the token expired yesterday", "AppSecret rotation 2025Q3",
+                                "password policy2024 applies", "secret santa list", "API key TBD",
+                                // a manual's example, too short to be random
+                                "CREATE USER davide WITH PASSWORD 'jw8s0F4';"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
 TEST_CASE("random letters are a credential, words and names are not", "[findings]") {
   CHECK(secret("密码：MIIEvQIBADANBg") == "password MI******");
   CHECK(secret("password: kQzPwLmRt") == "password kQ******");

@@ -759,6 +759,26 @@ TEST_CASE("gaps: a place the material shares, the own company named beside its d
   CHECK(undocumented(entity(r, "管网GIS")));
 }
 
+TEST_CASE("gaps: every day of a CSV chat export and every message of a mailbox is scanned", "[gaps]") {
+  // A CSV export is one document per day, by the file's lines; a mailbox has no lines of the file to
+  // give, so each message is scanned on its own (before, only the first day's and the first message's).
+  test::TempDir root, data;
+  test::write_file(root / "沟通记录/发货群.csv",
+                   "time(Asia/Shanghai),group_id,group_name,from_id,from_nickname,content_type,content\n"
+                   "2025-03-10 16:20:11,2098@chatroom,发货群,wxid_a,顾雪晴,Text,明天第二批 280 件\n"
+                   "2025-03-12 09:41:26,2098@chatroom,发货群,wxid_b,老韩,Text,对账平台升级了：账号 longshang01 密码 Jyt@2025ls# 登录以后自己改一下\n");
+  test::write_file(root / "邮件/往来.mbox",
+                   "From a@x.cn Mon Mar 10 09:00:00 2025\nFrom: a@x.cn\nSubject: 第一封\n\n你好，资料已发。\n\n"
+                   "From b@x.cn Tue Mar 11 09:00:00 2025\nFrom: b@x.cn\nSubject: 第二封\n\n接口 token: 9fK2pQ7xV4mN8rT1aB3c\n");
+  const GapReport r = analyse_folder(root, data);
+  std::string found;
+  for (const auto& s : r.secrets) found += s.doc.path + ":" + std::to_string(s.line) + " ";
+  INFO(found);
+  CHECK(has_line(r.secrets, "沟通记录/发货群.csv", 3));
+  CHECK(std::any_of(r.secrets.begin(), r.secrets.end(), [](const auto& s) { return s.doc.path == "邮件/往来.mbox"; }));
+  CHECK(r.secrets.size() == 2);
+}
+
 TEST_CASE("gaps: a secret in a mail is given by the file's line where the body is stored as it is", "[gaps]") {
   test::TempDir root, data;
   const std::string headers = "From: 周雅琴 <zhouyaqin@nqwater.com.cn>\nTo: 蒋浩然 <jianghr@nqwater.com.cn>\nSubject: 交接补充\n"
