@@ -2,6 +2,7 @@
 // headings, mail correspondents, chat participants, contact lists and the text of conversations.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <functional>
 #include <map>
 #include <regex>
@@ -38,6 +39,7 @@ class EntityFinder {
       } else {
         from_folders(d);
         from_rollup(d);
+        listed_beside_write_ups(d);
         if (d.contact_list) from_contact_list(d);
         if (d.rec.kind == "manual") systems_by_use(d);  // an SOP's steps name the systems they use
       }
@@ -51,9 +53,21 @@ class EntityFinder {
     for (const auto& [name, _] : things_) longer.insert(fold(name));
     pool_longer_forms();
     named_in_documents();
+    // "中国种业大数据平台", "国家企业信用信息公示系统": the state's platforms are public services, looked things up
+    // in, not the team's systems; a sentence may name them without the 中国 (种业大数据平台).
+    std::set<std::string> state_platforms;
     for (const auto& [name, t] : things_) {
+      const std::string f = fold(name);
+      for (std::string_view state : {"中国", "国家", "全国"})
+        if (t.kind == "system" && f.starts_with(state) && code_points(f).size() >= 6) {
+          state_platforms.insert(f);
+          state_platforms.insert(f.substr(state.size()));
+        }
+    }
+    for (const auto& [name, t] : things_) {
+      if (state_platforms.count(fold(name))) continue;
       const bool kept = t.kind.empty() ? t.times >= 2
-                                       : t.conversations.size() >= 2 || t.quoted || t.known || t.said >= 3 || t.logged_in ||
+                                       : t.conversations.size() >= 2 || t.quoted || t.listed || t.known || t.said >= 3 || t.logged_in ||
                                              (!t.documents.empty() && !t.conversations.empty());
       // ("上海虹桥云" is the piece of 虹桥云汇会展中心 too: the city it starts with is not part of the name.)
       if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name)) ||
@@ -417,6 +431,82 @@ class EntityFinder {
     return std::any_of(std::begin(nouns), std::end(nouns), [&](std::string_view n) { return after.starts_with(n); });
   }
 
+  // "3. DMS二期上线：…，见 projects/DMS二期上线.md" and "5. 订单小麦：彭经理在谈，资料都在邮件里": a list whose
+  // items point to project write-ups (two at least) lists projects, so an item that points to no
+  // document at all is a project without one.
+  void listed_beside_write_ups(const Doc& d) {
+    const std::vector<std::string>& project_files = project_files_of();
+    if (project_files.empty()) return;
+    static constexpr std::string_view document_endings[] = {".md", ".docx", ".xlsx", ".pdf", ".txt", ".csv", ".doc", ".xls", ".pptx"};
+    for (const Unit& u : d.units) {
+      std::vector<std::string> unreferenced;
+      std::size_t pointing = 0;
+      for (std::size_t pos = 0; pos < u.text.size();) {
+        const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
+        const std::string_view line = std::string_view(u.text).substr(pos, end - pos);
+        pos = end + 1;
+        const std::size_t colon = line.find("：");
+        if (colon == std::string_view::npos || colon == 0) continue;
+        const std::string name = clean_heading(line.substr(0, colon));
+        const std::size_t n = code_points(name).size();
+        static const CueSet punctuation({"，", "。", "、", "；", " ", "（", "("});
+        if (n < 2 || n > 12 || punctuation.in(name)) continue;
+        const std::string_view rest = line.substr(colon);
+        if (std::any_of(project_files.begin(), project_files.end(), [&](const std::string& f) { return contains(rest, f); })) {
+          ++pointing;
+        } else if (std::none_of(std::begin(document_endings), std::end(document_endings),
+                                [&](std::string_view e) { return contains(rest, e); })) {
+          unreferenced.push_back(name);
+        }
+      }
+      if (pointing < 2) continue;
+      for (const std::string& name : unreferenced) {
+        note_thing(name, "project", d);
+        things_[name].listed = true;
+      }
+    }
+  }
+
+  // The paths and file names of the documents in a projects folder (found once).
+  const std::vector<std::string>& project_files_of() {
+    if (project_files_) return *project_files_;
+    project_files_.emplace();
+    for (const Doc& d : docs_) {
+      if (d.conversation) continue;
+      const fs::path path(d.rec.path);
+      bool project = false;
+      for (const auto& part : path.parent_path())
+        if (const EntityKind* kind = kind_of_folder(part.string()); kind && kind->id == "project") project = true;
+      if (!project) continue;
+      project_files_->push_back(d.rec.path);
+      project_files_->push_back(path.filename().string());
+    }
+    return *project_files_;
+  }
+
+  // "垄上农技通小程序", "掌上通 App": what a mini-program or an app is called is a system of the team's.
+  void named_apps(const std::string& t, const Doc& d) {
+    for (const std::string kind : {"小程序", "APP", "App", "app", "公众号"})
+      for (std::size_t at = t.find(kind); at != std::string::npos; at = t.find(kind, at + kind.size())) {
+        std::size_t start = at;
+        if (std::isalpha(static_cast<unsigned char>(kind[0]))) {
+          const std::size_t after = at + kind.size();
+          if (after < t.size() && std::isalpha(static_cast<unsigned char>(t[after]))) continue;  // AppID, Apple
+          if (start > 0 && t[start - 1] == ' ') --start;  // "掌上通 App"
+        }
+        std::size_t n = 0;
+        static const std::string breaks = std::string(name_breaks) + "用您你我他她咱";  // "经销商用小程序扫码"
+        std::string run = han_run_before(t, start, 6, breaks, n);
+        // "可以打开京东App", "进入小秘书": what is done with the app is not its name.
+        for (std::string_view verb : {"打开", "进入", "通过", "下载", "安装", "登录", "使用", "关注"})
+          if (const std::size_t v = run.rfind(verb); v != std::string::npos) {
+            run.erase(0, v + verb.size());
+            n = code_points(run).size();
+          }
+        if (n >= 3 && !generic_tool(run) && !made_of_common_words(fold(run))) note_thing(run, "system", d);
+      }
+  }
+
   // "FineBI", "PowerBI": a product name (a capital after the first letter, some lower case);
   // "温控追踪试点", "仓库搬迁项目": a project.
   void named_things(const Doc& d) {
@@ -453,6 +543,7 @@ class EntityFinder {
         note_thing(word, "system", d);
     }
     quoted_projects(t, d);
+    named_apps(t, d);
     named_by_acronym(t, d);
     named_with_year(t, d);
     // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
@@ -853,9 +944,11 @@ class EntityFinder {
     std::size_t said = 0;                 // how often a conversation that names it with a system word says it
     std::set<std::string> documents;      // other documents that use it as a system (an SOP: "登录X后台")
     bool logged_in = false;               // an SOP step logs in to it by name: "登录云信通后台 →"
+    bool listed = false;                  // an item of a list whose other items point to project write-ups
   };
   std::map<std::string, Thing> things_;
   std::set<std::string> departments_;  // "西溪数智园项目" of 西溪数智园项目部
+  std::optional<std::vector<std::string>> project_files_;
   std::set<std::string> registered_;   // registered company names found in conversations' sentences
   std::vector<Candidate> candidates_;
   std::unordered_map<std::string, std::size_t> index_;

@@ -719,6 +719,42 @@ TEST_CASE("gaps: a county before a trade name, a word before a name and an opera
   CHECK(entity(r, "SUnday") == nullptr);
 }
 
+TEST_CASE("gaps: an overview's list item beside project write-ups, apps by name, the state's platforms", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "交接说明.md", "# 交接说明\n\n## 近期最要紧的事\n\n"
+                                        "1. **发货高峰**：每天订单审核不能断，流程见 sops/发货SOP.md。\n"
+                                        "2. **DMS二期上线**：返利模块，见 projects/DMS二期上线.md。\n"
+                                        "3. **示范田**：选点、观摩会，见 projects/示范田2025.md。\n"
+                                        "4. **订单小麦**：彭经理在谈合同，资料都在邮件里，还没整理成文档。\n");
+  test::write_file(root / "projects/DMS二期上线.md", "# DMS二期上线\n\n## 负责人\n顾雪晴\n");
+  test::write_file(root / "projects/示范田2025.md", "# 示范田2025\n\n## 负责人\n顾雪晴\n");
+  test::write_file(root / "sops/发货SOP.md", "# 发货SOP\n\n1. 审核订单\n");
+  test::write_file(root / "chats/经销商群.txt",
+                   "2025-03-14 09:50:13 马理事长\n社员能不能用那个垄上农技通小程序扫码查真假？\n\n"
+                   "2025-03-14 09:52:00 顾雪晴\n可以，经销商用小程序扫码出库也行。订单小麦的事彭经理在谈。\n\n"
+                   "2025-03-14 09:55:00 彭立新\n种业大数据平台不用写交接文档，会查备案就行\n");
+  test::write_file(root / "chats/项目群.txt",
+                   "2025-03-15 10:00:00 丁凯\n垄上农技通小程序和DMS打通扫码出库了，可以打开京东App对比一下\n\n"
+                   "2025-03-15 10:05:00 顾雪晴\n中国种业大数据平台上的备案我来查。开票信息我发你\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  // The item that points to no document, among items that point to project write-ups, is a project.
+  const Entity* wheat = entity(r, "订单小麦");
+  REQUIRE(undocumented(wheat));
+  CHECK(wheat->kind == "project");
+  CHECK(entity(r, "发货高峰") == nullptr);  // it points to an SOP
+  // A mini-program by its name is a system; who uses it and what is done with it are not names.
+  const Entity* app = entity(r, "垄上农技通");
+  REQUIRE(undocumented(app));
+  CHECK(app->kind == "system");
+  CHECK(entity(r, "经销商用") == nullptr);
+  CHECK(entity(r, "可以打开京东") == nullptr);
+  // The state's platform, with or without its 中国, and an invoice's details are not the team's.
+  CHECK(entity(r, "种业大数据平台") == nullptr);
+  CHECK(entity(r, "中国种业大数据平台") == nullptr);
+  CHECK(entity(r, "开票信息") == nullptr);
+}
+
 TEST_CASE("gaps: a place the material shares, the own company named beside its domain and code names", "[gaps]") {
   test::TempDir root, data;
   // 南峤 is a city no list has: four companies registered there share it, and so does the team's own.
