@@ -1357,6 +1357,25 @@ class Analysis {
       r.missing = placeholders ? "only a placeholder (只有待补充的标题)" : "only a passing mention (只是顺带提到)";
     else if (thin) r.missing = "thin: " + std::to_string(chars) + " characters (less than " + std::to_string(min_chars) + ")";
     else if (r.state == Coverage::partial) r.missing = "unfinished: " + std::to_string(unfinished) + " of " + std::to_string(sections) + " sections marked TODO/待补充";
+    // Lessons learned without any training held or planned (or the reverse) are part of the area.
+    if (r.state == Coverage::missing) return;
+    for (const auto& part : area.parts) {
+      if (has_part(part)) continue;
+      r.state = Coverage::partial;
+      r.score = 0.5;
+      r.missing += std::string(r.missing.empty() ? "" : "; ") + "no " + part.en + " (没有" + part.zh + ")";
+    }
+  }
+
+  // True if a document's title, a heading or a labelled line is about `part` (not a word in passing:
+  // "交接期间没有安排专门的培训" is no training).
+  bool has_part(const ChecklistArea::Part& part) const {
+    const CueSet cues(part.cues);
+    return std::any_of(docs_.begin(), docs_.end(), [&](const Doc& d) {
+      if (d.conversation) return false;
+      if (cues.in(d.folded_title)) return true;
+      return std::any_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return heading_matches(u, cues) || labelled_line(u, cues); });
+    });
   }
 
   static bool has_marker(const std::string& text) {

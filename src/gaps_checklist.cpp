@@ -73,7 +73,15 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       const std::string id = need_string(a, "id", "checklist area");
       const std::string where = "checklist area " + id;
       ChecklistArea area{id, need_string(a, "zh", where), need_string(a, "en", where), need_string(a, "what", where),
-                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0};
+                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, {}};
+      if (a.contains("parts")) {
+        if (!a["parts"].is_array()) throw std::runtime_error(where + ": \"parts\" must be a list");
+        for (const auto& part : a["parts"]) {
+          ChecklistArea::Part p{need_string(part, "zh", where + " part"), need_string(part, "en", where + " part"), strings(part, "cues", where + " part")};
+          if (p.cues.empty()) throw std::runtime_error(where + " part " + p.en + ": needs \"cues\"");
+          area.parts.push_back(std::move(p));
+        }
+      }
       if (a.contains("min_chars")) {
         if (!a["min_chars"].is_number_unsigned()) throw std::runtime_error(where + ": \"min_chars\" must be a number");
         area.min_chars = a["min_chars"].get<std::size_t>();

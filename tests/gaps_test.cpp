@@ -85,6 +85,10 @@ TEST_CASE("gaps: a bad checklist is refused with a message that names the proble
   auto bad_entity = Checklist::parse(R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "entity": "robot"}]})", "x");
   REQUIRE_FALSE(bad_entity.ok());
   CHECK_THAT(bad_entity.error().message, Catch::Contains("robot"));
+  auto no_part_cues = Checklist::parse(
+      R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"], "parts": [{"zh": "乙", "en": "B"}]}]})", "x");
+  REQUIRE_FALSE(no_part_cues.ok());
+  CHECK_THAT(no_part_cues.error().message, Catch::Contains("part B"));
   auto ok = Checklist::parse(R"({"name": "mine", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"]}]})", "f.json");
   REQUIRE(ok.ok());
   CHECK(ok->source == "f.json");
@@ -793,6 +797,33 @@ TEST_CASE("gaps: a place the material shares, the own company named beside its d
   CHECK(qingqian->kind == "project");
   CHECK(undocumented(entity(r, "Clearwater")));
   CHECK(undocumented(entity(r, "管网GIS")));
+}
+
+TEST_CASE("gaps: lessons learned without training held or planned leave the training area partial", "[gaps]") {
+  const std::string lessons = "# 经验与注意事项\n\n交接期间没有安排专门的培训，下面是这几年踩过的坑。\n\n"
+                              "1. 授信不够一律先打款，2023年先发了货，结果拖了三个月才收回。\n"
+                              "2. 发货前一定确认批次有检测报告，没有报告的批次出了发芽率问题责任在渠道。\n"
+                              "3. 返利确认函一定要盖章回收，口头确认的返利第二年经常被客户翻出来重新算。\n"
+                              "4. 窜货处罚要有证据链：扫码记录截图、稽查照片、客户签收单，三样缺一样客户就不认。\n"
+                              "5. QQ群里不要讨论价格和返利，一对一私聊，群里都是竞争对手，说多了会被截图传出去。\n";
+  const auto training = [](const GapReport& r) {
+    const auto it = std::find_if(r.areas.begin(), r.areas.end(), [](const AreaReport& a) { return a.id == "training"; });
+    REQUIRE(it != r.areas.end());
+    return *it;
+  };
+  {
+    test::TempDir root, data;
+    test::write_file(root / "经验与注意事项.md", lessons);
+    const AreaReport a = training(analyse_folder(root, data));
+    CHECK(a.state == Coverage::partial);
+    CHECK_THAT(a.missing, Catch::Contains("no training held or planned"));
+  }
+  {
+    test::TempDir root, data;
+    test::write_file(root / "经验与注意事项.md", lessons);
+    test::write_file(root / "交接计划.md", "# 交接计划\n\n## 培训安排\n\n3月24日起带教一周：订单审核、授信、返利结算各讲一次，邵宇航跟做，周五考核。\n");
+    CHECK(training(analyse_folder(root, data)).state == Coverage::covered);
+  }
 }
 
 TEST_CASE("gaps: every day of a CSV chat export and every message of a mailbox is scanned", "[gaps]") {

@@ -40,6 +40,13 @@ struct ChecklistArea {
   std::vector<std::string> kinds;  ///< document kinds that count as covering it on their own ("manual" for sops)
   std::string entity;              ///< the entity kind this area is about, or ""
   std::size_t min_chars = 0;       ///< less text than this is thin (0: the checklist's)
+  /// What the area is made of, when it is several things (training: sessions held or planned, and
+  /// lessons learned): covered only when every part has a title, heading or labelled line of its own.
+  struct Part {
+    std::string zh, en;
+    std::vector<std::string> cues;
+  };
+  std::vector<Part> parts;
 };
 
 struct Checklist {
