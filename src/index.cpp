@@ -120,6 +120,8 @@ std::string pack_facets(const Facets& f) {
   return out;
 }
 
+std::string_view facets_doc(std::string_view packed) { return packed.substr(0, packed.find(field_separator)); }
+
 Facets unpack_facets(std::string_view packed) {
   std::string_view fields[7];
   for (std::size_t i = 0, start = 0; i < std::size(fields) && start <= packed.size(); ++i) {

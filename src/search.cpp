@@ -51,8 +51,11 @@ const std::regex& id_pattern() {
 class FacetSpy : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
-    const schema::Facets f = schema::unpack_facets(doc.get_value(schema::facets_slot));
-    if (f.doc.empty() || !seen_.insert(f.doc).second) return;
+    // A document's other sections count nothing: only its first is unpacked (their ids are hashed).
+    const std::string packed = doc.get_value(schema::facets_slot);
+    const std::string_view id = schema::facets_doc(packed);
+    if (id.empty() || !seen_.insert(std::hash<std::string_view>{}(id)).second) return;
+    const schema::Facets f = schema::unpack_facets(packed);
     ++counts_[0][f.kind];
     ++counts_[1][f.format];
     ++counts_[2][f.year];
@@ -77,7 +80,7 @@ class FacetSpy : public Xapian::MatchSpy {
   }
 
  private:
-  std::unordered_set<std::string> seen_;
+  std::unordered_set<std::size_t> seen_;
   std::map<std::string, std::uint64_t> counts_[std::size(facet_names)];
 };
 

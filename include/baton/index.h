@@ -70,6 +70,8 @@ struct Facets {
 std::string pack_facets(const Facets& facets);
 /// The fields of a packed value; empty fields where the value is shorter (never throws).
 Facets unpack_facets(std::string_view packed);
+/// The document id of a packed value alone (a view into it).
+std::string_view facets_doc(std::string_view packed);
 
 /// Bumped whenever what the indexer writes changes; an index of another version is rebuilt by the
 /// next sync (the catalog keeps it in meta "index_version").
