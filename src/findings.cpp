@@ -180,10 +180,12 @@ bool is_date_like(std::string_view v) {
   return separators >= 2 && std::all_of(v.begin(), v.end(), [](char c) { return is_digit(c) || is_one_of(c, "-/.:"); });
 }
 
-/// A path or a URL: it says where the secret is, not what it is.
+/// A path or a URL: it says where the secret is, not what it is. Windows paths too: a share
+/// (\\cr-fs01\keepass) and a drive (D:\keys).
 bool is_location(std::string_view v) {
+  const bool drive = v.size() >= 3 && is_alpha(v[0]) && v[1] == ':' && v[2] == '\\';
   return v.find("://") != npos || v.front() == '/' || v.starts_with("~/") || v.starts_with("./") ||
-         v.starts_with("../");
+         v.starts_with("../") || v.starts_with("\\\\") || drive;
 }
 
 /// The value could be a password, whatever it looks like: six or more characters that are neither a

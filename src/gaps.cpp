@@ -702,10 +702,16 @@ class Analysis {
           if (core.size() < skip + 3) continue;
           const std::vector<std::string> a(core.begin() + static_cast<std::ptrdiff_t>(skip), core.end());
           const auto it = written.find(trade_of_core(a));
-          if (it == written.end() || it->second.size() != 1) continue;  // two written-up things share it: unclear
+          if (it == written.end()) continue;
+          // Two written-up things share it: a company's name is the company's (锦程汽车, not its portal
+          // 锦程QIS); two companies, or two systems: unclear.
+          std::vector<std::size_t> owners = it->second;
+          if (owners.size() > 1)
+            std::erase_if(owners, [&](std::size_t i) { const std::string k = top_kind(candidates[i]); return k != "client" && k != "partner"; });
+          if (owners.size() != 1) continue;
           // The shared beginning is half the shorter name at least: 卫嘉 of 卫嘉秩序 and 卫嘉保安, not 虹桥云 of
           // 虹桥云栖锦岚酒店 and 虹桥云汇会展中心 (a district's name begins both).
-          const auto& names = candidates[it->second.front()].names;
+          const auto& names = candidates[owners.front()].names;
           const bool close = std::any_of(names.begin(), names.end(), [&](const auto& w) {
             const auto b = code_points(core_name(w.first));
             if (whole) return b.size() >= 4 && a == b;
@@ -714,7 +720,7 @@ class Analysis {
             return common >= 2 && 2 * common >= std::min(a.size(), b.size());
           });
           if (!close) continue;
-          merger.join(it->second.front(), j);
+          merger.join(owners.front(), j);
           joined = true;
         }
         if (joined) break;

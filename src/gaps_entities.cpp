@@ -226,6 +226,7 @@ class EntityFinder {
   // The rows of a list of entities ("| 6 | 合肥蓝湾冷链物流有限公司 | …"): each company named in a cell is
   // one (mentioned, not written up).
   void from_table(const Doc& d, const EntityKind& kind) {
+    if (kind.id == "project") project_rows(d);
     for (const Unit& u : d.units) {
       std::size_t pos = 0;
       while (pos < u.text.size()) {
@@ -240,6 +241,39 @@ class EntityFinder {
           const std::string name = clean_heading(cell);
           if (registered_name(name) || company_like(name)) add(name, kind.id, 1);
         }
+      }
+    }
+  }
+
+  // "蓝鲸项目 高压线束 | 湘岳 | … | 2025-07" in 项目总表: a list of projects names each in its first
+  // column; a row that points to no document is a project without a write-up ("XT-E3 … | 项目/XT-E3.md"
+  // has one, found by its file). The name is the row's first cell without its remark, and without the
+  // words after a name that says it is a project or plan ("蓝鲸项目 高压线束").
+  void project_rows(const Doc& d) {
+    static const CueSet name_columns({"项目", "项目名称", "名称", "project", "name"});
+    static constexpr std::string_view document_endings[] = {".md", ".docx", ".xlsx", ".pdf", ".txt", ".doc", ".pptx"};
+    for (const Unit& u : d.units) {
+      bool header = false;
+      for (std::size_t pos = 0; pos < u.text.size();) {
+        const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
+        const std::string_view line = std::string_view(u.text).substr(pos, end - pos);
+        pos = end + 1;
+        const std::vector<std::string> cells = table_cells(line);
+        if (cells.size() < 2) continue;
+        if (!header) {
+          header = name_columns.in(fold(cells.front())) && code_points(cells.front()).size() <= 4;
+          if (!header) break;
+          continue;
+        }
+        if (std::any_of(std::begin(document_endings), std::end(document_endings), [&](std::string_view e) { return contains(line, e); }))
+          continue;
+        std::string name = clean_heading(cells.front());
+        for (std::string_view word : {"项目", "计划", "工程", "专项"})
+          if (const std::size_t at = name.find(word); at != std::string::npos && at + word.size() < name.size() && name[at + word.size()] == ' ')
+            name.resize(at + word.size());
+        const std::size_t n = code_points(name).size();
+        if (n < 2 || n > 20 || made_of_common_words(fold(name))) continue;
+        add(name, "project", 1);
       }
     }
   }
@@ -547,7 +581,7 @@ class EntityFinder {
     named_by_acronym(t, d);
     named_with_year(t, d);
     // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
-    for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "浏览器", "宝", "云", "改造", "搬迁"})
+    for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "机器人", "浏览器", "宝", "云", "改造", "搬迁"})
       for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
         // "西溪数智园项目部" is a department of the team, not a project.
         const std::string_view after = std::string_view(t).substr(at + suffix.size());
@@ -557,7 +591,7 @@ class EntityFinder {
         for (std::string_view that : {"那个", "这个"})
           if (std::string_view(t).substr(0, start).ends_with(that) && (suffix == "系统" || suffix == "平台")) start -= that.size();
         const std::string run = han_run_before(t, start, 10, name_breaks, n);
-        const bool system = suffix == "系统" || suffix == "平台" || suffix == "浏览器" || suffix == "宝" || suffix == "云";
+        const bool system = suffix == "系统" || suffix == "平台" || suffix == "机器人" || suffix == "浏览器" || suffix == "宝" || suffix == "云";
         // "展位宝", "票通云": a product; "支付宝", "阿里云", "谷歌浏览器" everyone has.
         static const std::set<std::string> everyday = {"支付宝", "淘宝", "余额宝", "阿里云", "腾讯云", "华为云", "百度云",
                                                        "天翼云", "移动云", "金山云", "京东云", "多宝", "上云", "谷歌浏览器",
@@ -569,6 +603,8 @@ class EntityFinder {
           continue;
         }
         const bool works = suffix == "改造" || suffix == "搬迁";
+        // "质量日报机器人": a bot the team runs; "扫地机器人", "智能机器人": what a shop sells.
+        if (suffix == "机器人" && (n < 3 || run.ends_with("智能"))) continue;
         if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
         // "Clearwater 项目", "Atlas系统": a code name in Latin letters.
         if (n == 0 && (suffix == "项目" || suffix == "系统" || suffix == "平台"))

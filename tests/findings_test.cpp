@@ -262,6 +262,9 @@ TEST_CASE("a password said in a sentence, as chats say it", "[findings]") {
                                 "账号：lcxl_bd01，密码同样放在 1Password「调度组」保险库", "重置密码见 https://sso.example.cn/Reset?x=1",
                                 "--root-password=PASSWORD, --root-password-file=PATH", "密码规则：ABC 开头 + 8 位数字",
                                 // a chat export's row: the group's id is a name at a host, not the password
+                                // where the passwords are kept: a Windows share and a drive, not a password
+                                "说明：密码统一放质量部 KeePass 库（\\\\cr-fs01\\质量部\\keepass\\quality.kdbx），主密码在邵经理处",
+                                "密码文件在 D:\\keys\\ops.kdbx 里",
                                 "1045 | 24518836902@chatroom | 1 | 0 | 1730882575 | 敏姐这个别发群里呀，回头让信息中心改一下密码 | "
                                 "2024-11-06 16:42:55 |  | 周雅琴 | wxid_zyq0815"}) {
     INFO(line);

@@ -759,6 +759,41 @@ TEST_CASE("gaps: an overview's list item beside project write-ups, apps by name,
   CHECK(entity(r, "开票信息") == nullptr);
 }
 
+TEST_CASE("gaps: a project list's rows without a document, a bot by name, a company beside its portal", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "项目/项目总表.csv", "项目,客户/范围,负责人,状态,资料\n"
+                                             "XT-E3 高压线束 PPAP,骁途,陶俊,进行中,项目/XT-E3_PPAP.md\n"
+                                             "蓝鲸项目 高压线束,湘岳,陶俊,定点后启动,\n"
+                                             "清风计划（0公里PPM降一半）,公司,邵立峰,进行中,\n");
+  test::write_file(root / "项目/XT-E3_PPAP.md", "# XT-E3 高压线束 PPAP\n\n## 负责人\n陶俊\n");
+  test::write_file(root / "客户/锦程汽车.md", "# 客户资料：锦程汽车\n\n- 全称：芜湖锦程汽车股份有限公司\n\n## 联系人\n汪磊\n");
+  test::write_file(root / "系统/锦程QIS.md", "# 锦程QIS\n\n锦程的供应商质量门户，每天登录查看质量通知。\n");
+  test::write_file(root / "chats/陶俊.txt",
+                   "2025-06-17 09:00:00 顾晓岚\n质量日报机器人其实是我电脑上的计划任务，每天 8:25 推到企微群。清风计划每月报数。\n\n"
+                   "2025-06-17 09:05:00 陶俊\n湘岳蓝鲸项目的资料我先看邮件\n");
+  test::write_file(root / "chats/质量群.txt", "2025-06-18 10:00:00 钱鹏\n今天质量日报机器人没推送，蓝鲸项目的节点也要更新\n");
+  test::write_file(root / "mails/1.eml", mail("汪磊 <wanglei@jcmotor.com.cn>", "退针索赔", "Mon, 9 Jun 2025 10:00:00 +0800",
+                                              "顾工：分摊比例下周定。\n\n汪磊\n芜湖锦程汽车股份有限公司 质量部\n", "顾晓岚 <guxl@chengrui-ae.com.cn>"));
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  // Rows that point to no document are projects without a write-up, by the name before its remark.
+  for (const char* name : {"蓝鲸项目", "清风计划"}) {
+    const Entity* p = entity(r, name);
+    INFO(name);
+    REQUIRE(undocumented(p));
+    CHECK(p->kind == "project");
+  }
+  CHECK(entity(r, "蓝鲸项目 高压线束") == nullptr);
+  // A chat bot the team runs is a system.
+  const Entity* bot = entity(r, "质量日报机器人");
+  REQUIRE(undocumented(bot));
+  CHECK(bot->kind == "system");
+  // The registered name of 锦程汽车 joins the client written up, not its portal 锦程QIS, though both begin with 锦程.
+  CHECK(entity(r, "芜湖锦程汽车股份有限公司") == entity(r, "锦程汽车"));
+  REQUIRE(entity(r, "锦程汽车"));
+  CHECK(entity(r, "锦程汽车")->write_up != Coverage::missing);
+}
+
 TEST_CASE("gaps: a place the material shares, the own company named beside its domain and code names", "[gaps]") {
   test::TempDir root, data;
   // 南峤 is a city no list has: four companies registered there share it, and so does the team's own.
