@@ -245,13 +245,18 @@ class EntityFinder {
     }
   }
 
+  // True if `text` names a file ("见 projects/DMS二期上线.md", "资料：项目/XT-E3.docx").
+  static bool names_a_file(std::string_view text) {
+    static constexpr std::string_view endings[] = {".md", ".docx", ".xlsx", ".pdf", ".txt", ".csv", ".doc", ".xls", ".pptx"};
+    return std::any_of(std::begin(endings), std::end(endings), [&](std::string_view e) { return contains(text, e); });
+  }
+
   // "蓝鲸项目 高压线束 | 湘岳 | … | 2025-07" in 项目总表: a list of projects names each in its first
   // column; a row that points to no document is a project without a write-up ("XT-E3 … | 项目/XT-E3.md"
   // has one, found by its file). The name is the row's first cell without its remark, and without the
   // words after a name that says it is a project or plan ("蓝鲸项目 高压线束").
   void project_rows(const Doc& d) {
     static const CueSet name_columns({"项目", "项目名称", "名称", "project", "name"});
-    static constexpr std::string_view document_endings[] = {".md", ".docx", ".xlsx", ".pdf", ".txt", ".doc", ".pptx"};
     for (const Unit& u : d.units) {
       bool header = false;
       for (std::size_t pos = 0; pos < u.text.size();) {
@@ -265,8 +270,7 @@ class EntityFinder {
           if (!header) break;
           continue;
         }
-        if (std::any_of(std::begin(document_endings), std::end(document_endings), [&](std::string_view e) { return contains(line, e); }))
-          continue;
+        if (names_a_file(line)) continue;
         std::string name = clean_heading(cells.front());
         for (std::string_view word : {"项目", "计划", "工程", "专项"})
           if (const std::size_t at = name.find(word); at != std::string::npos && at + word.size() < name.size() && name[at + word.size()] == ' ')
@@ -471,7 +475,6 @@ class EntityFinder {
   void listed_beside_write_ups(const Doc& d) {
     const std::vector<std::string>& project_files = project_files_of();
     if (project_files.empty()) return;
-    static constexpr std::string_view document_endings[] = {".md", ".docx", ".xlsx", ".pdf", ".txt", ".csv", ".doc", ".xls", ".pptx"};
     for (const Unit& u : d.units) {
       std::vector<std::string> unreferenced;
       std::size_t pointing = 0;
@@ -488,8 +491,7 @@ class EntityFinder {
         const std::string_view rest = line.substr(colon);
         if (std::any_of(project_files.begin(), project_files.end(), [&](const std::string& f) { return contains(rest, f); })) {
           ++pointing;
-        } else if (std::none_of(std::begin(document_endings), std::end(document_endings),
-                                [&](std::string_view e) { return contains(rest, e); })) {
+        } else if (!names_a_file(rest)) {
           unreferenced.push_back(name);
         }
       }
