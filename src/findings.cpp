@@ -734,6 +734,7 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
   const std::string lower = ascii_lower(line);
   if (line.find("密码") == npos && line.find("密碼") == npos && line.find("口令") == npos && lower.find("password") == npos)
     return;
+  std::size_t fields_end = 0;  // the end of a run read field by field
   for (std::size_t i = 0; i < line.size();) {
     if (!is_graph(line[i])) {
       ++i;
@@ -741,12 +742,20 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
     }
     std::size_t end = i;
     while (end < line.size() && is_graph(line[end])) ++end;
+    // A row of a CSV export ("1011,wxid_gcy0917hh,1,1750067419,2,U8的密码…"): its fields one by one.
+    if (const std::string_view run = line.substr(i, end - i); i >= fields_end && std::count(run.begin(), run.end(), ',') >= 2)
+      fields_end = end;
+    std::size_t next = end;
+    if (i < fields_end) {
+      end = std::min(line.find(',', i), fields_end);
+      next = end + 1;
+    }
     std::size_t first = i, last = end;  // without the punctuation around it
     while (first < end && is_one_of(line[first], ":(['\"<")) ++first;
     while (last > first && is_one_of(line[last - 1], ".,;:)]}>\"'")) --last;
     const std::string_view token = line.substr(first, last - first);
     if (token.empty()) {
-      i = end;
+      i = next;
       continue;
     }
     const int kinds = character_kinds(token);
@@ -755,7 +764,7 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
     const bool setting = token.front() == '-' || token.find('=') != npos || ascii_lower(token).find("pass") != npos;
     if (token.size() >= 8 && kinds >= 3 && !address && !setting && is_credential(token))
       out.push_back({first, last, "password"});
-    i = end;
+    i = next;
   }
 }
 

@@ -1105,7 +1105,8 @@ class Analysis {
           if (std::none_of(domains.begin(), domains.end(), [&](const std::string& dm) { return contains(line, dm); })) continue;
           const std::string folded = fold(line);
           for (auto& s : states_) {
-            if (s.ignored || !s.write_ups.empty()) continue;
+            // (A company: "看共享邮箱 order@… 和禾询小程序后台" names the team's own system, not its company.)
+            if (s.ignored || !s.write_ups.empty() || s.entity.kind == "system" || s.entity.kind == "project") continue;
             const bool named = std::any_of(s.folded_names.begin(), s.folded_names.end(), [&](const std::string& n) {
               return code_points(n).size() >= 4 && !is_domain(n) && contains(folded, n);
             });
@@ -1342,7 +1343,7 @@ class Analysis {
         const std::size_t n = by_heading ? char_count(u.text) : labelled;
         // "待补充", "TODO": a section that is only that is a placeholder; a section written for this
         // area that has one is unfinished (a TODO in some manual does not make the manuals unfinished).
-        const bool marked = has_marker(u.text);
+        const bool marked = marked_for(u, area);
         if (marked && n < 40) ++placeholders;
         else chars += n;
         unfinished += marked && dedicated;
@@ -1382,6 +1383,25 @@ class Analysis {
       if (cues.in(d.folded_title)) return true;
       return std::any_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return heading_matches(u, cues) || labelled_line(u, cues); });
     });
+  }
+
+  // True if a line of the unit says TODO/待补充 about `area`: not a line labelled for another area
+  // ("后续支持：TBD" and "培训安排：TBD" in the handover plan are the support's and training's to-dos).
+  bool marked_for(const Unit& u, const ChecklistArea& area) const {
+    if (!has_marker(u.text)) return false;
+    const CueSet own(area.cues);
+    for (std::size_t pos = 0; pos < u.text.size();) {
+      const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
+      const std::string line = u.text.substr(pos, end - pos);
+      pos = end + 1;
+      if (!has_marker(line)) continue;
+      const std::string label = line_label(line);
+      const bool elsewhere = !label.empty() && !own.in(label) && std::any_of(checklist_.areas.begin(), checklist_.areas.end(), [&](const ChecklistArea& other) {
+        return &other != &area && !other.cues.empty() && CueSet(other.cues).in(label);
+      });
+      if (!elsewhere) return true;
+    }
+    return false;
   }
 
   static bool has_marker(const std::string& text) {

@@ -534,12 +534,17 @@ class EntityFinder {
         static const std::string breaks = std::string(name_breaks) + "用您你我他她咱";  // "经销商用小程序扫码"
         std::string run = han_run_before(t, start, 6, breaks, n);
         // "可以打开京东App", "进入小秘书": what is done with the app is not its name.
-        for (std::string_view verb : {"打开", "进入", "通过", "下载", "安装", "登录", "使用", "关注"})
+        for (std::string_view verb : {"打开", "进入", "通过", "下载", "安装", "登录", "使用", "关注", "点击", "点开"})
           if (const std::size_t v = run.rfind(verb); v != std::string::npos) {
             run.erase(0, v + verb.size());
             n = code_points(run).size();
           }
-        if (n >= 3 && !generic_tool(run) && !made_of_common_words(fold(run))) note_thing(run, "system", d);
+        // A two-character name keeps its kind: "禾询小程序" (禾询 alone is a word of anything). Not the apps
+        // everyone has.
+        static const std::set<std::string> everyday = {"京东", "淘宝", "天猫", "支付宝", "抖音", "快手", "美团", "拼多多", "高德",
+                                                       "百度", "滴滴", "饿了么", "小红书", "微博", "携程", "闲鱼", "银行"};
+        if (n >= 2 && !generic_tool(run) && !made_of_common_words(fold(run)) && !everyday.count(run))
+          note_thing(n == 2 ? run + kind : run, "system", d);
       }
   }
 
@@ -583,7 +588,7 @@ class EntityFinder {
     named_by_acronym(t, d);
     named_with_year(t, d);
     // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
-    for (const std::string suffix : {"试点", "项目", "专项", "系统", "平台", "机器人", "浏览器", "宝", "云", "改造", "搬迁"})
+    for (const std::string suffix : {"试点", "项目", "专项", "集采", "系统", "平台", "机器人", "浏览器", "宝", "云", "改造", "搬迁"})
       for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
         // "西溪数智园项目部" is a department of the team, not a project.
         const std::string_view after = std::string_view(t).substr(at + suffix.size());

@@ -256,6 +256,8 @@ TEST_CASE("a password said in a sentence, as chats say it", "[findings]") {
   CHECK(secret("速检后台 ops01 的密码我改了，之前那个外包的人也知道。新的是 Sj@Hq2026!ops ，大家别外传") ==
         "password Sj******");
   CHECK(secret("the password for the staging box is now Tr0ub4dor&3, don't share it.") == "password Tr******");
+  // A CSV export's row: the message's fields one by one, not the row's run of ids and times.
+  CHECK(secret("1011,wxid_gcy0917hh,1,0,1,1750067419,2,Jyt@2025ls# 是新的密码,2025-06-16 17:50:19") == "password Jy******");
   // Not without a password word, nor a value of one or two kinds, an address, a date or an option.
   for (std::string_view line : {"新的是 Sj@Hq2026!ops", "密码发到 ops01@example.cn 了", "密码 2026-12-01 起统一改",
                                 "密码改成 rooms2026 了吗？问一下",
@@ -263,6 +265,7 @@ TEST_CASE("a password said in a sentence, as chats say it", "[findings]") {
                                 "--root-password=PASSWORD, --root-password-file=PATH", "密码规则：ABC 开头 + 8 位数字",
                                 // a chat export's row: the group's id is a name at a host, not the password
                                 // where the passwords are kept: a Windows share and a drive, not a password
+                                "1011,wxid_gcy0917hh,1,0,1,1750067419,2,U8的密码我单独发你了，别存群里,2025-06-16 17:50:19,顾晨阳",
                                 "说明：密码统一放质量部 KeePass 库（\\\\cr-fs01\\质量部\\keepass\\quality.kdbx），主密码在邵经理处",
                                 "密码文件在 D:\\keys\\ops.kdbx 里",
                                 "1045 | 24518836902@chatroom | 1 | 0 | 1730882575 | 敏姐这个别发群里呀，回头让信息中心改一下密码 | "

@@ -861,6 +861,45 @@ TEST_CASE("gaps: lessons learned without training held or planned leave the trai
   }
 }
 
+TEST_CASE("gaps: a to-do on a line labelled for another area is that area's, not the plan's", "[gaps]") {
+  test::TempDir root, data;
+  std::string plan = "# 交接计划\n\n## 一、时间安排\n\n";
+  for (int day = 16; day <= 26; ++day)
+    plan += "- 6/" + std::to_string(day) + "：逐个客户过订单和对账，顾晨阳跟做，沈佳怡旁听，当天在交接清单上打勾。\n";
+  plan += "\n## 二、确认\n\n6/26 交接确认会，许国栋签字确认。\n培训安排：TBD（许经理说确认会之后再定）\n后续支持：TBD\n";
+  test::write_file(root / "交接计划.md", plan);
+  const GapReport r = analyse_folder(root, data);
+  const auto state = [&](const char* id) {
+    const auto it = std::find_if(r.areas.begin(), r.areas.end(), [&](const AreaReport& a) { return a.id == id; });
+    REQUIRE(it != r.areas.end());
+    return it->state;
+  };
+  CHECK(state("plan") == Coverage::covered);
+  CHECK(state("support") != Coverage::covered);
+}
+
+TEST_CASE("gaps: a two-character mini-program, a group purchase, and the own domain beside a system", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "交接总览.md", "# 交接总览\n\n常州恒禾化工原料有限公司（恒禾化工）商务部订单岗交接。\n");
+  test::write_file(root / "岗位职责.md", "# 岗位职责\n\n1. 看共享邮箱 order@henghe-chem.com.cn 和禾询小程序后台的新询价。\n");
+  test::write_file(root / "chats/顾晨阳.txt", "2025-06-18 20:12:37 沈佳怡\n禾询小程序管理员还绑在我微信上，醋酸丁酯集采方案我发许经理了\n");
+  test::write_file(root / "chats/李俊.txt", "2025-06-18 09:00:00 沈佳怡\n俊哥，禾询小程序管理员要转给顾晨阳。醋酸丁酯集采下周定供应商\n");
+  for (int i = 0; i < 3; ++i)
+    test::write_file(root / ("mails/" + std::to_string(i) + ".eml"),
+                     mail("沈佳怡 <shenjy@henghe-chem.com.cn>", "订单 " + std::to_string(i), "Mon, 16 Jun 2025 10:00:00 +0800",
+                          "晨阳：订单见附件。\n\n沈佳怡\n常州恒禾化工原料有限公司\n", "顾晨阳 <guchy@henghe-chem.com.cn>"));
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  for (const auto& o : r.own_organisation) UNSCOPED_INFO("own: " << o);
+  const Entity* app = entity(r, "禾询小程序");
+  REQUIRE(undocumented(app));
+  CHECK(app->kind == "system");
+  CHECK(std::find(r.own_organisation.begin(), r.own_organisation.end(), "禾询小程序") == r.own_organisation.end());
+  const Entity* purchase = entity(r, "醋酸丁酯集采");
+  REQUIRE(undocumented(purchase));
+  CHECK(purchase->kind == "project");
+}
+
 TEST_CASE("gaps: every day of a CSV chat export and every message of a mailbox is scanned", "[gaps]") {
   // A CSV export is one document per day, by the file's lines; a mailbox has no lines of the file to
   // give, so each message is scanned on its own (before, only the first day's and the first message's).
