@@ -882,8 +882,8 @@ TEST_CASE("gaps: a two-character mini-program, a group purchase, and the own dom
   test::TempDir root, data;
   test::write_file(root / "交接总览.md", "# 交接总览\n\n常州恒禾化工原料有限公司（恒禾化工）商务部订单岗交接。\n");
   test::write_file(root / "岗位职责.md", "# 岗位职责\n\n1. 看共享邮箱 order@henghe-chem.com.cn 和禾询小程序后台的新询价。\n");
-  test::write_file(root / "chats/顾晨阳.txt", "2025-06-18 20:12:37 沈佳怡\n禾询小程序管理员还绑在我微信上，醋酸丁酯集采方案我发许经理了\n");
-  test::write_file(root / "chats/李俊.txt", "2025-06-18 09:00:00 沈佳怡\n俊哥，禾询小程序管理员要转给顾晨阳。醋酸丁酯集采下周定供应商\n");
+  test::write_file(root / "chats/顾晨阳.txt", "2025-06-18 20:12:37 沈佳怡\n禾询小程序管理员还绑在我微信上，醋酸丁酯集采方案我发许经理了。开放平台的参数在邮件里\n");
+  test::write_file(root / "chats/李俊.txt", "2025-06-18 09:00:00 沈佳怡\n俊哥，禾询小程序管理员要转给顾晨阳。醋酸丁酯集采下周定供应商。开放平台的AppID发你了\n");
   for (int i = 0; i < 3; ++i)
     test::write_file(root / ("mails/" + std::to_string(i) + ".eml"),
                      mail("沈佳怡 <shenjy@henghe-chem.com.cn>", "订单 " + std::to_string(i), "Mon, 16 Jun 2025 10:00:00 +0800",
@@ -898,6 +898,7 @@ TEST_CASE("gaps: a two-character mini-program, a group purchase, and the own dom
   const Entity* purchase = entity(r, "醋酸丁酯集采");
   REQUIRE(undocumented(purchase));
   CHECK(purchase->kind == "project");
+  CHECK(entity(r, "开放平台") == nullptr);  // any platform's open API, no one system
 }
 
 TEST_CASE("gaps: every day of a CSV chat export and every message of a mailbox is scanned", "[gaps]") {
