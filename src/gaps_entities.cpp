@@ -239,7 +239,19 @@ class EntityFinder {
           const std::string cell(trim(std::string_view(line).substr(c, bar - c)));
           c = bar + 1;
           const std::string name = clean_heading(cell);
-          if (registered_name(name) || company_like(name)) add(name, kind.id, 1);
+          // "萧山湘湖培训中心" in a list of partners: a venue is one of them too.
+          const auto chars = code_points(name);
+          const bool venue = (name.ends_with("中心") || name.ends_with("基地")) && chars.size() >= 5 &&
+                             std::all_of(chars.begin(), chars.end(), is_han) && !made_of_common_words(fold(name));
+          if (!registered_name(name) && !company_like(name) && !venue) continue;
+          Candidate& listed = add(name, kind.id, 1);
+          // "宁海县天工模具有限公司" is 天工模具 when the team talks of it: the name without its county is another.
+          const auto core = code_points(core_name(name));
+          if (const std::size_t place = place_prefix(core); place > 0) {
+            std::string rest;
+            for (std::size_t i = place; i < core.size(); ++i) rest += core[i];
+            ++listed.names[rest];
+          }
         }
       }
     }

@@ -861,6 +861,23 @@ TEST_CASE("gaps: lessons learned without training held or planned leave the trai
   }
 }
 
+TEST_CASE("gaps: a listed company is named without its county when the team talks of it, and a venue is a partner", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户/客户总表.csv", "客户全称,简称,城市,状态\n宁海县天工模具有限公司,天工模具,宁波,已签约\n");
+  test::write_file(root / "合作伙伴/合作方清单.csv", "名称,类型,说明\n桐庐湘湖培训中心,场地,备选外训场地\n");
+  test::write_file(root / "chats/运营部.txt", "2025-11-10 10:00:00 沈佳怡\n湘湖培训中心的报价发过来了。天工模具的合同原件寄回来了\n");
+  test::write_file(root / "chats/郭振华.txt", "2025-11-12 10:00:00 郭振华\n天工模具的学徒制补贴材料还差社保证明\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  const Entity* tiangong = entity(r, "宁海县天工模具有限公司");
+  REQUIRE(undocumented(tiangong));
+  CHECK(tiangong->conversations == 2);
+  CHECK(entity(r, "天工模具") == tiangong);
+  const Entity* venue = entity(r, "桐庐湘湖培训中心");
+  REQUIRE(undocumented(venue));
+  CHECK(venue->kind == "partner");
+}
+
 TEST_CASE("gaps: a to-do on a line labelled for another area is that area's, not the plan's", "[gaps]") {
   test::TempDir root, data;
   std::string plan = "# 交接计划\n\n## 一、时间安排\n\n";
