@@ -371,9 +371,9 @@ std::string correction(const std::string& word, const Xapian::Database& db) {
   if (!is_ascii_word(word) || word.size() < 3 || std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return {};
   // A word whose stem the documents have is a typo only if it is long (a short one is a real word:
-  // "lid" of "lids", not "lin"), rare (one in a thousand sections write "chance", not "change"
-  // mistyped; "recieve" is in 5 of the shared corpus's 18,000), one slip away from the correction and
-  // no more common than it ("reconcilation" shares its stem with "reconcile"; "salmon" is a word, not
+  // "lid" of "lids", not "lin"), rare (a word in ten sections, and in one in a thousand, is a word of
+  // the documents: "chance", not "change" mistyped; "recieve" is in 5 of the shared corpus's 18,000),
+  // one slip away from the correction and no more common than it ("reconcilation" shares its stem with "reconcile"; "salmon" is a word, not
   // "daemon" mistyped). Asking the spelling table is most of what planning a query costs.
   const Xapian::doccount typed = db.get_termfreq(stem_key(word));
   if (typed > 0 && (word.size() < 6 || typed >= std::max<Xapian::doccount>(10, db.get_doccount() / 1000))) return {};
