@@ -432,15 +432,11 @@ std::string line_label(std::string_view line) {
 
 // The characters of a unit's lines whose label matches the cues ("- 联系人：陳怡君"); 0 if none does.
 std::size_t labelled_chars(const Unit& u, const CueSet& cues) {
-  std::size_t pos = 0, chars = 0;
-  const std::string_view text = u.text;
-  while (pos < text.size()) {
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    const std::string_view line = text.substr(pos, end - pos);
+  std::size_t chars = 0;
+  for_each_line(u.text, [&](std::string_view line) {
     if (const std::string label = line_label(line); !label.empty() && cues.in(label))
       chars += static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' '; }));
-    pos = end + 1;
-  }
+  });
   return chars;
 }
 
@@ -1390,18 +1386,17 @@ class Analysis {
   bool marked_for(const Unit& u, const ChecklistArea& area) const {
     if (!has_marker(u.text)) return false;
     const CueSet own(area.cues);
-    for (std::size_t pos = 0; pos < u.text.size();) {
-      const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
-      const std::string line = u.text.substr(pos, end - pos);
-      pos = end + 1;
-      if (!has_marker(line)) continue;
+    bool marked = false;
+    for_each_line(u.text, [&](std::string_view line) {
+      if (!has_marker(std::string(line))) return true;
       const std::string label = line_label(line);
       const bool elsewhere = !label.empty() && !own.in(label) && std::any_of(checklist_.areas.begin(), checklist_.areas.end(), [&](const ChecklistArea& other) {
         return &other != &area && !other.cues.empty() && CueSet(other.cues).in(label);
       });
-      if (!elsewhere) return true;
-    }
-    return false;
+      marked = !elsewhere;
+      return !marked;
+    });
+    return marked;
   }
 
   static bool has_marker(const std::string& text) {

@@ -2,9 +2,9 @@
 // headings, mail correspondents, chat participants, contact lists and the text of conversations.
 #include <algorithm>
 #include <filesystem>
-#include <optional>
 #include <functional>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <unordered_map>
@@ -271,26 +271,22 @@ class EntityFinder {
     static const CueSet name_columns({"项目", "项目名称", "名称", "project", "name"});
     for (const Unit& u : d.units) {
       bool header = false;
-      for (std::size_t pos = 0; pos < u.text.size();) {
-        const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
-        const std::string_view line = std::string_view(u.text).substr(pos, end - pos);
-        pos = end + 1;
+      for_each_line(u.text, [&](std::string_view line) {
         const std::vector<std::string> cells = table_cells(line);
-        if (cells.size() < 2) continue;
+        if (cells.size() < 2) return true;
         if (!header) {
           header = name_columns.in(fold(cells.front())) && code_points(cells.front()).size() <= 4;
-          if (!header) break;
-          continue;
+          return header;  // a table that does not begin with a name column is no list of projects
         }
-        if (names_a_file(line)) continue;
+        if (names_a_file(line)) return true;
         std::string name = clean_heading(cells.front());
         for (std::string_view word : {"项目", "计划", "工程", "专项"})
           if (const std::size_t at = name.find(word); at != std::string::npos && at + word.size() < name.size() && name[at + word.size()] == ' ')
             name.resize(at + word.size());
         const std::size_t n = code_points(name).size();
-        if (n < 2 || n > 20 || made_of_common_words(fold(name))) continue;
-        add(name, "project", 1);
-      }
+        if (n >= 2 && n <= 20 && !made_of_common_words(fold(name))) add(name, "project", 1);
+        return true;
+      });
     }
   }
 
@@ -490,23 +486,19 @@ class EntityFinder {
     for (const Unit& u : d.units) {
       std::vector<std::string> unreferenced;
       std::size_t pointing = 0;
-      for (std::size_t pos = 0; pos < u.text.size();) {
-        const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
-        const std::string_view line = std::string_view(u.text).substr(pos, end - pos);
-        pos = end + 1;
+      for_each_line(u.text, [&](std::string_view line) {
         const std::size_t colon = line.find("：");
-        if (colon == std::string_view::npos || colon == 0) continue;
+        if (colon == std::string_view::npos || colon == 0) return;
         const std::string name = clean_heading(line.substr(0, colon));
         const std::size_t n = code_points(name).size();
         static const CueSet punctuation({"，", "。", "、", "；", " ", "（", "("});
-        if (n < 2 || n > 12 || punctuation.in(name)) continue;
+        if (n < 2 || n > 12 || punctuation.in(name)) return;
         const std::string_view rest = line.substr(colon);
-        if (std::any_of(project_files.begin(), project_files.end(), [&](const std::string& f) { return contains(rest, f); })) {
+        if (std::any_of(project_files.begin(), project_files.end(), [&](const std::string& f) { return contains(rest, f); }))
           ++pointing;
-        } else if (!names_a_file(rest)) {
+        else if (!names_a_file(rest))
           unreferenced.push_back(name);
-        }
-      }
+      });
       if (pointing < 2) continue;
       for (const std::string& name : unreferenced) {
         note_thing(name, "project", d);

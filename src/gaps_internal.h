@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "baton/catalog.h"
@@ -93,6 +94,21 @@ struct CueSet {
     return std::any_of(folded.begin(), folded.end(), [&](const std::string& c) { return contains(folded_text, c); });
   }
 };
+
+// Calls `f(line)` for each line of `text`, without its "\n"; `f` may return false to stop.
+template <typename F>
+void for_each_line(std::string_view text, F&& f) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if constexpr (std::is_same_v<decltype(f(line)), bool>) {
+      if (!f(line)) return;
+    } else {
+      f(line);
+    }
+  }
+}
 
 // --- tables --------------------------------------------------------------------------------------
 
