@@ -11,7 +11,8 @@
 // the thesaurus, its weighting and b = 0.75, run once; its misses chose the compounds, the Taiwan terms
 // and proximity. holdout8 (30 + 30, a third hard) is the test set of those, run once (2026-11-28).
 // holdout9 (30 + 30, a third hard) was first run at 0d40942 (2026-11-28), before its misses were read;
-// holdout10 and holdout11 (the same) at bf7c488.
+// holdout10 and holdout11 (the same) at bf7c488. holdout12 (the same) was first run with the title field
+// (2026-11-28), before its misses were read.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iomanip>
@@ -101,7 +102,7 @@ std::string row(const std::string& label, const std::map<std::string, Score>& s)
 TEST_CASE("known-item queries find their document in the top 5", "[corpus][relevance]") {
   const std::vector<std::string> sets = {"dev",      "holdout",  "holdout2", "holdout3", "holdout4",
                                          "holdout5", "holdout6", "holdout7", "holdout8", "holdout9",
-                                         "holdout10", "holdout11"};
+                                         "holdout10", "holdout11", "holdout12"};
   std::map<std::string, std::vector<KnownItem>> items;
   for (const auto& set : sets) {
     items[set] = load(set + ".tsv");
@@ -132,40 +133,43 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // Floors from the measured figures (see the README), a little below them so that a change that
   // costs one query per language still passes and one that costs several does not.
   const std::string def(cjk_mode_name(SearcherOptions{}.cjk_mode));
-  // Measured (2026-11-28, compounds, Taiwan terms and proximity), success@5 zh / en: dev 0.833 / 0.923;
-  // holdout 0.917 / 0.962; holdout2 0.880 / 0.920; holdout3 0.880 / 1.000; holdout4 0.880 / 1.000;
-  // holdout5 0.800 / 0.920; holdout6 0.733 / 0.700; holdout7 0.767 / 0.700; holdout8 0.833 / 0.833;
-  // holdout9 0.867 / 0.867; holdout10 0.867 / 0.800; holdout11 0.967 / 0.867.
+  // Measured (2026-11-28, with the title field), success@5 zh / en: dev 0.833 / 0.923; holdout 0.917 /
+  // 1.000; holdout2 0.840 / 0.920; holdout3 0.840 / 1.000; holdout4 0.880 / 1.000; holdout5 0.800 /
+  // 0.960; holdout6 0.767 / 0.700; holdout7 0.833 / 0.767; holdout8 0.867 / 0.833; holdout9 0.867 /
+  // 0.867; holdout10 0.967 / 0.800; holdout11 0.967 / 0.833; holdout12 0.867 / 0.700.
   // First runs on sets nobody had tuned to: holdout3 0.840 / 0.800, holdout4 0.800 / 0.760, holdout5
   // 0.840 / 0.920, holdout6 0.667 / 0.667 (at 9e2b4b7), holdout7 0.767 / 0.633 (at 3e11980), holdout8
   // 0.833 / 0.833 (at ac7f3f4: the ranking measured here; 3e11980 also 0.833 / 0.833), holdout9 0.867 /
-  // 0.867 (at 0d40942), holdout10 0.867 / 0.800 and holdout11 0.967 / 0.867 (at bf7c488).
+  // 0.867 (at 0d40942), holdout10 0.867 / 0.800 and holdout11 0.967 / 0.867 (at bf7c488), holdout12
+  // 0.867 / 0.700 (with the title field; 0.867 / 0.667 without it).
   CHECK(results["dev " + def]["zh"].success5() >= 0.79);
   CHECK(results["dev " + def]["en"].success5() >= 0.88);
   CHECK(results["holdout " + def]["zh"].success5() >= 0.87);
-  CHECK(results["holdout " + def]["en"].success5() >= 0.92);
+  CHECK(results["holdout " + def]["en"].success5() >= 0.96);
   CHECK(results["holdout " + def]["zh"].mrr10() >= 0.62);
   CHECK(results["holdout " + def]["en"].mrr10() >= 0.78);
-  CHECK(results["holdout2 " + def]["zh"].success5() >= 0.83);
+  CHECK(results["holdout2 " + def]["zh"].success5() >= 0.80);
   CHECK(results["holdout2 " + def]["en"].success5() >= 0.87);
-  CHECK(results["holdout3 " + def]["zh"].success5() >= 0.83);
+  CHECK(results["holdout3 " + def]["zh"].success5() >= 0.80);
   CHECK(results["holdout3 " + def]["en"].success5() >= 0.95);
   CHECK(results["holdout4 " + def]["zh"].success5() >= 0.83);
   CHECK(results["holdout4 " + def]["en"].success5() >= 0.95);
   CHECK(results["holdout5 " + def]["zh"].success5() >= 0.76);
-  CHECK(results["holdout5 " + def]["en"].success5() >= 0.87);
-  CHECK(results["holdout6 " + def]["zh"].success5() >= 0.70);
+  CHECK(results["holdout5 " + def]["en"].success5() >= 0.92);
+  CHECK(results["holdout6 " + def]["zh"].success5() >= 0.73);
   CHECK(results["holdout6 " + def]["en"].success5() >= 0.66);
-  CHECK(results["holdout7 " + def]["zh"].success5() >= 0.73);
-  CHECK(results["holdout7 " + def]["en"].success5() >= 0.66);
-  CHECK(results["holdout8 " + def]["zh"].success5() >= 0.80);
+  CHECK(results["holdout7 " + def]["zh"].success5() >= 0.80);
+  CHECK(results["holdout7 " + def]["en"].success5() >= 0.73);
+  CHECK(results["holdout8 " + def]["zh"].success5() >= 0.83);
   CHECK(results["holdout8 " + def]["en"].success5() >= 0.80);
   CHECK(results["holdout9 " + def]["zh"].success5() >= 0.83);
   CHECK(results["holdout9 " + def]["en"].success5() >= 0.83);
-  CHECK(results["holdout10 " + def]["zh"].success5() >= 0.83);
+  CHECK(results["holdout10 " + def]["zh"].success5() >= 0.93);
   CHECK(results["holdout10 " + def]["en"].success5() >= 0.76);
   CHECK(results["holdout11 " + def]["zh"].success5() >= 0.93);
-  CHECK(results["holdout11 " + def]["en"].success5() >= 0.83);
+  CHECK(results["holdout11 " + def]["en"].success5() >= 0.80);
+  CHECK(results["holdout12 " + def]["zh"].success5() >= 0.83);
+  CHECK(results["holdout12 " + def]["en"].success5() >= 0.66);
   // Requiring every n-gram (the peer's way) must stay far behind for paraphrased Chinese.
   CHECK(results["holdout " + def]["zh"].success5() > results["holdout xapian"]["zh"].success5());
   CHECK(results["holdout2 " + def]["zh"].success5() > results["holdout2 xapian"]["zh"].success5());
@@ -178,4 +182,5 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   CHECK(results["holdout9 " + def]["zh"].success5() > results["holdout9 xapian"]["zh"].success5());
   CHECK(results["holdout10 " + def]["zh"].success5() > results["holdout10 xapian"]["zh"].success5());
   CHECK(results["holdout11 " + def]["zh"].success5() > results["holdout11 xapian"]["zh"].success5());
+  CHECK(results["holdout12 " + def]["zh"].success5() > results["holdout12 xapian"]["zh"].success5());
 }
