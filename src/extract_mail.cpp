@@ -317,7 +317,17 @@ std::string company_in(std::string_view line) {
     if (line.find(bad) != std::string_view::npos) return {};
   for (std::string_view own : {"本", "我", "贵", "你", "该", "此", "各"})
     if (line.starts_with(own)) return {};
-  static constexpr std::string_view cjk_suffixes[] = {"有限公司", "集团", "公司"};
+  // "临澄市第一人民医院 设备科": the organisation, then the department the sender is in.
+  if (const auto space = line.rfind(' '); space != std::string_view::npos) {
+    const std::string_view department = trim(line.substr(space + 1));
+    static constexpr std::string_view units[] = {"科", "部", "处", "室", "组", "办"};
+    if (code_points(department) >= 2 && code_points(department) <= 8 &&
+        std::any_of(std::begin(units), std::end(units), [&](std::string_view u) { return department.ends_with(u); }))
+      line = trim(line.substr(0, space));
+  }
+  // Companies, and the institutions a team also serves (hospitals, schools, banks).
+  static constexpr std::string_view cjk_suffixes[] = {"有限公司", "集团", "公司", "医院", "卫生院", "保健院",
+                                                      "大学",     "学院", "学校", "研究院", "研究所", "银行"};
   for (std::string_view suffix : cjk_suffixes)
     if (line.ends_with(suffix)) {
       const std::size_t n = code_points(line);

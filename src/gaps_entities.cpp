@@ -184,9 +184,36 @@ class EntityFinder {
       if (name.empty()) continue;
       Candidate& c = add(name, kind->id, 3);
       c.write_ups.push_back({&d, {}});
-      if (const std::string t = clean_heading(d.rec.title); !t.empty() && t != name && related(t, name)) ++c.names[t];
+      for (const std::string& t : names_in_title(d.rec.title, name)) ++c.names[t];
       return;
     }
+  }
+
+  // The names a write-up's title gives the entity its file is named for (`file_name`):
+  // - "# 临澄市第一人民医院（市一院）" in 市一院.md: the name in full, then in brackets the short name the
+  //   file goes by (or the other way round). Both are its names.
+  // - "# 临澄市中医院" in 市中医院.md: the name with the place it is in before it.
+  // - "# 瑞丰贸易有限公司" in 瑞丰贸易.md: a name the file's abbreviates (related()).
+  static std::vector<std::string> names_in_title(const std::string& title, const std::string& file_name) {
+    const std::string t = clean_heading(title), file = fold(file_name);
+    std::vector<std::string> out;
+    if (t.empty()) return out;
+    const std::string raw(trim(title));
+    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}}) {
+      if (!raw.ends_with(close)) continue;
+      const std::size_t at = raw.rfind(open);
+      if (at == std::string::npos || at == 0) continue;
+      const std::string outside = clean_heading(raw.substr(0, at));
+      const std::string inside(trim(std::string_view(raw).substr(at + open.size(), raw.size() - at - open.size() - close.size())));
+      if (outside.empty() || inside.empty() || code_points(inside).size() > 30) continue;
+      if (fold(inside) == file && fold(outside) != file) out.push_back(outside);
+      if (fold(outside) == file && fold(inside) != file && code_points(inside).size() >= 2) out.push_back(inside);
+      if (!out.empty()) return out;
+    }
+    const std::string folded = fold(t);
+    if (folded == file) return out;
+    if (related(t, file_name) || (has_cjk(file) && code_points(file).size() >= 3 && folded.ends_with(file))) out.push_back(t);
+    return out;
   }
 
   // "德纳精密_客户档案" → 德纳精密, "易管家ERP操作说明" → 易管家ERP, "Nordvik_Home_notes_EN" → Nordvik Home,
@@ -227,6 +254,8 @@ class EntityFinder {
   // one (mentioned, not written up).
   void from_table(const Doc& d, const EntityKind& kind) {
     if (kind.id == "project") project_rows(d);
+    // (A system's list is mostly of accounts, and names the tools everyone has: 企业微信, 共享盘.)
+    if (kind.id == "client" || kind.id == "partner") name_column_rows(d, kind);
     for (const Unit& u : d.units) {
       std::size_t pos = 0;
       while (pos < u.text.size()) {
@@ -254,6 +283,42 @@ class EntityFinder {
           }
         }
       }
+    }
+  }
+
+  // "临澄康华医院 | 康华医院 | C | 民营 …" under "客户名称 | 简称 | …" in 客户总表: a list's name column
+  // names one of them in every row, whatever it is (a hospital is no company by its name), and its
+  // short-name column another name of the same one.
+  void name_column_rows(const Doc& d, const EntityKind& kind) {
+    static const std::set<std::string> name_headers = {
+        "名称", "客户", "客户名称", "客户全称", "单位名称", "医院", "医院名称", "供应商", "供应商名称", "合作方", "合作方名称",
+        "合作伙伴", "厂家", "厂家名称", "厂商", "服务商", "name", "client", "customer", "supplier", "vendor", "partner"};
+    static const std::set<std::string> short_headers = {"简称", "别名", "简写", "shortname", "alias"};
+    for (const Unit& u : d.units) {
+      std::size_t name_col = std::string::npos, short_col = std::string::npos;
+      for_each_line(u.text, [&](std::string_view line) {
+        const std::vector<std::string> cells = table_cells(line);
+        if (cells.size() < 2) return true;
+        if (name_col == std::string::npos) {
+          for (std::size_t i = 0; i < cells.size(); ++i) {
+            const std::string h = fold(cells[i]);
+            if (name_col == std::string::npos && name_headers.count(h)) name_col = i;
+            else if (short_col == std::string::npos && short_headers.count(h)) short_col = i;
+          }
+          return name_col != std::string::npos;  // a table without a name column is no list of them
+        }
+        if (name_col >= cells.size()) return true;
+        const std::string name = clean_heading(cells[name_col]);
+        const auto chars = code_points(name);
+        if (chars.size() < 2 || chars.size() > 30 || std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || c == ':' || c == ' '; }) ||
+            std::isdigit(static_cast<unsigned char>(name[0])) || made_of_common_words(fold(name)))
+          return true;
+        Candidate& listed = add(name, kind.id, 1);
+        if (short_col < cells.size())
+          if (const std::string other = clean_heading(cells[short_col]); code_points(other).size() >= 2 && fold(other) != fold(name))
+            ++listed.names[other];
+        return true;
+      });
     }
   }
 

@@ -1002,3 +1002,38 @@ TEST_CASE("gaps: the handover's overview names the leaver's own company first, w
   CHECK_FALSE(undocumented(entity(r, "筠澜")));
   for (const auto& o : r.own_organisation) CHECK_FALSE(o.starts_with("本岗位"));  // the name starts at its city
 }
+
+TEST_CASE("gaps: a write-up's title gives the full name, a list's name column names institutions, a signature names a hospital", "[gaps]") {
+  test::TempDir root, data;
+  // 市一院.md says in its title who 市一院 is; 市中医院.md's title puts the place before the file's name.
+  test::write_file(root / "客户/市一院.md", "# 临澄市第一人民医院（市一院）\n\n## 联系人\n陈立群，设备科\n");
+  test::write_file(root / "客户/市中医院.md", "# 临澄市中医院\n\n## 联系人\n袁伟，设备科\n");
+  // The list's 客户名称 column: hospitals are no companies by their names, and 简称 is what chats say.
+  test::write_file(root / "客户/客户总表.csv",
+                   "客户名称,简称,等级,状态\n临澄市第一人民医院,市一院,A,合作中\n临澄康华医院,康华医院,C,合作中\n"
+                   "东陵区妇幼保健院,东陵妇幼,C,潜在\n");
+  test::write_file(root / "chats/渠道运营组.txt",
+                   "2025-11-10 10:00:00 罗建平\n康华医院的事看邮件，东陵妇幼的宫腔镜要三家报价\n"
+                   "2025-11-11 10:00:00 罗建平\n临澄市中医院洗消中心改造延期了\n");
+  test::write_file(root / "mails/对接人.eml",
+                   mail("孟晓东 <mengxd@lcsyy.org.cn>", "答复: 设备科对接人确认", "Tue, 11 Nov 2025 10:00:00 +0800",
+                        "沈经理：\n\n12月1日起设备科的验收由我签字。\n\n孟晓东\n临澄市第一人民医院 设备科\n"));
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  const Entity* first = entity(r, "临澄市第一人民医院");
+  REQUIRE(first);
+  CHECK(first->write_up != Coverage::missing);
+  CHECK(entity(r, "市一院") == first);
+  CHECK(entity(r, "lcsyy.org.cn") == first);  // the signature's hospital is the mail domain's
+  const Entity* tcm = entity(r, "临澄市中医院");
+  REQUIRE(tcm);
+  CHECK(tcm->write_up != Coverage::missing);
+  CHECK(entity(r, "市中医院") == tcm);
+  const Entity* kanghua = entity(r, "临澄康华医院");
+  REQUIRE(undocumented(kanghua));
+  CHECK(kanghua->kind == "client");
+  CHECK(entity(r, "康华医院") == kanghua);
+  const Entity* donglin = entity(r, "东陵区妇幼保健院");
+  REQUIRE(undocumented(donglin));
+  CHECK(entity(r, "东陵妇幼") == donglin);
+}
