@@ -30,6 +30,7 @@ constexpr Cue folder_cues[] = {
     {"faq", Kind::manual},           {"记录", Kind::record},          {"記錄", Kind::record},
     {"报表", Kind::record},          {"record", Kind::record},        {"report", Kind::record},
     {"模板", Kind::record},          {"template", Kind::record},      {"客户", Kind::handover},
+    {"加盟商", Kind::handover},      {"经销商", Kind::handover},      {"代理商", Kind::handover},
     {"client", Kind::handover},      {"customer", Kind::handover},    {"系统", Kind::manual},
     {"system", Kind::manual},
 };
@@ -60,8 +61,12 @@ namespace {
 
 // Folder names whose entries are each one client or project. Matched whole (lower case), so that
 // 客户沟通 (client communication) is not a client folder.
-constexpr std::string_view client_folders[] = {"客户", "客户资料", "客戶", "客户档案", "租户", "业主", "甲方", "商户",
-                                                "clients", "client", "customers", "customer"};
+// (The same as data/checklist.json's client folders: a franchise brand's franchisees and a maker's dealers
+// are its clients.)
+constexpr std::string_view client_folders[] = {"客户",   "客户资料", "客戶",    "客户档案", "租户",        "业主",
+                                                "甲方",   "商户",     "加盟商",  "经销商",   "代理商",      "渠道商",
+                                                "clients", "client",  "customers", "customer", "franchisees", "dealers",
+                                                "distributors"};
 constexpr std::string_view project_folders[] = {"项目", "項目", "projects", "project", "项目资料"};
 
 bool is_one_of(std::string_view name, const auto& names) {
