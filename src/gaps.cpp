@@ -1116,6 +1116,30 @@ class Analysis {
   }
 
   void apply(const std::vector<EntityDecision>& decisions) {
+    // What a person added because the report missed it ("海防外发", a project the team only talks
+    // about): from now on found by its name like any other. A name the report already has confirms
+    // that one.
+    for (const EntityDecision& d : decisions) {
+      if (d.action != "add") continue;
+      const std::string name(trim(d.key)), folded = fold(name);
+      if (code_points(folded).size() < 2) continue;
+      const auto known = std::find_if(states_.begin(), states_.end(), [&](const EntityState& s) {
+        return !s.ignored && (s.entity.key == folded || std::find(s.folded_names.begin(), s.folded_names.end(), folded) != s.folded_names.end());
+      });
+      if (known != states_.end()) {
+        known->entity.decision = "confirmed";
+        if (checklist_.entity_kind(d.value)) known->entity.kind = d.value;
+        continue;
+      }
+      EntityState added;
+      added.entity.key = name;
+      added.entity.name = name;
+      if (checklist_.entity_kind(d.value)) added.entity.kind = d.value;
+      added.entity.decision = "added";
+      added.folded_names.push_back(folded);
+      added.weak = false;
+      states_.push_back(std::move(added));
+    }
     for (const EntityDecision& d : decisions) {
       auto it = std::find_if(states_.begin(), states_.end(), [&](const EntityState& s) { return s.entity.key == d.key; });
       if (it == states_.end()) continue;
@@ -1661,20 +1685,59 @@ Result<GapReport> analyse_gaps(const fs::path& data_dir, const GapOptions& optio
 
 Status decide_entity(const fs::path& data_dir, const std::string& key, const std::string& action, const std::string& value) {
   if (trim(key).empty()) return make_error("entity key is empty");
-  static const std::set<std::string> actions = {"confirm", "ignore", "rename", "merge", "kind", "undo"};
-  if (!actions.count(action)) return make_error("unknown action \"" + action + "\": use confirm, ignore, rename, merge, kind or undo");
-  if ((action == "rename" || action == "merge" || action == "kind") && trim(value).empty())
-    return make_error(action + " needs a value (" + (action == "rename" ? "the new name" : action == "merge" ? "the key of the entity it is the same as" : "client, project, partner or system") + ")");
-  if ((action == "kind" || (action == "confirm" && !value.empty())) && !Checklist::builtin().entity_kind(value) && value != "client" &&
-      value != "project" && value != "partner" && value != "system")
+  static const std::set<std::string> actions = {"confirm", "ignore", "rename", "merge", "kind", "add", "undo"};
+  if (!actions.count(action))
+    return make_error("unknown action \"" + action + "\": use confirm, ignore, rename, merge, kind, add or undo");
+  if ((action == "rename" || action == "merge" || action == "kind" || action == "add") && trim(value).empty())
+    return make_error(action + " needs a value (" +
+                      (action == "rename" ? "the new name" : action == "merge" ? "the key of the entity it is the same as" : "client, project, partner or system") + ")");
+  const auto known_kind = [](const std::string& k) {
+    return Checklist::builtin().entity_kind(k) || k == "client" || k == "project" || k == "partner" || k == "system";
+  };
+  if ((action == "kind" || action == "add" || (action == "confirm" && !value.empty())) && !known_kind(value))
     return make_error("unknown entity kind \"" + value + "\"");
+  const std::string name(trim(key));
+  if (action == "add" && (code_points(fold(name)).size() < 2 || code_points(name).size() > 60))
+    return make_error("a name to add has 2 to 60 characters, got \"" + name + "\"");
   auto catalog = Catalog::open(catalog_path(data_dir));
   if (!catalog) return catalog.error();
-  if (action == "undo") {
-    if (!catalog->undo_entity_decision(key)) return make_error("no decision about " + key, ErrorKind::not_found);
-    return Ok{};
+  // An entity a person added is that decision: changing its kind or name changes the addition,
+  // ignoring it takes it back, and it is nothing to merge or confirm.
+  std::optional<EntityDecision> addition;
+  for (const EntityDecision& d : catalog->entity_decisions())
+    if (d.key == key && d.action == "add") addition = d;
+  if (addition) {
+    if (action == "kind" || action == "add") {
+      catalog->decide_entity({key, "add", std::string(trim(value)), now_iso()});
+      return Ok{};
+    }
+    if (action == "rename") {
+      const std::string renamed(trim(value));
+      if (code_points(fold(renamed)).size() < 2 || code_points(renamed).size() > 60)
+        return make_error("a name has 2 to 60 characters, got \"" + renamed + "\"");
+      catalog->undo_entity_decision(key);
+      catalog->decide_entity({renamed, "add", addition->value, now_iso()});
+      return Ok{};
+    }
+    if (action == "ignore" || action == "undo") {
+      catalog->undo_entity_decision(key);
+      return Ok{};
+    }
+    if (action == "confirm") return Ok{};
+    return make_error(key + " was added by hand: take it back (undo) and rename the one it is the same as instead");
   }
-  catalog->decide_entity({key, action, std::string(trim(value)), now_iso()});
+  if (action == "undo") {
+    if (catalog->undo_entity_decision(key)) return Ok{};
+    // An addition the report found already is shown as that entity, under that entity's key (its full
+    // name: 北京华辰物流有限公司 for an added 华辰物流).
+    for (const EntityDecision& d : catalog->entity_decisions())
+      if (d.action == "add" && contains(fold(key), fold(d.key))) {
+        catalog->undo_entity_decision(d.key);
+        return Ok{};
+      }
+    return make_error("no decision about " + key, ErrorKind::not_found);
+  }
+  catalog->decide_entity({action == "add" ? name : key, action, std::string(trim(value)), now_iso()});
   return Ok{};
 }
 

@@ -435,12 +435,12 @@ int main(int argc, char** argv) {
   gaps->add_option("--checklist", gap_flags.checklist, checklist_help);
   serve->add_option("--checklist", serve_flags.checklist, checklist_help);
 
-  auto* entity = app.add_subcommand("entity", "Decide about an entity of the gap report: confirm, ignore, rename, merge, kind or undo");
+  auto* entity = app.add_subcommand("entity", "Decide about an entity of the gap report: confirm, ignore, rename, merge, kind, add (one it missed) or undo");
   std::string entity_key, entity_action, entity_value;
-  entity->add_option("KEY", entity_key, "The entity's key (as `baton gaps --format json` shows it)")->required();
-  entity->add_option("ACTION", entity_action, "confirm [KIND], ignore, rename NAME, merge KEY, kind KIND, undo")
+  entity->add_option("KEY", entity_key, "The entity's key (as `baton gaps --format json` shows it); for add, the name of the one to add")->required();
+  entity->add_option("ACTION", entity_action, "confirm [KIND], ignore, rename NAME, merge KEY, kind KIND, add KIND, undo")
       ->required()
-      ->check(CLI::IsMember({"confirm", "ignore", "rename", "merge", "kind", "undo"}));
+      ->check(CLI::IsMember({"confirm", "ignore", "rename", "merge", "kind", "add", "undo"}));
   entity->add_option("VALUE", entity_value, "The new name, the key to merge into, or the kind");
   entity->add_option("--data-dir", data_dir, "Where the index and catalog live (env BATON_DATA_DIR)");
 

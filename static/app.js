@@ -175,6 +175,12 @@
       writeUps: '现有资料：',
       fields: '清单要求：',
       confirmedTag: '已确认',
+      addedTag: '手动添加',
+      addTitle: '报告漏了什么？',
+      addLead: '材料里有、但报告没认出来的客户、合作伙伴、项目或系统，在这里按名称添加。之后报告会在所有材料里找这个名称，算它的沟通次数，看有没有单独的资料。',
+      addName: '名称（材料里的写法）',
+      addKind: '类别',
+      addButton: '添加',
       factAbout: (n) => `关于 ${n}`,
       source: '来源：',
       searches: (n, z) => `搜过 ${n} 次，${z} 次没有结果`,
@@ -224,6 +230,7 @@
         rename: (n, v) => `已把 ${n} 改名为 ${v}`,
         merge: (n, v) => `已把 ${n} 合并到 ${v}`,
         kind: (n, v) => `已把 ${n} 的类别改为 ${v}`,
+        add: (n, v) => `已添加 ${n}（${v}），报告会在材料里找它`,
         undo: (n) => `已撤销对 ${n} 的决定`,
       },
       kinds: {
@@ -413,6 +420,12 @@
       writeUps: 'Write-ups: ',
       fields: 'Checklist: ',
       confirmedTag: 'confirmed',
+      addedTag: 'added by hand',
+      addTitle: 'Did the report miss one?',
+      addLead: 'A client, partner, project or system the material names but the report did not recognise: add it here by name. The report then looks for that name in all the material, counts the conversations that name it and checks for a write-up of its own.',
+      addName: 'Name (as the material writes it)',
+      addKind: 'Kind',
+      addButton: 'Add',
       factAbout: (n) => `About ${n}`,
       source: 'Source: ',
       searches: (n, z) => `searched ${n}×, ${z}× nothing found`,
@@ -462,6 +475,7 @@
         rename: (n, v) => `Renamed ${n} to ${v}`,
         merge: (n, v) => `Merged ${n} into ${v}`,
         kind: (n, v) => `Changed the kind of ${n} to ${v}`,
+        add: (n, v) => `Added ${n} (${v}); the report now looks for it in the material`,
         undo: (n) => `Undid the decision about ${n}`,
       },
       kinds: {
@@ -1800,7 +1814,48 @@
     groups.forEach((g) => {
       if (g.items.length) sec.appendChild(groupSection(g.id, g.items, g.render));
     });
+    sec.appendChild(addEntityBox());
     return sec;
+  }
+
+  // What the report missed, added by name (POST /api/entities/decision {"key": name, "action": "add",
+  // "value": kind} with the editor token); the next report finds it in the material like any other.
+  function addEntityBox() {
+    const box = el('section', 'todo-group add-entity');
+    box.id = 'add-entity';
+    const h3 = el('h3', 'group-title', t('addTitle'));
+    h3.id = 'add-entity-title';
+    box.setAttribute('aria-labelledby', h3.id);
+    box.appendChild(h3);
+    box.appendChild(el('p', 'group-hint', t('addLead')));
+    const form = el('form', 'ent-form add-entity-form');
+    form.setAttribute('autocomplete', 'off');
+    const name = el('input', 'ent-input add-entity-name');
+    name.type = 'text';
+    name.required = true;
+    name.minLength = 2;
+    name.maxLength = 60;
+    fieldLabel(form, t('addName'), name);
+    const kind = el('select', 'ent-input add-entity-kind');
+    ENTITY_KINDS.forEach((k) => {
+      const opt = el('option', '', t('entityKinds')[k]);
+      opt.value = k;
+      kind.appendChild(opt);
+    });
+    fieldLabel(form, t('addKind'), kind);
+    const submit = el('button', 'btn btn-primary', t('addButton'));
+    submit.type = 'submit';
+    form.appendChild(submit);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const v = name.value.trim();
+      if (v) decide({ key: v, name: v }, 'add', kind.value, box, submit);
+    });
+    box.appendChild(form);
+    const panel = el('div', 'ent-panel');
+    panel.hidden = true;
+    box.appendChild(panel);
+    return box;
   }
 
   function groupSection(id, items, render) {
@@ -1857,6 +1912,7 @@
     head.appendChild(el('span', 'ent-name', name));
     head.appendChild(kindBadge(e.kind));
     if (str(e.decision) === 'confirmed') head.appendChild(el('span', 'badge ent-confirmed', t('confirmedTag')));
+    if (str(e.decision) === 'added') head.appendChild(el('span', 'badge ent-confirmed ent-added', t('addedTag')));
     const meta = [];
     const conv = Number(e.conversations) || 0;
     const ment = Number(e.mentions) || 0;
@@ -2035,6 +2091,13 @@
       b.addEventListener('click', () => handler(b));
       box.appendChild(b);
     };
+    // One a person added is that addition: it can be renamed, given another kind or taken back.
+    if (str(e.decision) === 'added') {
+      add('undo', (b) => decide(e, 'undo', '', row, b));
+      add('rename', (b) => askValue(e, 'rename', all, row, b));
+      add('kind', (b) => askValue(e, 'kind', all, row, b));
+      return box;
+    }
     if (str(e.decision) === 'confirmed') add('undo', (b) => decide(e, 'undo', '', row, b));
     else add('confirm', (b) => decide(e, 'confirm', '', row, b));
     add('ignore', (b) => decide(e, 'ignore', '', row, b));
@@ -2236,7 +2299,7 @@
     }
     const name = str(e.name) || str(e.key);
     let shown = value;
-    if (action === 'kind') shown = kindName(value);
+    if (action === 'kind' || action === 'add') shown = kindName(value);
     if (action === 'merge' && state.gaps && state.gaps.data) {
       const into = list(state.gaps.data.entities).find((o) => str(o.key) === value);
       if (into) shown = str(into.name) || value;

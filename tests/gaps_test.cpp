@@ -277,6 +277,61 @@ TEST_CASE("gaps: decisions about entities apply to the report and survive a re-i
   CHECK(decide_entity(data.path(), key, "undo", "").error().kind == ErrorKind::not_found);
 }
 
+TEST_CASE("gaps: a person adds what the report missed, found by its name from then on and across a re-index", "[gaps]") {
+  test::TempDir data;
+  auto& f = Fixture::get();
+  REQUIRE(sync(data.path(), {f.root.path()}).ok());
+  GapOptions options;
+  options.as_of = "2026-12-10";
+  auto before = analyse_gaps(data.path(), options);
+  REQUIRE(before.ok());
+  REQUIRE(entity(*before, "短信通道") == nullptr);  // the group chat names it; the report does not know it
+  const std::size_t count = before->entities.size();
+
+  REQUIRE(decide_entity(data.path(), "短信通道", "add", "system").ok());
+  REQUIRE(decide_entity(data.path(), " 华辰物流 ", "add", "client").ok());  // one the report has: confirmed
+  CHECK_FALSE(decide_entity(data.path(), "短", "add", "system").ok());   // one character names nothing
+  CHECK_FALSE(decide_entity(data.path(), "短信通道2", "add", "robot").ok());
+  CHECK_FALSE(decide_entity(data.path(), "短信通道2", "add", "").ok());
+  CHECK_FALSE(decide_entity(data.path(), "短信通道", "merge", "杭州明川零售").ok());
+  {  // a rebuilt index keeps what was added: it is user data
+    auto catalog = Catalog::open(catalog_path(data.path()));
+    REQUIRE(catalog.ok());
+    catalog->forget_sources();
+  }
+  REQUIRE(sync(data.path(), {f.root.path()}).ok());
+  auto after = analyse_gaps(data.path(), options);
+  REQUIRE(after.ok());
+  CHECK(after->entities.size() == count + 1);
+  const Entity* sms = entity(*after, "短信通道");
+  REQUIRE(sms);
+  CHECK(sms->key == "短信通道");
+  CHECK(sms->kind == "system");
+  CHECK(sms->decision == "added");
+  CHECK(sms->write_up == Coverage::missing);
+  CHECK(sms->conversations == 1);
+  CHECK(sms->last_seen == "2026-11-20");
+  const Entity* huachen = entity(*after, "华辰物流");
+  REQUIRE(huachen);
+  CHECK(huachen->decision == "confirmed");
+  CHECK_THAT(gaps_json(*after), Catch::Contains("\"decision\":\"added\""));
+
+  // Its kind and name change the addition; undo (or ignore) takes it back.
+  REQUIRE(decide_entity(data.path(), "短信通道", "kind", "partner").ok());
+  REQUIRE(decide_entity(data.path(), "短信通道", "rename", "短信通道服务").ok());
+  auto changed = analyse_gaps(data.path(), options);
+  REQUIRE(changed.ok());
+  REQUIRE(entity(*changed, "短信通道服务"));
+  CHECK(entity(*changed, "短信通道服务")->kind == "partner");
+  CHECK(entity(*changed, "短信通道服务")->conversations == 0);  // the chat says 短信通道, not 短信通道服务
+  REQUIRE(decide_entity(data.path(), "短信通道服务", "undo", "").ok());
+  REQUIRE(decide_entity(data.path(), huachen->key, "undo", "").ok());  // the addition shown as the client it named
+  auto undone = analyse_gaps(data.path(), options);
+  REQUIRE(undone.ok());
+  CHECK(entity(*undone, "短信通道") == nullptr);
+  CHECK(entity(*undone, "华辰物流")->decision.empty());
+}
+
 TEST_CASE("gaps: searches that found nothing are demand, grouped by what was typed", "[gaps]") {
   test::TempDir data;
   REQUIRE(sync(data.path(), {Fixture::get().root.path()}).ok());

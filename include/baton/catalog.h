@@ -67,9 +67,9 @@ struct DocumentRecord {
 
 /// What a person decided about an entity the gap view found; survives every re-index.
 struct EntityDecision {
-  std::string key;     ///< the entity's key (its normalised name)
-  std::string action;  ///< "confirm", "ignore", "rename", "merge", "kind"
-  std::string value;   ///< rename: the new name; merge: the key merged into; kind: client/project/partner/system
+  std::string key;     ///< the entity's key (its normalised name; for "add", the name as typed)
+  std::string action;  ///< "confirm", "ignore", "rename", "merge", "kind", "add"
+  std::string value;   ///< rename: the new name; merge: the key merged into; kind, add: client/project/partner/system
   std::string at;
 };
 

@@ -89,7 +89,7 @@ struct Entity {
   std::string name;  ///< as shown
   std::string kind;  ///< client, project, partner, system
   std::vector<std::string> aliases;  ///< other names it goes by (short name, English name, mail domain)
-  std::string decision;              ///< "confirmed", "ignored", or "" when nobody decided
+  std::string decision;              ///< "confirmed", "ignored", "added" (a person added it), or "" when nobody decided
   Coverage write_up = Coverage::missing;  ///< covered: every field; partial: some; missing: none
   std::vector<Evidence> write_ups;
   std::vector<FieldCoverage> fields;
@@ -171,8 +171,10 @@ struct GapReport {
 Result<GapReport> analyse_gaps(const std::filesystem::path& data_dir, const GapOptions& options = {});
 
 /// Records a person's decision about an entity: "confirm" (kind optional in `value`), "ignore",
-/// "rename" (value = new name), "merge" (value = the key of the entity it is the same as), or
-/// "undo". Errors: unknown action, missing value.
+/// "rename" (value = new name), "merge" (value = the key of the entity it is the same as), "kind",
+/// "add" (key = the name of one the report missed, value = its kind; the report then finds it by that
+/// name), or "undo". Errors: unknown action or kind, missing value, a name to add out of 2..60
+/// characters, merging an added one.
 Status decide_entity(const std::filesystem::path& data_dir, const std::string& key, const std::string& action,
                      const std::string& value);
 

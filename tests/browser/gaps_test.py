@@ -23,6 +23,7 @@ from harness import BasePage, Server  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 EDITOR_TOKEN = 'gaps-test-editor-token'
 
@@ -391,6 +392,33 @@ def check_undo_and_rename(page):
         " return n && n.textContent === '改过的名字 renamed';", key), 'the new name')
 
 
+def check_add_entity(page):
+    """A system the report did not recognise is added by name, found in the material, and taken back."""
+    page.open_gaps()
+    box = page.d.find_element(By.ID, 'add-entity')
+    name = box.find_element(By.CSS_SELECTOR, '.add-entity-name')
+    page.click(name)
+    name.send_keys('开票系统')
+    Select(box.find_element(By.CSS_SELECTOR, '.add-entity-kind')).select_by_value('system')
+    page.click(box.find_element(By.CSS_SELECTOR, 'button[type=submit]'))
+    row = page.wait(lambda d: page.entity_row('开票系统'), 'the added system in the report')
+    page.wait_gaps()
+    row = page.entity_row('开票系统')
+    assert row.find_element(By.CSS_SELECTOR, '.ent-kind').get_attribute('data-kind') == 'system', 'the kind chosen is not kept'
+    assert row.find_elements(By.CSS_SELECTOR, '.ent-added'), 'the added system has no "added by hand" badge'
+    assert '处提及' in row.text, f'the manual that names it is not counted: {row.text!r}'
+    actions = [b.get_attribute('data-action') for b in row.find_elements(By.CSS_SELECTOR, '.ent-actions button')]
+    assert actions == ['undo', 'rename', 'kind'], f'an added one offers {actions}'
+    notice = page.d.find_element(By.ID, 'gaps-notice')
+    assert '已添加' in notice.text and '开票系统' in notice.text, f'the notice reads {notice.text!r}'
+    status, _, body = page.server.get('/api/gaps')
+    added = [e for e in json.loads(body)['entities'] if e['key'] == '开票系统']
+    assert status == 200 and added and added[0]['decision'] == 'added', 'the server does not list the added system'
+    # Taken back from the notice: gone from the report.
+    page.click(notice.find_element(By.CSS_SELECTOR, '.notice-row .btn'))
+    page.wait(lambda d: not page.entity_row('开票系统'), 'the added system to go on undo')
+
+
 def check_demand(page):
     for _ in range(2):
         status, _, _ = page.server.get('/api/search?q=' + urllib.parse.quote(ZERO_HIT_QUERY))
@@ -515,6 +543,7 @@ CHECKS = [
     ('an area drills down to its evidence, and back', check_drill_down),
     ('a wrong token is refused; the right one ignores the client', check_decision_tokens),
     ('undo from the notice; rename and merge forms', check_undo_and_rename),
+    ('a system the report missed is added by name, then taken back', check_add_entity),
     ('a search that found nothing is listed and runs again', check_demand),
     ('download link and another as-of date', check_download_and_date),
     ('中文/English switch covers the page', check_english),
