@@ -213,8 +213,9 @@ std::optional<ChatColumns> chat_columns(const Row& header) {
   c.time.resize(std::min<std::size_t>(c.time.size(), 2));
   c.sender = *sender;
   c.content = *content;
+  // (PyWxDump's Remark is the name the exporter gave the chat; its TalkerId only an id.)
   c.conversation = find_column(keys, {"群名", "群聊", "群名称", "会话", "会话名称", "聊天对象", "对话", "groupname",
-                                      "chatname", "conversation", "chat", "room", "talker"});
+                                      "chatname", "conversation", "chat", "room", "remark", "talker"});
   return c;
 }
 
@@ -299,9 +300,19 @@ std::optional<std::vector<Document>> chat_documents(const std::vector<Row>& rows
   std::size_t undated = 0;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Row& row = rows[r];
-    std::string when;
-    for (std::size_t c : columns.time) when += field(row, c) + " ";
-    const auto moment = parse_moment(when);
+    // A column that holds date and time alone wins (PyWxDump's CreateTime, a Unix time, beside StrTime);
+    // else the columns together (a date column and a time column).
+    std::optional<Moment> moment;
+    for (std::size_t c : columns.time)
+      if (auto m = parse_moment(field(row, c)); m && !m->time.empty()) {
+        moment = std::move(m);
+        break;
+      }
+    if (!moment) {
+      std::string when;
+      for (std::size_t c : columns.time) when += field(row, c) + " ";
+      moment = parse_moment(when);
+    }
     if (!moment) {
       ++undated;
       continue;

@@ -160,6 +160,20 @@ TEST_CASE("CSV: WeChat-style export with English columns, a group name and Unix 
   CHECK(unix_docs[1].date == "2024-03-02");
 }
 
+TEST_CASE("CSV: PyWxDump's export: CreateTime and StrTime both times, Remark the chat's name", "[csv]") {
+  // The rows have one field more than the header (the sender's wxid), as PyWxDump writes them.
+  const auto docs = extract_ok("微信_海防外发群.csv",
+                               "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                               "2042,451@chatroom,1,0,1,1747792875,2,阮总您好，这个群专门对接海防外发,2025-05-21 10:01:15,海防外发-明心,邵雨桐,wxid_s\n"
+                               "2045,451@chatroom,1,0,1,1748742330,2,合同按今天签的那版,2025-06-01 09:45:30,海防外发-明心,邵雨桐,wxid_s\n");
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].format == "chat");
+  CHECK(docs[0].date == "2025-05-21");
+  CHECK(docs[0].title == "海防外发-明心 2025-05-21");
+  CHECK(docs[0].sections[0].text == "10:01 邵雨桐: 阮总您好，这个群专门对接海防外发");
+  CHECK(docs[1].date == "2025-06-01");
+}
+
 TEST_CASE("CSV: a GBK chat export with separate date and time columns", "[csv]") {
   // 日期,时间,发送人,内容 / 2024-03-01,09:30,张伟,<客户资料> — in GBK.
   const std::string gbk =
