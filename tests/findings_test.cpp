@@ -76,7 +76,7 @@ TEST_CASE("words that merely contain a marker's letters are not markers", "[find
 TEST_CASE("Chinese markers, Traditional ones reported in Simplified", "[findings]") {
   const std::pair<std::string_view, std::string_view> cases[] = {
       {"联系人：待补充", "待补充"}, {"流程待完善", "待完善"},   {"字段待补全", "待补全"},
-      {"报价（待填写）", "待填写"}, {"截图待更新", "待更新"},   {"上线时间待定", "待定"},
+      {"报价（待填写）", "待填写"}, {"截图待更新", "待更新"},
       {"聯絡人：待補充", "待补充"}, {"流程待完善。", "待完善"}, {"欄位待補全", "待补全"},
       {"報價待填寫", "待填写"},
   };
@@ -87,6 +87,11 @@ TEST_CASE("Chinese markers, Traditional ones reported in Simplified", "[findings
     CHECK(found[0].label == label);
   }
   CHECK(markers("等待补货").empty());
+  // 待定 is the state of the work, not of its write-up; a marker in quotation marks is a word talked about.
+  CHECK(markers("| 11-27 | 交接复盘会 | 周启明 | 时间待定 |").empty());
+  CHECK(markers("资料不全的，把状态标成「待补充」，补齐后再改「在职」").empty());
+  CHECK(markers("文档里写 \"TODO\" 的地方都要补").empty());
+  REQUIRE(markers("「状态」待补充").size() == 1);
 }
 
 TEST_CASE("one marker per line, the first, with its line number", "[findings]") {
@@ -312,6 +317,19 @@ TEST_CASE("spreadsheet rows joined by \" | \" follow their header while the cell
   REQUIRE(found.size() == 2);
   CHECK(found[0].line == 2);
   CHECK(found[1].line == 3);
+}
+
+TEST_CASE("a CSV file's password column: its fields are secrets, quoted commas kept", "[findings]") {
+  const std::string csv =
+      "系统,用途,登录地址,账号,持有人,密码/凭证,备注\n"
+      "薪云HR,\"薪资计算,员工档案\",https://app.xinyun-hr.com/hz,hz_admin,林晓雯,Hz@xy2025!ops,交接完改密\n"
+      "薪云HR,日常操作,https://app.xinyun-hr.com/hz,zhouhao,周皓,个人自己设,\n"
+      "鹊桥工单,工单,https://qq.example.cn,ops,周皓,见保管库,\n";
+  const auto found = secrets(csv);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line == 2);
+  CHECK(found[0].label == "password");
+  CHECK(redacted(csv).find("Hz@xy2025!ops") == std::string::npos);
 }
 
 TEST_CASE("an account/password column and key/value tables", "[findings]") {
