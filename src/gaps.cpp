@@ -330,7 +330,7 @@ bool made_of_common_words(const std::string& folded) {
         "外部", "相关", "其他", "整体", "全部", "所有", "各类", "新版", "旧版", "老版", "升级", "改造", "搬迁", "建设", "上线",
         "对接", "沟通", "协调", "交接", "培训", "检查", "巡检", "测试", "试点", "计划", "方案", "调整", "优化", "整改", "另外",
         "然后", "还有", "以及", "关于", "这次", "那次", "目前", "现在", "已经", "今年", "明年", "去年", "下周", "本周", "默认",
-        "手机", "电脑", "指纹", "浏览器", "部", "组", "群",
+        "手机", "电脑", "指纹", "浏览器", "邮件", "转发", "回复", "示例", "样例", "范例", "某某", "部", "组", "群",
         // English parts of field and tool names
         "app", "api", "secret", "key", "token", "id", "client", "access", "user", "name", "pass", "word", "web", "hook",
         "data", "admin", "login", "account", "service", "server", "cloud", "system", "platform", "manager", "support", "shop",
@@ -539,6 +539,7 @@ class Analysis {
     trade_name_pairs(candidates, merger);
     vendor_pairs(candidates, merger);
     project_pairs(candidates, merger);
+    system_tail_pairs(candidates, merger);
     std::map<std::size_t, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < candidates.size(); ++i) groups[merger.find(i)].push_back(i);
     for (const auto& [root, members] : groups) states_.push_back(merge(candidates, members));
@@ -775,6 +776,28 @@ class Analysis {
           break;
         }
       }
+    }
+  }
+
+  // "报价系统里的车价要不要先改" and the write-up of 途易报价系统: a system named by what it is, that the end
+  // of one written-up system's name is, is that system (two written-up ones that end so: neither).
+  void system_tail_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    std::vector<std::size_t> written;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      if (!candidates[i].write_ups.empty() && top_kind(candidates[i]) == "system") written.push_back(i);
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      if (!candidates[j].write_ups.empty() || top_kind(candidates[j]) != "system") continue;
+      const std::string tail = fold(candidates[j].name);
+      if (!has_cjk(tail) || code_points(tail).size() < 3) continue;
+      std::size_t found = candidates.size(), count = 0;
+      for (const std::size_t i : written) {
+        const bool ends = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) {
+          const std::string whole = fold(n.first);
+          return whole.size() > tail.size() && whole.ends_with(tail) && code_points(whole).size() >= code_points(tail).size() + 2;
+        });
+        if (ends && merger.find(i) != found) found = merger.find(i), ++count;
+      }
+      if (count == 1) merger.join(found, j);
     }
   }
 
@@ -1479,7 +1502,20 @@ std::vector<std::string> fact_keys(std::string_view sentence) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%s%02d%02d", (*it)[1].str().c_str(), std::stoi((*it)[2]), std::stoi((*it)[3]));
     keys.emplace_back(buf);
+    keys.emplace_back(buf + 4);  // the same day as a month and day
   }
+  // "12月15日", "12 月 1 号": a date of this year, as chats say it (a dated one also gives this key).
+  static const std::regex month_day(R"((\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号))");
+  for (std::sregex_iterator it(s.begin(), s.end(), month_day), end; it != end; ++it) {
+    const int m = std::stoi((*it)[1]), d = std::stoi((*it)[2]);
+    if (m < 1 || m > 12 || d < 1 || d > 31) continue;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d%02d", m, d);
+    keys.emplace_back(buf);
+  }
+  // A mobile number: a contact only a conversation gives.
+  static const std::regex mobile(R"((?:^|[^\d])(1[3-9]\d{9})(?:[^\d]|$))");
+  for (std::sregex_iterator it(s.begin(), s.end(), mobile), end; it != end; ++it) keys.push_back((*it)[1].str());
   for (std::sregex_iterator it(s.begin(), s.end(), amount), end; it != end; ++it) {
     std::string v = (*it)[1].str();
     std::erase(v, ',');
@@ -1520,14 +1556,16 @@ std::vector<std::string> sentences(std::string_view text) {
 void Analysis::conversation_facts() {
   static const CueSet fact_words({"合同", "协议", "到期", "续签", "续约", "报价", "单价", "价格", "涨价", "上调", "下调", "调价",
                                   "账期", "付款", "回款", "截止", "交期", "起订", "上线", "改为", "改成", "变更", "调整",
-                                  "有效期", "逾期", "contract", "expire", "expiry", "renewal", "price", "deadline", "due",
-                                  "go-live", "postpone"});
+                                  "有效期", "逾期", "提前", "推迟", "延期", "顺延", "延后", "停服", "停用", "暂停", "开业",
+                                  "截单", "发货", "到货", "改由", "换成", "接手", "对接", "联系人", "转让", "断货", "contract",
+                                  "expire", "expiry", "renewal", "price", "deadline", "due", "go-live", "postpone"});
   // Every date and amount the written documents hold.
   std::unordered_set<std::string> written;
   for (const Doc& d : docs())
     if (!d.conversation)
       for (const Unit& u : d.units)
         for (auto& k : fact_keys(u.text)) written.insert(std::move(k));
+  std::set<std::pair<std::string, std::string>> reported;  // a sentence naming two entities is one fact
   for (const EntityState& s : states()) {
     if (s.ignored) continue;
     std::size_t found = 0;
@@ -1549,6 +1587,7 @@ void Analysis::conversation_facts() {
           const auto news = std::find_if(keys.begin(), keys.end(), [&](const std::string& k) { return !written.count(k); });
           if (news == keys.end()) continue;
           if (!said.insert(*news).second) continue;  // the same fact quoted again in a reply
+          if (!reported.emplace(d->rec.id, sentence).second) continue;
           report_.conversation_only.push_back({s.entity.key, sentence, evidence_of(*d, &u)});
           ++found;
         }

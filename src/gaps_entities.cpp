@@ -173,6 +173,7 @@ class EntityFinder {
       if (!kind) continue;
       std::string name = parts[i + 1];
       if (i + 2 == parts.size()) name = fs::path(name).stem().string();  // the file itself
+      else if (const std::string file = file_named_entity(d, parts[i + 1]); !file.empty()) name = file;
       std::replace(name.begin(), name.end(), '_', ' ');
       name = clean_heading(name);
       // A list of them ("客户总表") is not one of them: its table rows name them.
@@ -187,6 +188,22 @@ class EntityFinder {
       for (const std::string& t : names_in_title(d.rec.title, name)) ++c.names[t];
       return;
     }
+  }
+
+  // 供应商/酒店/千岛湖云庐.md: a folder of one sort of them (酒店, 车队, 地接社), not of one of them
+  // (客户/瑞丰/报价.md), when the file's title names what the file is named for and not the folder.
+  // The entity the file is named for, or "".
+  static std::string file_named_entity(const Doc& d, const std::string& folder) {
+    std::string stem = fs::path(d.rec.path).stem().string();
+    std::replace(stem.begin(), stem.end(), '_', ' ');
+    const std::string file = entity_of_file_name(clean_heading(stem));
+    const std::string title = fold(clean_heading(d.rec.title));
+    // (A title that starts with the folder's name is about the folder's one: 瑞丰报价单 in 客户/瑞丰/报价.md;
+    // one that ends with it names a sort of thing: 千岛湖湖畔云庐度假酒店 in 供应商/酒店/.)
+    if (file.empty() || code_points(fold(file)).size() < 2 || title.starts_with(fold(without_sort_number(folder)))) return {};
+    // (千岛湖云庐.md titled 千岛湖湖畔云庐度假酒店: the file's name is an abbreviation of the title's.)
+    if (contains(title, fold(file)) || abbreviates(fold(file), title) || !names_in_title(d.rec.title, file).empty()) return file;
+    return {};
   }
 
   // The names a write-up's title gives the entity its file is named for (`file_name`):
@@ -233,6 +250,8 @@ class EntityFinder {
       return std::find(document_words.begin(), document_words.end(), ascii_lower(t)) != document_words.end();
     };
     while (tokens.size() > 1 && is_document_word(tokens.back())) tokens.pop_back();
+    // "成都_蓉信人力": the city a partner is in, then its name.
+    while (tokens.size() > 1 && std::find(std::begin(places), std::end(places), tokens.front()) != std::end(places)) tokens.erase(tokens.begin());
     // A Chinese name, then what the file says about it.
     if (tokens.size() > 1 && has_cjk(tokens[0]) && has_cjk(tokens[1]) && code_points(tokens[0]).size() >= 2) tokens.resize(1);
     std::string out;
@@ -254,25 +273,42 @@ class EntityFinder {
   // one (mentioned, not written up).
   void from_table(const Doc& d, const EntityKind& kind) {
     if (kind.id == "project") project_rows(d);
-    // (A system's list is mostly of accounts, and names the tools everyone has: 企业微信, 共享盘.)
-    if (kind.id == "client" || kind.id == "partner") name_column_rows(d, kind);
+    // "临澄康华医院 | 康华医院 | C | 民营 …" under "客户名称 | 简称 | 等级 | 行业 …" in 客户总表: a list's name
+    // column names one of them in every row, whatever it is (a hospital is no company by its name), and
+    // its short-name column another name of the same one. The other columns say things about it (行业:
+    // 机械制造 is an industry): only a registered name counts there. (A system's list is mostly of
+    // accounts, and names the tools everyone has: 企业微信, 共享盘.)
+    static const std::set<std::string> name_headers = {
+        "名称", "客户", "客户名称", "客户全称", "单位名称", "医院", "医院名称", "供应商", "供应商名称", "合作方", "合作方名称",
+        "合作伙伴", "厂家", "厂家名称", "厂商", "服务商", "name", "client", "customer", "supplier", "vendor", "partner"};
+    static const std::set<std::string> short_headers = {"简称", "别名", "简写", "shortname", "alias"};
+    const bool by_column = kind.id == "client" || kind.id == "partner";
     for (const Unit& u : d.units) {
-      std::size_t pos = 0;
-      while (pos < u.text.size()) {
-        const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
-        const std::string line = u.text.substr(pos, end - pos);
-        pos = end + 1;
-        if (line.find('|') == std::string::npos) continue;
-        for (std::size_t c = 0; c <= line.size();) {
-          const std::size_t bar = std::min(line.find('|', c), line.size());
-          const std::string cell(trim(std::string_view(line).substr(c, bar - c)));
-          c = bar + 1;
-          const std::string name = clean_heading(cell);
+      std::size_t name_col = std::string::npos, short_col = std::string::npos;
+      bool header = true;
+      for_each_line(u.text, [&](std::string_view line) {
+        const std::vector<std::string> cells = table_cells(line);
+        if (cells.empty()) return true;
+        if (header) {
+          header = false;
+          for (std::size_t i = 0; by_column && i < cells.size(); ++i) {
+            const std::string h = fold(cells[i]);
+            if (name_col == std::string::npos && name_headers.count(h)) name_col = i;
+            else if (short_col == std::string::npos && short_headers.count(h)) short_col = i;
+          }
+          if (name_col != std::string::npos) return true;
+        }
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+          const std::string name = clean_heading(cells[c]);
+          if (c == name_col) {
+            name_row(name, short_col < cells.size() ? clean_heading(cells[short_col]) : std::string(), kind);
+            continue;
+          }
           // "萧山湘湖培训中心" in a list of partners: a venue is one of them too.
           const auto chars = code_points(name);
           const bool venue = (name.ends_with("中心") || name.ends_with("基地")) && chars.size() >= 5 &&
                              std::all_of(chars.begin(), chars.end(), is_han) && !made_of_common_words(fold(name));
-          if (!registered_name(name) && !company_like(name) && !venue) continue;
+          if (!registered_name(name) && (name_col != std::string::npos || (!company_like(name) && !venue))) continue;
           Candidate& listed = add(name, kind.id, 1);
           // "宁海县天工模具有限公司" is 天工模具 when the team talks of it: the name without its county is another.
           const auto core = code_points(core_name(name));
@@ -282,43 +318,24 @@ class EntityFinder {
             ++listed.names[rest];
           }
         }
-      }
+        return true;
+      });
     }
   }
 
-  // "临澄康华医院 | 康华医院 | C | 民营 …" under "客户名称 | 简称 | …" in 客户总表: a list's name column
-  // names one of them in every row, whatever it is (a hospital is no company by its name), and its
-  // short-name column another name of the same one.
-  void name_column_rows(const Doc& d, const EntityKind& kind) {
-    static const std::set<std::string> name_headers = {
-        "名称", "客户", "客户名称", "客户全称", "单位名称", "医院", "医院名称", "供应商", "供应商名称", "合作方", "合作方名称",
-        "合作伙伴", "厂家", "厂家名称", "厂商", "服务商", "name", "client", "customer", "supplier", "vendor", "partner"};
-    static const std::set<std::string> short_headers = {"简称", "别名", "简写", "shortname", "alias"};
-    for (const Unit& u : d.units) {
-      std::size_t name_col = std::string::npos, short_col = std::string::npos;
-      for_each_line(u.text, [&](std::string_view line) {
-        const std::vector<std::string> cells = table_cells(line);
-        if (cells.size() < 2) return true;
-        if (name_col == std::string::npos) {
-          for (std::size_t i = 0; i < cells.size(); ++i) {
-            const std::string h = fold(cells[i]);
-            if (name_col == std::string::npos && name_headers.count(h)) name_col = i;
-            else if (short_col == std::string::npos && short_headers.count(h)) short_col = i;
-          }
-          return name_col != std::string::npos;  // a table without a name column is no list of them
-        }
-        if (name_col >= cells.size()) return true;
-        const std::string name = clean_heading(cells[name_col]);
-        const auto chars = code_points(name);
-        if (chars.size() < 2 || chars.size() > 30 || std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || c == ':' || c == ' '; }) ||
-            std::isdigit(static_cast<unsigned char>(name[0])) || made_of_common_words(fold(name)))
-          return true;
-        Candidate& listed = add(name, kind.id, 1);
-        if (short_col < cells.size())
-          if (const std::string other = clean_heading(cells[short_col]); code_points(other).size() >= 2 && fold(other) != fold(name))
-            ++listed.names[other];
-        return true;
-      });
+  // One row's name column (and its short name) in a list of clients or partners.
+  void name_row(const std::string& name, const std::string& short_name, const EntityKind& kind) {
+    const auto chars = code_points(name);
+    if (chars.size() < 2 || chars.size() > 30 || std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || c == ':' || c == ' '; }) ||
+        std::isdigit(static_cast<unsigned char>(name[0])) || made_of_common_words(fold(name)))
+      return;
+    Candidate& listed = add(name, kind.id, 1);
+    if (code_points(short_name).size() >= 2 && fold(short_name) != fold(name)) ++listed.names[short_name];
+    const auto core = code_points(core_name(name));
+    if (const std::size_t place = place_prefix(core); place > 0) {
+      std::string rest;
+      for (std::size_t i = place; i < core.size(); ++i) rest += core[i];
+      ++listed.names[rest];
     }
   }
 
@@ -386,7 +403,9 @@ class EntityFinder {
     if (in_entity_folder(d.rec.path)) return;                         // one entity's write-up, not a list
     const EntityKind* kind = nullptr;
     const std::string title = fold(d.rec.title);
-    static const CueSet procedure({"流程", "手册", "规范", "操作", "指南", "模板", "sop", "procedure", "manual", "template"});
+    // (供应商结算周报: a report's headings are its parts, 本周应付 and 下周预计.)
+    static const CueSet procedure({"流程", "手册", "规范", "操作", "指南", "模板", "周报", "月报", "日报", "报表", "sop",
+                                   "procedure", "manual", "template", "report"});
     if (procedure.in(title)) return;
     // The title is about them: "合作伙伴与供应商", "主要客户一览", not "客户成功经理交接清单".
     const std::string topic = fold(strip_brackets(d.rec.title));
@@ -657,7 +676,7 @@ class EntityFinder {
     named_by_acronym(t, d);
     named_with_year(t, d);
     // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
-    for (const std::string suffix : {"试点", "项目", "专项", "集采", "系统", "平台", "机器人", "浏览器", "宝", "云", "改造", "搬迁"})
+    for (const std::string suffix : {"试点", "项目", "专项", "集采", "系统", "平台", "机器人", "浏览器", "宝", "云", "通", "看板", "改造", "搬迁"})
       for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
         // "西溪数智园项目部" is a department of the team, not a project.
         const std::string_view after = std::string_view(t).substr(at + suffix.size());
@@ -667,13 +686,31 @@ class EntityFinder {
         for (std::string_view that : {"那个", "这个"})
           if (std::string_view(t).substr(0, start).ends_with(that) && (suffix == "系统" || suffix == "平台")) start -= that.size();
         const std::string run = han_run_before(t, start, 10, name_breaks, n);
-        const bool system = suffix == "系统" || suffix == "平台" || suffix == "机器人" || suffix == "浏览器" || suffix == "宝" || suffix == "云";
+        const bool system = suffix == "系统" || suffix == "平台" || suffix == "机器人" || suffix == "浏览器" || suffix == "宝" ||
+                            suffix == "云" || suffix == "通" || suffix == "看板";
         // "展位宝", "票通云": a product; "支付宝", "阿里云", "谷歌浏览器" everyone has.
         static const std::set<std::string> everyday = {"支付宝", "淘宝", "余额宝", "阿里云", "腾讯云", "华为云", "百度云",
                                                        "天翼云", "移动云", "金山云", "京东云", "多宝", "上云", "谷歌浏览器",
                                                        "火狐浏览器", "搜狗浏览器", "夸克浏览器", "微软浏览器", "苹果浏览器"};
-        const bool short_suffix = suffix == "宝" || suffix == "云" || suffix == "浏览器";
+        const bool short_suffix = suffix == "宝" || suffix == "云" || suffix == "通" || suffix == "浏览器";
         if (short_suffix && (n < 2 || n > 4 || everyday.count(run + suffix))) continue;
+        // "云签通", "维保通": a product named …通; not 开通, 沟通, 交通 or the couriers everyone uses (圆通, 中通).
+        static const std::set<std::string> through = {"开", "沟", "交", "普", "打", "连", "接", "畅", "流", "精", "疏", "相",
+                                                      "互", "贯", "变", "融", "直", "联", "卡", "串", "圆", "申", "中", "汇",
+                                                      "神", "不", "走", "跑", "调", "灵", "共", "四", "是", "都", "能", "可"};
+        // (Nor the 通 of 通知, 通道, 通过: "短信通知" names no 短信通.)
+        static const std::set<std::string> word_after = {"知", "道", "过", "报", "讯", "用", "常", "行", "话", "信", "往", "宵",
+                                                         "勤", "风", "畅", "关", "俗", "顺", "融", "红", "车", "航", "电", "票",
+                                                         "告", "晓", "达", "透", "畅", "盘", "力", "路", "识", "病"};
+        const std::string_view next = std::string_view(t).substr(at + suffix.size());
+        const bool word_goes_on = !next.empty() && word_after.count(std::string(code_points(next.substr(0, 4)).front()));
+        if (suffix == "通" && (through.count(code_points(run).back()) || n > 3 || word_goes_on)) continue;
+        if (suffix == "看板" && (n < 2 || n > 4 || made_of_common_words(fold(run)))) continue;
+        // "恒泰云南奖励游": the 云 of a place (云南) ends no name.
+        if (short_suffix && std::any_of(std::begin(places), std::end(places), [&](std::string_view place) {
+              return place.starts_with(suffix) && std::string_view(t).substr(at).starts_with(place);
+            }))
+          continue;
         if (department) {
           if (n >= 2) departments_.insert(run + suffix);
           continue;
@@ -765,7 +802,9 @@ class EntityFinder {
         const std::string inner = t.substr(a + open.size(), b - a - open.size());
         const std::size_t n = code_points(inner).size();
         if (n < 4 || n > 24 || !has_cjk(inner)) continue;
-        static const CueSet sentence({"，", "。", "；", "：", "\n", " "});  // a quoted sentence, not a name
+        // A quoted sentence, not a name: “时间还早可以再加一个项目” is what someone said.
+        static const CueSet sentence({"，", "。", "；", "：", "\n", " ", "可以", "一个", "这个", "那个", "我们", "你们", "他们",
+                                      "还", "吗", "吧", "了"});
         if (sentence.in(inner)) continue;
         if (std::any_of(endings.begin(), endings.end(), [&](const std::string& e) { return inner.ends_with(e); })) {
           note_thing(inner, "project", d);
@@ -953,11 +992,16 @@ class EntityFinder {
     const auto chars = code_points(left);
     if (chars.size() < 2 || chars.size() > 16 || !std::all_of(chars.begin(), chars.end(), [](const std::string& c) { return is_han(c); }))
       return {};
-    // "运营部-孟佳", "上海-王磊": a department or a city of one's own contacts, not an organisation.
-    if (left.ends_with("部") || left.ends_with("组") || left.ends_with("室") ||
+    // "运营部-孟佳", "上海-王磊", "嘉兴仓-小沈": a department, a city or a site of one's contacts, not an
+    // organisation.
+    if (left.ends_with("部") || left.ends_with("组") || left.ends_with("室") || left.ends_with("仓") || left.ends_with("仓库") ||
+        left.ends_with("库房") || left.ends_with("车间") || left.ends_with("工地") || left.ends_with("现场") ||
         std::find(std::begin(places), std::end(places), left) != std::end(places))
       return {};
-    static const CueSet roles({"客户", "客服", "销售", "经理", "老板", "总监", "主管", "助理", "财务", "采购", "同事", "老师", "领导", "家人"});
+    // ("马骁-计调": a colleague and the job, as a team saves its own people.)
+    static const CueSet roles({"客户", "客服", "销售", "经理", "老板", "总监", "主管", "助理", "财务", "采购", "同事", "老师", "领导", "家人",
+                               "计调", "会计", "出纳", "司机", "导游", "领队", "文员", "专员", "跟单", "仓管", "质检", "店长",
+                               "督导", "前台", "行政", "人事"});
     return roles.in(fold(left)) ? std::string() : left;
   }
 

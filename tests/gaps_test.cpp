@@ -1107,3 +1107,75 @@ TEST_CASE("gaps: a franchise brand's franchisees and a maker's dealers are its c
     CHECK(e->write_up != Coverage::missing);
   }
 }
+
+TEST_CASE("gaps: write-ups in folders of one sort (供应商/酒店/), a city before a file's name, a list's industry column", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "供应商/酒店/千岛湖云庐.md", "# 千岛湖湖畔云庐度假酒店\n\n## 联系人\n俞敏，销售经理\n");
+  test::write_file(root / "供应商/车队/顺达客运.md", "# 杭州顺达旅游客运有限公司（顺达大巴）\n\n## 联系人\n老蒋\n");
+  test::write_file(root / "客户/瑞丰/报价.md", "# 瑞丰报价单\n\n2026 年报价 12 万\n");
+  test::write_file(root / "代理机构与供应商/成都_蓉信人力.md", "# 蓉信人力\n\n## 联系人\n小唐\n");
+  test::write_file(root / "客户/客户总表.csv", "客户名称,简称,行业,所在地\n苏州恒泰精密机械股份有限公司,恒泰精密,机械制造,苏州\n"
+                                               "上海澜启生物科技有限公司,澜启生物,生物医药,上海\n");
+  test::write_file(root / "通讯录.csv", "姓名,单位,部门/职务,手机\n俞敏,千岛湖云庐酒店,销售经理,13735810926\n"
+                                        "老蒋,杭州顺达旅游客运有限公司,调度,13900000001\n");
+  test::write_file(root / "chats/运营组.txt", "2025-11-10 10:00:00 马骁-计调\n顺达客运发函说明年涨价，蓉信人力的报价也到了，瑞丰下周签\n"
+                                             "2025-11-11 10:00:00 嘉兴仓-小沈\n云庐酒店房间确认了，机械制造的客户名单发我，澜启生物的结算单还没确认\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  for (const char* name : {"千岛湖云庐", "顺达客运", "蓉信人力", "瑞丰"}) {
+    INFO(name);
+    const Entity* e = entity(r, name);
+    REQUIRE(e);
+    CHECK(e->write_up != Coverage::missing);
+  }
+  CHECK(entity(r, "千岛湖云庐酒店") == entity(r, "千岛湖云庐"));
+  CHECK(entity(r, "杭州顺达旅游客运有限公司") == entity(r, "顺达客运"));
+  for (const char* not_one : {"酒店", "车队", "成都", "报价", "机械制造", "生物医药", "计调", "嘉兴仓"}) {
+    INFO(not_one);
+    const Entity* e = entity(r, not_one);
+    CHECK((e == nullptr || e->name != not_one));
+  }
+  REQUIRE(undocumented(entity(r, "上海澜启生物科技有限公司")));
+}
+
+TEST_CASE("gaps: a product named …通, a generic name of a written-up system, quoted speech and the 云 of 云南", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "系统/途易报价系统.md", "# 途易报价系统\n\n## 用途\n报价\n");
+  test::write_file(root / "mails/合同.eml",
+                   mail("罗倩 <luoqian@hezhong-hr.cn>", "拓野户外合同已在云签通发起", "Tue, 11 Nov 2025 10:00:00 +0800",
+                        "周皓：\n\n合同已在云签通发起，员工在云签通签完就能上线。短信通知已发。\n\n罗倩\n"));
+  test::write_file(root / "chats/运营组.txt",
+                   "2025-11-10 10:00:00 周启明\n报价系统里的车价要不要先改？恒泰云南奖励游的名单定了\n"
+                   "2025-11-11 10:00:00 林晓蔓\n教练说“时间还早可以再加一个项目”，我没同意。云签通的账号在我这\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  const Entity* sign = entity(r, "云签通");
+  REQUIRE(undocumented(sign));
+  CHECK(sign->kind == "system");
+  const Entity* quote = entity(r, "途易报价系统");
+  REQUIRE(quote);
+  CHECK(entity(r, "报价系统") == quote);
+  for (const char* not_one : {"短信通", "恒泰云", "时间还早可以再加一个项目"}) {
+    INFO(not_one);
+    CHECK(entity(r, not_one) == nullptr);
+  }
+}
+
+TEST_CASE("gaps: a date said as month and day, a new contact's mobile and a postponement are facts only a conversation holds", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "项目/中庚广场店开业.md", "# 中庚广场店开业\n\n## 里程碑\n- 开业：12 月 6 日\n- 负责人：陈思远\n");
+  test::write_file(root / "客户/悦享餐饮.md", "# 悦享餐饮\n\n## 联系人\n周海峰，13800001111\n");
+  test::write_file(root / "chats/运营组.txt",
+                   "2025-11-10 10:00:00 陈思远\n中庚广场店开业推迟到 12 月 20 日左右了，12 月 6 日来不及\n"
+                   "2025-11-11 10:00:00 陈思远\n悦享餐饮日常订货改由孙蕾对接，电话 13776120358\n"
+                   "2025-11-12 10:00:00 陈思远\n中庚广场店开业还是按 12 月 6 日准备物料\n");
+  const GapReport r = analyse_folder(root, data);
+  const auto only = [&](const std::string& text) {
+    return std::count_if(r.conversation_only.begin(), r.conversation_only.end(),
+                         [&](const ConversationFact& f) { return f.fact.find(text) != std::string::npos; });
+  };
+  for (const auto& f : r.conversation_only) UNSCOPED_INFO("fact: " << f.entity << " " << f.fact);
+  CHECK(only("12 月 20 日") == 1);  // once, though it names an entity and is in a conversation with none
+  CHECK(only("13776120358") == 1);
+  CHECK(only("还是按 12 月 6 日") == 0);  // the write-up has that date
+}
