@@ -490,11 +490,16 @@ std::vector<Cell> split_csv_cells(std::string_view line) {
   return cells;
 }
 
+/// A CSV row: two commas at least and none followed by a space (prose writes ", ": "no password, and").
+bool csv_row(std::string_view line) {
+  return std::count(line.begin(), line.end(), ',') >= 2 && line.find(", ") == npos;
+}
+
 /// The cells of a table row (| a | b |, the " | "-joined rows of spreadsheets, or a CSV row), empty if
-/// `line` has neither "|" nor ",".
+/// `line` is none of those.
 std::vector<Cell> split_cells(std::string_view line) {
   std::vector<Cell> cells;
-  if (line.find('|') == npos) return line.find(',') == npos ? cells : split_csv_cells(line);
+  if (line.find('|') == npos) return csv_row(line) ? split_csv_cells(line) : cells;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= line.size(); ++i) {
     if (i < line.size() && (line[i] != '|' || (i > 0 && line[i - 1] == '\\'))) continue;

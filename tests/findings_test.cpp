@@ -330,6 +330,9 @@ TEST_CASE("a CSV file's password column: its fields are secrets, quoted commas k
   CHECK(found[0].line == 2);
   CHECK(found[0].label == "password");
   CHECK(redacted(csv).find("Hz@xy2025!ops") == std::string::npos);
+  // Prose with commas is no CSV row (uri(7)).
+  CHECK(secrets("supplies a username but no password,  and  the  remote  server  requests  a\n"
+                "password,  the  program  interpreting the URL should request one from the\n").empty());
 }
 
 TEST_CASE("an account/password column and key/value tables", "[findings]") {
