@@ -795,7 +795,10 @@ class Analysis {
           const std::string whole = fold(n.first);
           return whole.size() > tail.size() && whole.ends_with(tail) && code_points(whole).size() >= code_points(tail).size() + 2;
         });
-        if (ends && merger.find(i) != found) found = merger.find(i), ++count;
+        if (ends && merger.find(i) != found) {
+          found = merger.find(i);
+          ++count;
+        }
       }
       if (count == 1) merger.join(found, j);
     }

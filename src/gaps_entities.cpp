@@ -309,14 +309,7 @@ class EntityFinder {
           const bool venue = (name.ends_with("中心") || name.ends_with("基地")) && chars.size() >= 5 &&
                              std::all_of(chars.begin(), chars.end(), is_han) && !made_of_common_words(fold(name));
           if (!registered_name(name) && (name_col != std::string::npos || (!company_like(name) && !venue))) continue;
-          Candidate& listed = add(name, kind.id, 1);
-          // "宁海县天工模具有限公司" is 天工模具 when the team talks of it: the name without its county is another.
-          const auto core = code_points(core_name(name));
-          if (const std::size_t place = place_prefix(core); place > 0) {
-            std::string rest;
-            for (std::size_t i = place; i < core.size(); ++i) rest += core[i];
-            ++listed.names[rest];
-          }
+          add_listed(name, kind);
         }
         return true;
       });
@@ -329,14 +322,21 @@ class EntityFinder {
     if (chars.size() < 2 || chars.size() > 30 || std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || c == ':' || c == ' '; }) ||
         std::isdigit(static_cast<unsigned char>(name[0])) || made_of_common_words(fold(name)))
       return;
-    Candidate& listed = add(name, kind.id, 1);
+    Candidate& listed = add_listed(name, kind);
     if (code_points(short_name).size() >= 2 && fold(short_name) != fold(name)) ++listed.names[short_name];
+  }
+
+  // One of a list: "宁海县天工模具有限公司" is 天工模具 when the team talks of it, so the name without its
+  // county is another of its names.
+  Candidate& add_listed(const std::string& name, const EntityKind& kind) {
+    Candidate& listed = add(name, kind.id, 1);
     const auto core = code_points(core_name(name));
     if (const std::size_t place = place_prefix(core); place > 0) {
       std::string rest;
       for (std::size_t i = place; i < core.size(); ++i) rest += core[i];
       ++listed.names[rest];
     }
+    return listed;
   }
 
   // True if `text` names a file ("见 projects/DMS二期上线.md", "资料：项目/XT-E3.docx").
@@ -701,7 +701,7 @@ class EntityFinder {
         // (Nor the 通 of 通知, 通道, 通过: "短信通知" names no 短信通.)
         static const std::set<std::string> word_after = {"知", "道", "过", "报", "讯", "用", "常", "行", "话", "信", "往", "宵",
                                                          "勤", "风", "畅", "关", "俗", "顺", "融", "红", "车", "航", "电", "票",
-                                                         "告", "晓", "达", "透", "畅", "盘", "力", "路", "识", "病"};
+                                                         "告", "晓", "达", "透", "盘", "力", "路", "识", "病"};
         const std::string_view next = std::string_view(t).substr(at + suffix.size());
         const bool word_goes_on = !next.empty() && word_after.count(std::string(code_points(next.substr(0, 4)).front()));
         if (suffix == "通" && (through.count(code_points(run).back()) || n > 3 || word_goes_on)) continue;
