@@ -362,7 +362,9 @@ Result<std::string> feishu_decrypt(std::string_view encrypt_key, std::string_vie
   if (!data || data->size() < 32 || data->size() % 16 != 0)
     return make_error("the encrypted event is not valid base64 AES (an IV and whole blocks)");
   auto plain = aes_cbc(false, sha256(encrypt_key), data->substr(0, 16), std::string_view(*data).substr(16), true);
-  if (!plain) return make_error("the event cannot be decrypted: check BATON_FEISHU_ENCRYPT_KEY");
+  // A wrong key passes the padding check about once in 256 tries and gives random bytes: an event is
+  // UTF-8 JSON, so bytes that are not UTF-8 were not decrypted either.
+  if (!plain || !is_utf8(*plain)) return make_error("the event cannot be decrypted: check BATON_FEISHU_ENCRYPT_KEY");
   return plain;
 }
 
