@@ -5,7 +5,7 @@ BATON_BUILD_PKGS=(
   cmake g++ make pkg-config
   libxapian-dev libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libicu-dev
   libuchardet-dev libmd4c-dev libmd4c-html0 libgumbo-dev libgmime-3.0-dev libxxhash-dev libcli11-dev
-  libzip-dev libpugixml-dev libpoppler-cpp-dev libcsv-dev libfriso-dev friso-dict libssl-dev libopencc-dev
+  libzip-dev libpugixml-dev libpoppler-cpp-dev libcsv-dev libfriso-dev friso-dict libssl-dev libopencc-dev libmagic-dev
 )
 # Tests: Catch2, zlib (the bad-file tests deflate zip bombs), Selenium with Debian's Chromium for the browser
 # tests, and xapian-check (the crash test checks the index after every kill).

@@ -1,7 +1,10 @@
 #include "baton/extract.h"
 
+#include <magic.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 
 #include "baton/text.h"
 #include "extract_internal.h"
@@ -93,6 +96,96 @@ Format format_of(std::string_view path) {
   const std::string ext = lower_extension(path);
   for (const auto& [e, format] : by_extension)
     if (ext == e) return format;
+  return Format::unsupported;
+}
+
+bool decided_by_content(std::string_view path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext.empty() || ext == ".";
+}
+
+namespace {
+
+// libmagic's MIME type of `bytes` ("" if it cannot tell). A cookie is not safe to share between
+// threads, and loading the magic database costs a millisecond or so: one per thread, loaded once.
+std::string mime_type(std::string_view bytes) {
+  struct Close {
+    void operator()(magic_t m) const { magic_close(m); }
+  };
+  thread_local const std::unique_ptr<std::remove_pointer_t<magic_t>, Close> cookie = [] {
+    std::unique_ptr<std::remove_pointer_t<magic_t>, Close> m(magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR));
+    if (m && magic_load(m.get(), nullptr) != 0) m.reset();
+    return m;
+  }();
+  if (!cookie) return {};
+  const char* type = magic_buffer(cookie.get(), bytes.data(), bytes.size());
+  return type ? type : "";
+}
+
+// True if `text` begins with a mail's header block: header lines ("Name: value", or a continuation)
+// up to a blank line, two or more of them headers every mail has.
+bool mail_headers_at(std::string_view text) {
+  static constexpr std::string_view mail_headers[] = {"from", "to", "cc", "subject", "date", "message-id",
+                                                      "received", "return-path", "mime-version", "reply-to"};
+  int known = 0;
+  for (std::size_t pos = 0, lines = 0; pos < text.size() && lines < 200; ++lines) {
+    const std::size_t eol = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, eol - pos);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    pos = eol + 1;
+    if (line.empty()) return known >= 2 && lines > 0;
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (lines == 0) return false;
+      continue;
+    }
+    const std::size_t colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return false;
+    const std::string name = ascii_lower(line.substr(0, colon));
+    if (!std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }))
+      return false;
+    known += std::find(std::begin(mail_headers), std::end(mail_headers), name) != std::end(mail_headers);
+  }
+  return false;
+}
+
+}  // namespace
+
+Format format_of(std::string_view path, std::string_view bytes) {
+  if (const Format by_name = format_of(path); by_name != Format::unsupported || !decided_by_content(path)) return by_name;
+  if (bytes.empty()) return Format::unsupported;
+  const std::string type = mime_type(bytes.substr(0, 64u << 10));
+  static const std::pair<std::string_view, Format> by_type[] = {
+      {"message/rfc822", Format::mail},
+      {"message/news", Format::mail},
+      {"application/mbox", Format::mbox},
+      {"text/html", Format::html},
+      {"text/csv", Format::csv},
+      {"application/pdf", Format::pdf},
+      {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", Format::docx},
+      {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Format::xlsx},
+      {"application/vnd.openxmlformats-officedocument.presentationml.presentation", Format::pptx},
+      {"application/vnd.oasis.opendocument.text", Format::odt},
+  };
+  for (const auto& [t, format] : by_type)
+    if (type == t) return format;
+  // libmagic 5.44 knows a message only by some first headers (From:, Received:, not Message-ID:) and
+  // calls a mailbox plain text: a header block with two of a mail's headers is a message, and the
+  // "From " separator line before one is a mailbox (Thunderbird's "Inbox", an mbox export).
+  if (type.starts_with("text/")) {
+    if (bytes.starts_with("From ")) {
+      const std::size_t eol = bytes.find('\n');
+      if (eol != std::string_view::npos && mail_headers_at(bytes.substr(eol + 1))) return Format::mbox;
+    } else if (mail_headers_at(bytes)) {
+      return Format::mail;
+    }
+  }
+  // Any other text (plain, XML, source code) is read as plain text; its charset is found as for a .txt.
+  return type.starts_with("text/") ? Format::text : Format::unsupported;
+}
+
+Format format_named(std::string_view name) {
+  for (int f = 0; f < static_cast<int>(Format::unsupported); ++f)
+    if (format_name(static_cast<Format>(f)) == name) return static_cast<Format>(f);
   return Format::unsupported;
 }
 
@@ -203,7 +296,7 @@ Result<std::vector<Document>> dispatch(Format format, std::string_view bytes) {
 Result<std::vector<Document>> extract(std::string_view path, std::string_view bytes) {
   Result<std::vector<Document>> docs = make_error("unsupported file type");
   try {
-    docs = dispatch(format_of(path), bytes);
+    docs = dispatch(format_of(path, bytes), bytes);
   } catch (const std::exception& e) {
     // A parser library throwing (bad_alloc on a hostile file) costs this file, not the run.
     return make_error(std::string("extraction failed: ") + e.what());

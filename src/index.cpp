@@ -163,6 +163,15 @@ struct Outcome {
   std::unordered_map<std::string, unsigned> spellings;  // English words and their counts, for "did you mean"
 };
 
+// The first 64 KB of a file (enough for libmagic to tell its format); empty if it cannot be read.
+std::string read_head(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(64u << 10, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(in ? bytes.size() : static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return bytes;
+}
+
 std::string read_file(const fs::path& path, std::size_t size, std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -473,7 +482,6 @@ Outcome process(const Job& job, const std::unordered_map<std::string, const Sour
                 UnitBuilder& builder) {
   Outcome out;
   out.job = &job;
-  out.format = format_of(job.rel);
   if (static_cast<std::size_t>(job.size) > max_file_bytes) {
     out.error = "file too large (" + std::to_string(job.size >> 20) + " MB; limit " +
                 std::to_string(max_file_bytes >> 20) + " MB)";
@@ -481,6 +489,7 @@ Outcome process(const Job& job, const std::unordered_map<std::string, const Sour
   }
   const std::string bytes = read_file(job.abs, static_cast<std::size_t>(job.size), out.error);
   if (!out.error.empty()) return out;
+  out.format = format_of(job.rel, bytes);
   out.hash = hash_hex(bytes);
   if (job.previous && !job.previous->failed && job.previous->hash == out.hash) {
     out.type = Outcome::Type::unchanged_content;  // touched or copied back: nothing to re-extract
@@ -543,8 +552,14 @@ std::vector<SourceRecord> diff_root(const fs::path& root, Catalog& catalog, std:
       continue;
     }
     if (format_of(p.filename().string()) == Format::unsupported) {
-      if (it->is_regular_file(ec) && p.filename() != kind_override_file) ++summary.unsupported[p.extension().string()];
-      continue;
+      // A name without an extension ("Inbox", "1.", "README") is read if its first bytes are a format
+      // Baton reads; everything else is counted by extension.
+      const bool by_content = decided_by_content(p.filename().string()) && it->is_regular_file(ec) &&
+                              format_of(p.filename().string(), read_head(p)) != Format::unsupported;
+      if (!by_content) {
+        if (it->is_regular_file(ec) && p.filename() != kind_override_file) ++summary.unsupported[p.extension().string()];
+        continue;
+      }
     }
     const auto st = stat_file(p);
     if (!st) continue;
@@ -757,7 +772,7 @@ class Writer {
       Document probe;
       probe.title = unit->title;
       const std::string kind(kind_name(kind_override ? *kind_override
-                                       : unit->parent.empty() ? infer_kind(rec.path, format_of(rec.path), probe)
+                                       : unit->parent.empty() ? infer_kind(rec.path, format_named(unit->format), probe)
                                                               : parse_kind(unit->kind).value_or(Kind::communication)));
       if (kind != unit->kind) {
         xdoc.remove_term(term(schema::kind_prefix, unit->kind));

@@ -23,6 +23,36 @@ TEST_CASE("format_of chooses by extension, case-insensitively", "[extract]") {
   CHECK(format_of("Makefile") == Format::unsupported);
 }
 
+TEST_CASE("format_of decides a name without an extension by its content", "[extract]") {
+  const std::string mail = "Message-ID: <1@enron.com>\nDate: Mon, 14 May 2001 16:39:00 -0700\nFrom: a@enron.com\n"
+                           "To: b@enron.com\nSubject: forecast\n\nHere is our forecast.\n";
+  CHECK(format_of("maildir/allen-p/inbox/1.", mail) == Format::mail);  // a Maildir message: "1."
+  const std::string mbox = "From - Mon Jan 01 00:00:00 2001\n" + mail + "\nFrom b@enron.com Tue Jan  2 00:00:00 2001\n" + mail;
+  CHECK(format_of("Mail/Local Folders/Inbox", mbox) == Format::mbox);  // Thunderbird's mailbox
+  CHECK(format_of("README", "交接说明：先看操作手册。\n") == Format::text);
+  CHECK(format_of("README", "From the start, read the manual.\nThen ask.\n") == Format::text);  // "From " alone is no mailbox
+  CHECK(format_of("page", "<!DOCTYPE html><html><head><title>退款</title></head><body><p>流程</p></body></html>") == Format::html);
+  CHECK(format_of("scan", std::string("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")) == Format::pdf);
+  CHECK(format_of("tool", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0", 20)) == Format::unsupported);
+  CHECK(format_of("empty", "") == Format::unsupported);
+  // An extension Baton does not read stays unread whatever the content: a .exe full of text is still a .exe.
+  CHECK(format_of("notes.bak", "交接说明\n") == Format::unsupported);
+  CHECK(format_of("a/退款.md", "") == Format::markdown);
+  for (const Format f : {Format::markdown, Format::mail, Format::pdf, Format::unsupported})
+    CHECK(format_named(format_name(f)) == f);
+}
+
+TEST_CASE("a mailbox without an extension is read message by message", "[extract]") {
+  const std::string mbox =
+      "From a@example.com Mon Jan  1 00:00:00 2001\nFrom: a@example.com\nSubject: =?UTF-8?B?6YCA5qy+?=\n\n退款已处理。\n\n"
+      "From b@example.com Tue Jan  2 00:00:00 2001\nFrom: b@example.com\nSubject: invoice\n\nInvoice attached.\n";
+  const auto docs = extract("Inbox", mbox);
+  REQUIRE(docs.ok());
+  REQUIRE(docs->size() == 2);
+  CHECK(docs->front().title == "退款");
+  CHECK(docs->back().title == "invoice");
+}
+
 TEST_CASE("Markdown: headings become sections with their path", "[extract]") {
   const char* md =
       "# 退款处理流程\n\n适用于天猫和京东。\n\n## 审批\n\n- 200 元以下客服处理\n- 以上找主管\n\n"

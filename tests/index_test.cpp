@@ -126,6 +126,28 @@ TEST_CASE("sync indexes a folder, then reads only what changed", "[index]") {
   }
 }
 
+TEST_CASE("sync reads a file without an extension by its content and counts the rest as not read", "[index]") {
+  test::TempDir root, data;
+  test::write_file(root / "maildir/inbox/1.", "Message-ID: <1@example.com>\nFrom: 王磊 <wang@ruifeng.cn>\nSubject: 对账\n\n瑞丰的对账单已发。\n");
+  test::write_file(root / "Inbox", "From - Mon Jan 01 00:00:00 2001\nFrom: a@example.com\nSubject: one\n\nContract renewal.\n\n"
+                                   "From - Tue Jan 02 00:00:00 2001\nFrom: b@example.com\nSubject: two\n\nInvoice shipped.\n");
+  test::write_file(root / "README", "值班交接：周一早上先看工单。\n");
+  test::write_file(root / "tool", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0", 20));
+  auto first = sync_ok(data.path(), root.path());
+  CHECK(first.added == 3);
+  CHECK(first.failed == 0);
+  CHECK(first.by_format["mail"].added == 1);
+  CHECK(first.by_format["mbox"].added == 1);
+  CHECK(first.by_format["text"].added == 1);
+  CHECK(first.unsupported[""] == 1);  // the program
+  CHECK(hits(data.path(), "对账单") == 1);
+  CHECK(hits(data.path(), "invoice") == 1);
+  CHECK(hits(data.path(), "工单") == 1);
+  const auto again = sync_ok(data.path(), root.path());
+  CHECK(again.unchanged == 3);
+  CHECK(again.added + again.updated + again.failed == 0);
+}
+
 TEST_CASE("sync handles many files with several workers and small batches", "[index]") {
   test::TempDir root, data;
   for (int i = 0; i < 300; ++i)

@@ -11,14 +11,22 @@
 
 namespace baton {
 
-/// The formats Baton reads, chosen by file extension. Chat exports arrive as text or csv and are
-/// recognised by their content.
+/// The formats Baton reads, chosen by file extension, or by content for a file without one. Chat
+/// exports arrive as text or csv and are recognised by their content.
 enum class Format { markdown, text, html, mail, mbox, csv, docx, xlsx, pptx, odt, pdf, unsupported };
 
 /// The format of a file name ("a/b.md" → markdown); `unsupported` for anything else.
 Format format_of(std::string_view path);
+/// The format of a file from its name and, for a name without an extension, from its bytes (libmagic):
+/// a mail client's mailbox ("Inbox"), a Maildir message ("1."), a text file ("README"). `bytes` may be
+/// the file's first bytes only (64 KB decide as well as the whole).
+Format format_of(std::string_view path, std::string_view bytes);
+/// True if the file name leaves its format to its content: no extension, or a bare trailing dot.
+bool decided_by_content(std::string_view path);
 /// "markdown", "text", ... (for summaries and the `type` facet).
 std::string_view format_name(Format format);
+/// The format of a name format_name gave; `unsupported` for anything else.
+Format format_named(std::string_view name);
 
 /// Largest file Baton reads; bigger files are reported, not read.
 inline constexpr std::size_t max_file_bytes = 256u << 20;
