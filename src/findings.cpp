@@ -247,6 +247,7 @@ constexpr SecretLabel secret_labels[] = {
     {"auth token", "token"},
     {"api token", "token"},
     {"令牌", "token"},
+    {"checkword", "api_key"},  // SF Express's open platform: the key a request's digest is signed with
     {"权杖", "token"},
     {"權杖", "token"},
     {"private key", "private_key"},
@@ -874,6 +875,27 @@ void url_keys(std::string_view line, std::vector<Span>& out) {
   }
 }
 
+/// A chat robot's webhook whose path is the credential: anyone holding the URL posts as the robot.
+/// https://open.feishu.cn/open-apis/bot/v2/hook/3b8e1f52-…, hooks.slack.com/services/T…/B…/…,
+/// discord.com/api/webhooks/…/…: the path after the hook segment, when long and not a word.
+void hook_paths(std::string_view line, std::vector<Span>& out) {
+  static constexpr std::string_view segments[] = {"/hook/", "/hooks/", "/webhooks/", "hooks.slack.com/services/"};
+  for (std::string_view segment : segments)
+    for (std::size_t at = line.find(segment); at != npos; at = line.find(segment, at + 1)) {
+      // Only in a URL: "…://" earlier in the same run of non-space characters.
+      std::size_t start = at;
+      while (start > 0 && is_graph(line[start - 1])) --start;
+      if (line.substr(start, at - start).find("://") == npos) continue;
+      const std::size_t begin = at + segment.size();
+      std::size_t end = begin;
+      while (end < line.size() && end - begin < 512 && (is_alnum(line[end]) || is_one_of(line[end], "-_/"))) ++end;
+      while (end > begin && line[end - 1] == '/') --end;
+      const std::string_view value = line.substr(begin, end - begin);
+      if (value.size() >= 16 && std::any_of(value.begin(), value.end(), is_digit) && !is_placeholder(value))
+        out.push_back({begin, end, "token"});
+    }
+}
+
 // ---- secrets: a value on its own line under the line that announces it ------------------------
 
 /// A word that announces a credential in a sentence ("我把 API key 发他", "is this the refresh token:"),
@@ -1132,6 +1154,7 @@ class SecretScanner {
     token_shapes_in(head, spans_);
     connection_strings(head, spans_);
     url_keys(head, spans_);
+    hook_paths(head, spans_);
     columns_.scan(head, spans_);
     announced_.scan(head, spans_);
     for (const Span& s : spans_)

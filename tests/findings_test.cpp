@@ -854,6 +854,23 @@ TEST_CASE("a key in a URL's query is a secret, a short or word-like one is not",
   CHECK(redact_secrets("send?key=6f2b9c3e-81d4-4a7f-b5e0-3c9d27a1f846 ok") == "send?key=•••••• ok");
 }
 
+TEST_CASE("a chat robot's webhook path and a checkword are secrets, a hook page and a vault note are not", "[findings]") {
+  const auto found = scan_findings(
+      "05-20 飞书机器人（渠道日报推送）webhook：https://open.feishu.cn/open-apis/bot/v2/hook/3b8e1f52-9c4d-4a7e-b1f6-0d2c9e7a5f13\n"
+      "Slack: https://hooks.slack.com/services/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\n"
+      "文档 https://docs.example.com/guide/hooks/getting-started 和 /hook/ 目录\n"
+      "顺丰开放平台：顾客编码 DYBZ_0573  checkword=7e41c09a2bd85f36a1c4e9d07b2f58aa\n"
+      "顺丰 checkword 见保管库\n");
+  REQUIRE(found.size() == 3);
+  CHECK(found[0].line == 1);
+  CHECK(found[0].label == "token");
+  CHECK(found[1].line == 2);
+  CHECK(found[2].line == 4);
+  CHECK(found[2].label == "api_key");
+  const std::string clean = redact_secrets("https://open.feishu.cn/open-apis/bot/v2/hook/3b8e1f52-9c4d-4a7e-b1f6-0d2c9e7a5f13 推送");
+  CHECK(clean == "https://open.feishu.cn/open-apis/bot/v2/hook/•••••• 推送");
+}
+
 TEST_CASE("a plain-text table with a '-+-' rule and a 密码 / 说明 column", "[findings]") {
   const std::string table =
       "系统          | 账号        | 密码 / 说明              | 持有人\n"
