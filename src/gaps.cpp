@@ -547,6 +547,7 @@ class Analysis {
     drop_weak_parts();
     drop_common_names();
     apply(decisions);
+    write_ups_by_file_name();
     const auto named_in = documents_naming();
     for (std::size_t i = 0; i < states_.size(); ++i) {
       EntityState& s = states_[i];
@@ -946,6 +947,70 @@ class Analysis {
       if (const auto at = name.rfind(dot); at != std::string::npos)
         if (const std::string tail = fold(name.substr(at + dot.size())); code_points(tail).size() >= 3) out.push_back(tail);
     return out;
+  }
+
+  // CP/零度像素_星海指挥官.md, 渠道/华为.md, 海外/遊悅數位_港澳台.md: a write-up in a folder the checklist
+  // does not know (a trade's own word for its clients or partners) is found by its file's name, a name of
+  // one entity and of no other, when its headings are a write-up's fields (联系人, 合作历史 ...): a quote
+  // sheet or a note named after a client is not one.
+  void write_ups_by_file_name() {
+    std::vector<std::string> folders;
+    for (const auto& k : checklist_.entity_kinds)
+      for (const auto& f : k.folders) folders.push_back(fold(f));
+    for (const Doc& d : docs_) {
+      if (d.conversation) continue;
+      const fs::path path(d.rec.path);
+      bool known_folder = false;
+      for (const auto& part : path.parent_path())
+        for (const auto& f : folders) known_folder = known_folder || fold(part.string()).starts_with(f);
+      if (known_folder) continue;
+      // (A title that is its name alone makes it one without headings: "# 小米游戏中心" over labelled lines.)
+      const std::string title = fold(strip_brackets(d.rec.title));
+      const bool fields = write_up_fields(d) >= 2;
+      std::vector<std::string> parts;
+      std::string part;
+      for (const std::string& cp : code_points(strip_brackets(path.stem().string()))) {
+        if (cp == "_" || cp == "-" || cp == "&" || cp == "＆" || cp == " " || cp == "·" || cp == "、") {
+          if (!part.empty()) parts.push_back(fold(part));
+          part.clear();
+        } else {
+          part += cp;
+        }
+      }
+      if (!part.empty()) parts.push_back(fold(part));
+      EntityState* named = nullptr;
+      bool ambiguous = false;
+      for (auto& st : states_) {
+        if (st.ignored || !st.write_ups.empty()) continue;
+        const bool titled = code_points(title).size() >= 2 &&
+                            std::find(st.folded_names.begin(), st.folded_names.end(), title) != st.folded_names.end();
+        const bool match = titled || (fields && std::any_of(parts.begin(), parts.end(), [&](const std::string& p) {
+          const std::size_t n = code_points(p).size();
+          if (n < 2 || (!has_cjk(p) && n < 3)) return false;
+          return std::any_of(st.folded_names.begin(), st.folded_names.end(), [&](const std::string& name) {
+            return name == p || core_name(name) == p || name.starts_with(p);
+          });
+        }));
+        if (!match) continue;
+        ambiguous = ambiguous || named;
+        named = &st;
+      }
+      if (named && !ambiguous) named->write_ups.push_back({&d, {}});
+    }
+  }
+
+  // The most fields of one entity kind that `d`'s headings name.
+  std::size_t write_up_fields(const Doc& d) const {
+    std::size_t best = 0;
+    for (const auto& k : checklist_.entity_kinds) {
+      std::size_t n = 0;
+      for (const ChecklistField& field : k.fields) {
+        const CueSet cues(field.cues);
+        n += std::any_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return heading_matches(u, cues); });
+      }
+      best = std::max(best, n);
+    }
+    return best;
   }
 
   // "华东智能家居" said twice is the 2026华东智能家居展 that has a write-up, not a company.

@@ -1179,3 +1179,29 @@ TEST_CASE("gaps: a date said as month and day, a new contact's mobile and a post
   CHECK(only("13776120358") == 1);
   CHECK(only("还是按 12 月 6 日") == 0);  // the write-up has that date
 }
+
+TEST_CASE("gaps: a write-up in a folder the checklist does not know is found by its file's name and fields or its title", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "CP/零度像素_星海指挥官.md", "# 星海指挥官 CP 对接\n\n## 对接人\n许航\n\n## 合同\n分成 50:50\n\n## 注意事项\n合服前报备\n");
+  test::write_file(root / "渠道/xiaomi_小米游戏中心.md", "# 小米游戏中心\n\n对接人：赵鹏\n分成：50:50\n");
+  test::write_file(root / "报价/鹿鸣鞋业_报价单.md", "# 报价单\n\n鞋盒 2.3 元/只，1 万只起\n");
+  test::write_file(root / "mail/合服.eml",
+                   "From: =?UTF-8?B?6K645oiq?= <xuhang@ldpixel.com>\nTo: ops@qingyou-game.cn\nSubject: =?UTF-8?B?5ZCI5pyN?=\n"
+                   "Content-Type: text/plain; charset=UTF-8\n\n合服安排见附件。\n--\n厦门零度像素网络科技有限公司 许航\n");
+  test::write_file(root / "chats/运营群.txt", "2025-11-20 10:00:00 沈嘉怡\n小米游戏中心的资源位要提了，鹿鸣鞋业股份有限公司的报价发了\n"
+                                               "2025-11-21 10:00:00 蒋一鸣\n鹿鸣鞋业股份有限公司还没回\n");
+  test::write_file(root / "chats/微信_赵鹏.txt", "2025-11-22 10:00:00 赵鹏\n小米游戏中心这边审核要两天\n");
+  test::write_file(root / "通讯录.csv", "姓名,单位,职务,手机\n赵鹏,小米游戏中心,运营,13911502367\n许航,厦门零度像素网络科技有限公司,制作人,13900000002\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  for (const char* name : {"零度像素", "小米游戏中心"}) {
+    INFO(name);
+    const Entity* e = entity(r, name);
+    REQUIRE(e);
+    CHECK(e->write_up != Coverage::missing);
+  }
+  // A quote sheet named after a client is no write-up of it: no field of one.
+  const Entity* quoted = entity(r, "鹿鸣鞋业");
+  REQUIRE(quoted);
+  CHECK(quoted->write_up == Coverage::missing);
+}
