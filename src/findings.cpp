@@ -1274,7 +1274,9 @@ struct Reference {
 
 constexpr std::string_view document_extensions[] = {"md",  "markdown", "txt",  "docx", "doc", "xlsx",
                                                     "xls", "pptx",     "ppt",  "pdf",  "eml", "mbox",
-                                                    "csv", "tsv",      "html", "htm",  "odt"};
+                                                    "csv", "tsv",      "html", "htm",  "odt",
+                                                    // a screen recording or a bundle the handover points to
+                                                    "mp4", "mov", "avi", "wmv", "mkv", "zip", "rar", "7z"};
 
 /// True if `target` starts with a URL scheme (http:, mailto:, data:); a drive letter (C:) is not one.
 bool has_scheme(std::string_view target) {

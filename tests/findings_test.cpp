@@ -627,11 +627,14 @@ TEST_CASE("file names in running text, Chinese or English, without the words aro
   CHECK(refs("Mail archive: 2024.mbox, chat.csv, 记录.txt, 演示.pptx, 旧表.xls, 说明.odt, page.htm") ==
         Strings{"path 2024.mbox", "path chat.csv", "path 记录.txt", "path 演示.pptx", "path 旧表.xls", "path 说明.odt",
                 "path page.htm"});
+  // A screen recording or a bundle the handover points to is a file it should hold too.
+  CHECK(refs("操作录屏见 系统说明/ERP操作录屏_下单.mp4（何俊录的），资料包 旧资料/2023归档.zip") ==
+        Strings{"path 系统说明/ERP操作录屏_下单.mp4", "path 旧资料/2023归档.zip"});
 }
 
 TEST_CASE("things that end like a document but are none are not references", "[findings]") {
   for (std::string_view line : {"https://example.com/guide.html", "www.example.com/a.html", "all *.md files",
-                                "the .md extension", "checksum.md5", "backup.txt.gz", "draft.md-old", "v1.2"}) {
+                                "the .md extension", "checksum.md5", "backup.txt.gz", "draft.md-old", "v1.2", "backup.zip.001"}) {
     INFO(line);
     CHECK(references(line).empty());
   }
