@@ -565,7 +565,9 @@ class Analysis {
     rank();
   }
 
-  void areas() {
+  void areas(long as_of_day, int stale_days) {
+    as_of_day_ = as_of_day;
+    stale_days_ = stale_days;
     double total = 0;
     for (const ChecklistArea& area : checklist_.areas) {
       AreaReport r{area.id, area.zh, area.en, area.what, Coverage::missing, 0, {}, {}, {}};
@@ -954,16 +956,9 @@ class Analysis {
   // one entity and of no other, when its headings are a write-up's fields (联系人, 合作历史 ...): a quote
   // sheet or a note named after a client is not one.
   void write_ups_by_file_name() {
-    std::vector<std::string> folders;
-    for (const auto& k : checklist_.entity_kinds)
-      for (const auto& f : k.folders) folders.push_back(fold(f));
     for (const Doc& d : docs_) {
-      if (d.conversation) continue;
+      if (d.conversation || in_entity_folder(d)) continue;
       const fs::path path(d.rec.path);
-      bool known_folder = false;
-      for (const auto& part : path.parent_path())
-        for (const auto& f : folders) known_folder = known_folder || fold(part.string()).starts_with(f);
-      if (known_folder) continue;
       // (A title that is its name alone makes it one without headings: "# 小米游戏中心" over labelled lines.)
       const std::string title = fold(strip_brackets(d.rec.title));
       const bool fields = write_up_fields(d) >= 2;
@@ -997,6 +992,31 @@ class Analysis {
       }
       if (named && !ambiguous) named->write_ups.push_back({&d, {}});
     }
+  }
+
+  // True if a folder of `d`'s path puts it away: old/, 旧资料/, 归档/, archive/, zz_old/.
+  static bool archived(const Doc& d) {
+    static const CueSet put_away({"旧资料", "旧版", "旧文档", "归档", "历史资料", "废弃"});  // (folded: 舊資料, 歸檔 too)
+    for (const auto& part : fs::path(d.rec.path).parent_path()) {
+      const std::string folder = ascii_lower(part.string());
+      for (std::string_view word : {"old", "archive", "archived", "deprecated", "obsolete"})
+        if (folder == word || folder.ends_with("_" + std::string(word)) || folder.ends_with("-" + std::string(word)) ||
+            folder.starts_with(std::string(word) + "_"))
+          return true;
+      if (put_away.in(fold(part.string()))) return true;
+    }
+    return false;
+  }
+
+  // True if a folder of `d`'s path is one for an entity kind (客户/, 供应商与合作方/, 系统/).
+  bool in_entity_folder(const Doc& d) const {
+    for (const auto& part : fs::path(d.rec.path).parent_path()) {
+      const std::string folder = fold(part.string());
+      for (const auto& k : checklist_.entity_kinds)
+        for (const auto& f : k.folders)
+          if (folder.starts_with(fold(f))) return true;
+    }
+    return false;
   }
 
   // The most fields of one entity kind that `d`'s headings name.
@@ -1440,7 +1460,7 @@ class Analysis {
   void cue_area(const ChecklistArea& area, AreaReport& r) {
     const CueSet cues(area.cues);
     std::size_t chars = 0, placeholders = 0, unfinished = 0, sections = 0;
-    std::set<std::string> seen;
+    std::set<std::string> seen, area_docs, stale_docs;
     for (const Doc& d : docs_) {
       if (d.conversation) continue;
       const bool by_title = cues.in(d.folded_title);
@@ -1458,6 +1478,11 @@ class Analysis {
         if (marked && n < 40) ++placeholders;
         else chars += n;
         unfinished += marked && dedicated;
+        // (系统/ERP.md is the systems' write-up; 旧资料/打样SOP_v1.md was put away as superseded.)
+        if ((dedicated || (by_kind && !in_entity_folder(d))) && !archived(d)) {
+          area_docs.insert(d.rec.id);
+          if (stale(d, as_of_day_, stale_days_)) stale_docs.insert(d.rec.id);
+        }
         if (r.evidence.size() < max_evidence && seen.insert(d.rec.id + u.label).second) r.evidence.push_back(evidence_of(d, &u));
       }
     }
@@ -1468,13 +1493,20 @@ class Analysis {
     // 2 of 31 and 3 of 37 sections marked were covered; areas with 1 of 10 or more, partial, except one
     // of 12 and two plans of 1 of 6, where readers disagreed.)
     const bool unfinished_area = unfinished > 0 && unfinished * 10 >= sections;
-    r.state = chars < 20 ? Coverage::missing : thin || unfinished_area ? Coverage::partial : Coverage::covered;
+    // Out of date: two or more of its documents, and a third of them or more, not updated for the
+    // staleness period (the readers of bench/gaps19 and gaps22: two of four SOPs from 2022-2023 make the
+    // SOPs partial; one of four or six left them covered in nine sets, partial in two).
+    const bool outdated = stale_docs.size() >= 2 && stale_docs.size() * 3 >= area_docs.size();
+    r.state = chars < 20 ? Coverage::missing : thin || unfinished_area || outdated ? Coverage::partial : Coverage::covered;
     r.score = r.state == Coverage::covered ? 1.0 : r.state == Coverage::partial ? 0.5 : 0.0;
     if (sections == 0) r.missing = "nothing on " + area.en + " (没有" + area.zh + "的内容): " + area.what;
     else if (r.state == Coverage::missing)
       r.missing = placeholders ? "only a placeholder (只有待补充的标题)" : "only a passing mention (只是顺带提到)";
     else if (thin) r.missing = "thin: " + std::to_string(chars) + " characters (less than " + std::to_string(min_chars) + ")";
-    else if (r.state == Coverage::partial) r.missing = "unfinished: " + std::to_string(unfinished) + " of " + std::to_string(sections) + " sections marked TODO/待补充";
+    else if (unfinished_area) r.missing = "unfinished: " + std::to_string(unfinished) + " of " + std::to_string(sections) + " sections marked TODO/待补充";
+    else if (outdated)
+      r.missing = "out of date: " + std::to_string(stale_docs.size()) + " of " + std::to_string(area_docs.size()) +
+                  " documents not updated for " + std::to_string(stale_days_) + " days (文档过时)";
     // Lessons learned without any training held or planned (or the reverse) are part of the area.
     if (r.state == Coverage::missing) return;
     for (const auto& part : area.parts) {
@@ -1514,6 +1546,14 @@ class Analysis {
     return marked;
   }
 
+  // True if `d` (a document, not a conversation or an attachment) was last updated, by the date it states
+  // or else its file's, more than `stale_days` before `as_of_day`.
+  static bool stale(const Doc& d, long as_of_day, int stale_days) {
+    if (d.conversation || !d.rec.parent.empty()) return false;
+    const auto day = day_number(!d.rec.updated.empty() ? d.rec.updated : d.rec.date);
+    return day && as_of_day - *day > stale_days;
+  }
+
   static bool has_marker(const std::string& text) {
     const auto found = scan_findings(text);
     return std::any_of(found.begin(), found.end(), [](const Finding& f) { return f.kind == FindingKind::marker; });
@@ -1522,6 +1562,8 @@ class Analysis {
   const Checklist& checklist_;
   std::vector<Doc> docs_;
   GapReport& report_;
+  long as_of_day_ = 0;  // the report's reference date and staleness (see areas())
+  int stale_days_ = 0;
   // Sentences of a unit, split once: facts and kind guessing read the same conversations per entity.
   mutable std::unordered_map<const Unit*, std::vector<std::string>> sentences_;
   const std::vector<std::string>& sentences_of(const Unit& u) const {
@@ -1732,11 +1774,9 @@ void Analysis::hygiene(const std::vector<std::pair<std::string, FindingRecord>>&
     }
   }
   for (const Doc& d : docs()) {
-    if (d.conversation || !d.rec.parent.empty()) continue;
+    if (!stale(d, as_of_day, stale_days)) continue;
     const std::string updated = !d.rec.updated.empty() ? d.rec.updated : d.rec.date;
-    const auto day = day_number(updated);
-    if (!day || as_of_day - *day <= stale_days) continue;
-    report_.stale.push_back({evidence_of(d), updated, static_cast<int>(as_of_day - *day)});
+    report_.stale.push_back({evidence_of(d), updated, static_cast<int>(as_of_day - *day_number(updated))});
   }
   std::sort(report_.stale.begin(), report_.stale.end(), [](const StaleDocument& a, const StaleDocument& b) { return a.days > b.days; });
 }
@@ -1784,7 +1824,7 @@ Result<GapReport> analyse_gaps(const fs::path& data_dir, const GapOptions& optio
   for (Doc& d : docs) d.contact_list = is_contact_list(d);
   Analysis analysis(checklist, std::move(docs), report);
   analysis.entities(catalog->entity_decisions());
-  analysis.areas();
+  analysis.areas(*as_of_day, options.stale_days);
   analysis.conversation_facts();
   analysis.hygiene(catalog->findings(), *as_of_day, options.stale_days);
 

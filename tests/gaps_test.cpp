@@ -1205,3 +1205,38 @@ TEST_CASE("gaps: a write-up in a folder the checklist does not know is found by 
   REQUIRE(quoted);
   CHECK(quoted->write_up == Coverage::missing);
 }
+
+TEST_CASE("gaps: an area half of whose documents are out of date is partial, old versions put away do not count", "[gaps]") {
+  const auto sop = [](const std::string& title, const std::string& updated) {
+    std::string text = "# " + title + "\n\n最后更新：" + updated + "\n\n## 步骤\n\n";
+    for (int i = 1; i <= 6; ++i) text += std::to_string(i) + ". 在 ERP 里核对订单第 " + std::to_string(i) + " 项，确认后提交主管审批，再通知仓库发货。\n";
+    return text;
+  };
+  const auto sops = [](const GapReport& r) { return area(r, "sops"); };
+  SECTION("two of four SOPs not updated since 2023: partial, and the page says why") {
+    test::TempDir root, data;
+    test::write_file(root / "SOP/充值异常处理.md", sop("充值异常处理流程", "2023-06-02"));
+    test::write_file(root / "SOP/礼包码申请发放.md", sop("礼包码申请发放流程", "2023-11-08"));
+    test::write_file(root / "SOP/渠道对账流程.md", sop("渠道对账流程", "2026-10-20"));
+    test::write_file(root / "SOP/版本更新上线SOP.md", sop("版本更新上线流程", "2026-11-02"));
+    const GapReport r = analyse_folder(root, data);
+    CHECK(sops(r).state == Coverage::partial);
+    CHECK_THAT(sops(r).missing, Catch::Contains("out of date: 2 of 4"));
+  }
+  SECTION("one of four: covered") {
+    test::TempDir root, data;
+    test::write_file(root / "SOP/充值异常处理.md", sop("充值异常处理流程", "2023-06-02"));
+    test::write_file(root / "SOP/礼包码申请发放.md", sop("礼包码申请发放流程", "2026-09-08"));
+    test::write_file(root / "SOP/渠道对账流程.md", sop("渠道对账流程", "2026-10-20"));
+    test::write_file(root / "SOP/版本更新上线SOP.md", sop("版本更新上线流程", "2026-11-02"));
+    CHECK(sops(analyse_folder(root, data)).state == Coverage::covered);
+  }
+  SECTION("the old versions kept in 旧资料/ and old/: covered") {
+    test::TempDir root, data;
+    test::write_file(root / "旧资料/充值异常处理_2023.md", sop("充值异常处理流程（旧版）", "2023-06-02"));
+    test::write_file(root / "old/礼包码申请发放_v1.md", sop("礼包码申请发放流程 v1", "2022-11-08"));
+    test::write_file(root / "SOP/渠道对账流程.md", sop("渠道对账流程", "2026-10-20"));
+    test::write_file(root / "SOP/版本更新上线SOP.md", sop("版本更新上线流程", "2026-11-02"));
+    CHECK(sops(analyse_folder(root, data)).state == Coverage::covered);
+  }
+}
