@@ -242,12 +242,45 @@ void count_words(std::string_view text, std::unordered_map<std::string, unsigned
   }
 }
 
+// The words of a file's name, for search: "excelize__CalcChain.xlsx" → "excelize Calc Chain CalcChain",
+// "2025-11_退款流程_v2.md" → "2025 11 退款流程 v2". Underscores, hyphens and dots join words into one
+// term otherwise, and a camel-case name is one word to Xapian.
+std::string file_name_words(const std::string& path) {
+  const std::string stem = fs::path(path).stem().string();
+  std::string out, word;
+  const auto flush = [&] {
+    if (word.empty()) return;
+    // A camel-case word is also indexed in its parts: CalcChain → Calc Chain CalcChain.
+    std::string parts;
+    bool camel = false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      const char c = word[i];
+      if (i > 0 && std::isupper(static_cast<unsigned char>(c)) && std::islower(static_cast<unsigned char>(word[i - 1]))) {
+        parts += ' ';
+        camel = true;
+      }
+      parts += c;
+    }
+    out += (out.empty() ? "" : " ") + (camel ? parts + " " + word : word);
+    word.clear();
+  };
+  for (const char c : stem) {
+    if (c == '_' || c == '-' || c == '.' || c == ' ' || c == '+' || c == '&') flush();
+    else word += c;
+  }
+  flush();
+  return out;
+}
+
 }  // namespace
 
 std::vector<Xapian::Document> detail::UnitBuilder::build(const std::string& source_id, const std::string& root,
                                                          const Document& doc, const std::string& parent_id) {
   std::vector<Xapian::Document> units;
   const std::string title = normalize_for_index(doc.title);
+  // The file's name weighs like the title, when it says something the title does not.
+  std::string file_words = normalize_for_index(file_name_words(doc.path));
+  if (file_words == title || title.find(file_words) != std::string::npos) file_words.clear();
   const std::string kind(kind_name(doc.kind));
   const std::string author = display_name(doc.author);
   const std::string date = date_value(doc.date);
@@ -277,6 +310,11 @@ std::vector<Xapian::Document> detail::UnitBuilder::build(const std::string& sour
     // phrase query, and a mail subject is often the only place it occurs.
     text_.index(title, schema::title_weight);
     text_.index(title, 1, schema::title_prefix);
+    if (!file_words.empty()) {
+      text_.gap();
+      text_.index(file_words, schema::title_weight);
+      text_.index(file_words, 1, schema::title_prefix);
+    }
     if (!heading.empty()) {
       const std::string h = normalize_for_index(heading);
       text_.gap();

@@ -75,8 +75,9 @@ std::string_view facets_doc(std::string_view packed);
 
 /// Bumped whenever what the indexer writes changes; an index of another version is rebuilt by the
 /// next sync (the catalog keeps it in meta "index_version").
-inline constexpr int version = 8;  // 6: plain text in sections (extract_text.cpp); 7: "label：value" is no heading;
-                                  // 8: a mail's findings by the file's line numbers
+inline constexpr int version = 9;  // 6: plain text in sections (extract_text.cpp); 7: "label：value" is no heading;
+                                  // 8: a mail's findings by the file's line numbers; 9: the file name's words
+                                  // (and files without an extension, webhook paths, .mp4 references)
 inline constexpr unsigned title_weight = 4;               ///< wdf boost of title and heading words
 /// Flags for TermGenerator and QueryParser: CJK is indexed as unigrams + bigrams.
 inline constexpr unsigned cjk_flags = 2048;  // FLAG_CJK_NGRAM in both classes
