@@ -792,10 +792,12 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
 /// An account given as "user / password" on a line about an account: "堡垒机应急账号：emergency / Hm#Jump2024!qz",
 /// "login: ops01/Sj@Hq2026!ops". The part after the slash is a password when it is shaped like one
 /// (as in a sentence: eight or more characters of three kinds); "账号/密码见保管库" and "admin / ${PW}" are not.
+/// Without a word for an account on the line, the password must have all four kinds of character
+/// (a notes line "安澜e站 RH_JS_0318 / Anl@n#0318js", a chat message "ruihong_tmp / Qy#tmp1118!").
 void account_pairs(std::string_view line, std::vector<Span>& out) {
   const std::string lower = ascii_lower(line);
   static constexpr std::string_view accounts[] = {"账号", "帐号", "账户", "用户名", "account", "login", "username"};
-  if (std::none_of(std::begin(accounts), std::end(accounts), [&](std::string_view a) { return lower.find(a) != npos; })) return;
+  const bool about_account = std::any_of(std::begin(accounts), std::end(accounts), [&](std::string_view a) { return lower.find(a) != npos; });
   for (std::size_t slash = line.find('/'); slash != npos; slash = line.find('/', slash + 1)) {
     // The user: a name right before the slash (blanks allowed around it).
     std::size_t user_end = slash;
@@ -813,7 +815,12 @@ void account_pairs(std::string_view line, std::vector<Span>& out) {
     const int kinds = character_kinds(token);
     const std::size_t dot = token.rfind('.');
     const bool file_name = dot != npos && token.size() - dot <= 5 && std::all_of(token.begin() + static_cast<std::ptrdiff_t>(dot) + 1, token.end(), is_alpha);
-    if (token.size() >= 8 && kinds >= 3 && token.find('/') == npos && !file_name && is_credential(token))
+    // (Without the account word, not a URL's path or query: ldap://host.com:6666/o=University%20of...)
+    // A user name has a letter (not "100 / Box#12kg!").
+    const bool url_like = user > 0 && line[user - 1] == ':';
+    const bool named = std::any_of(line.begin() + static_cast<std::ptrdiff_t>(user), line.begin() + static_cast<std::ptrdiff_t>(user_end), is_alpha);
+    const bool plain = about_account || (!url_like && named && token.find_first_of("=?&%<>") == npos);
+    if (token.size() >= 8 && kinds >= (about_account ? 3 : 4) && plain && token.find('/') == npos && !file_name && is_credential(token))
       out.push_back({first, last, "password"});
   }
 }

@@ -223,6 +223,14 @@ TEST_CASE("account/password pairs: the secret is the part after the slash", "[fi
     INFO(line);
     CHECK(secrets(line).empty());
   }
+  // Without a word for the account, a password with all four kinds of character: a notes line, a chat message.
+  CHECK(secret("安澜e站 RH_JS_0318 / Anl@n#0318js （11月改过）") == "password An******");
+  CHECK(secret("ruihong_tmp / Qy#tmp1118!") == "password Qy******");
+  for (std::string_view line : {"RH_JS_0318 / Anl0318js", "ldap://host.com:6666/o=University%20of%20Michigan,c=US??sub?(cn=Babs%20Jensen)",
+                                "http://216.229.129.46:8080/Ss?Click&cunard&3be09795", "价格 100 / Box#12kg!"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
 }
 
 TEST_CASE("a value ends at Chinese text, full-width punctuation, spaces and the next query parameter", "[findings]") {
