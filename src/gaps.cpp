@@ -973,24 +973,39 @@ class Analysis {
         }
       }
       if (!part.empty()) parts.push_back(fold(part));
-      EntityState* named = nullptr;
-      bool ambiguous = false;
-      for (auto& st : states_) {
-        if (st.ignored || !st.write_ups.empty()) continue;
-        const bool titled = code_points(title).size() >= 2 &&
-                            std::find(st.folded_names.begin(), st.folded_names.end(), title) != st.folded_names.end();
-        const bool match = titled || (fields && std::any_of(parts.begin(), parts.end(), [&](const std::string& p) {
-          const std::size_t n = code_points(p).size();
-          if (n < 2 || (!has_cjk(p) && n < 3)) return false;
-          return std::any_of(st.folded_names.begin(), st.folded_names.end(), [&](const std::string& name) {
-            return name == p || core_name(name) == p || name.starts_with(p);
-          });
-        }));
-        if (!match) continue;
-        ambiguous = ambiguous || named;
-        named = &st;
+      // The entities a name names: its own name, its core, a name it starts, or (three characters or
+      // more) an abbreviation of its core: 鑫盛劳务 of 安徽鑫盛建筑劳务有限公司.
+      const auto named_by = [&](const std::string& p) {
+        std::vector<EntityState*> out;
+        const std::size_t n = code_points(p).size();
+        if (n < 2 || (!has_cjk(p) && n < 3)) return out;
+        for (auto& st : states_) {
+          if (st.ignored || !st.write_ups.empty()) continue;
+          if (std::any_of(st.folded_names.begin(), st.folded_names.end(), [&](const std::string& name) {
+                return name == p || core_name(name) == p || name.starts_with(p) || (n >= 3 && has_cjk(p) && abbreviates(p, core_name(name)));
+              }))
+            out.push_back(&st);
+        }
+        return out;
+      };
+      // A title that is the name of one entity alone; else the longest part of the file's name that names
+      // one entity and no other ("劳务" of 劳务-鑫盛劳务 names several).
+      std::vector<EntityState*> titled;
+      if (code_points(title).size() >= 2)
+        for (auto& st : states_)
+          if (!st.ignored && st.write_ups.empty() &&
+              std::find(st.folded_names.begin(), st.folded_names.end(), title) != st.folded_names.end())
+            titled.push_back(&st);
+      EntityState* named = titled.size() == 1 ? titled.front() : nullptr;
+      if (!named && fields) {
+        std::stable_sort(parts.begin(), parts.end(), [](const std::string& a, const std::string& b) { return code_points(a).size() > code_points(b).size(); });
+        for (const std::string& p : parts)
+          if (const auto found = named_by(p); found.size() == 1) {
+            named = found.front();
+            break;
+          }
       }
-      if (named && !ambiguous) named->write_ups.push_back({&d, {}});
+      if (named) named->write_ups.push_back({&d, {}});
     }
   }
 

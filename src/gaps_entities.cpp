@@ -172,7 +172,7 @@ class EntityFinder {
       const EntityKind* kind = kind_of_folder(parts[i]);
       if (!kind) continue;
       std::string name = parts[i + 1];
-      if (i + 2 == parts.size()) name = fs::path(name).stem().string();  // the file itself
+      if (i + 2 == parts.size()) name = named_by_title(fs::path(name).stem().string(), d.rec.title);  // the file itself
       else if (const std::string file = file_named_entity(d, parts[i + 1]); !file.empty()) name = file;
       std::replace(name.begin(), name.end(), '_', ' ');
       name = clean_heading(name);
@@ -188,6 +188,28 @@ class EntityFinder {
       for (const std::string& t : names_in_title(d.rec.title, name)) ++c.names[t];
       return;
     }
+  }
+
+  // "商砼-恒基.md" titled "商砼：南京恒基商品混凝土有限公司", "劳务-鑫盛劳务.md" titled "劳务分包：安徽鑫盛建筑劳务有限公司":
+  // a file named by what sort of one it is and which one. Of two Chinese parts, the one the title names
+  // after its label (the longer one when it names both) is the name; otherwise the stem stays as it is.
+  static std::string named_by_title(const std::string& stem, const std::string& title) {
+    const std::size_t cut = stem.find_first_of("-_");
+    if (cut == std::string::npos || stem.find_first_of("-_", cut + 1) != std::string::npos) return stem;
+    const std::string a = stem.substr(0, cut), b = stem.substr(cut + 1);
+    if (!has_cjk(a) || !has_cjk(b) || code_points(a).size() < 2 || code_points(b).size() < 2) return stem;
+    std::string named = title;
+    for (std::string_view colon : {"：", ":"})
+      if (const std::size_t at = named.find(colon); at != std::string::npos) named = named.substr(at + colon.size());
+    const std::string n = fold(named);
+    const auto in_title = [&](const std::string& part) {
+      const std::string f = fold(part);
+      return contains(n, f) || abbreviates(f, core_name(named));
+    };
+    const bool has_a = in_title(a), has_b = in_title(b);
+    if (has_b && (!has_a || contains(fold(b), fold(a)))) return b;
+    if (has_a && !has_b) return a;
+    return stem;
   }
 
   // 供应商/酒店/千岛湖云庐.md: a folder of one sort of them (酒店, 车队, 地接社), not of one of them
@@ -225,6 +247,12 @@ class EntityFinder {
       if (outside.empty() || inside.empty() || code_points(inside).size() > 30) continue;
       if (fold(inside) == file && fold(outside) != file) out.push_back(outside);
       if (fold(outside) == file && fold(inside) != file && code_points(inside).size() >= 2) out.push_back(inside);
+      // ("劳务实名制系统（筑工宝）" in 劳务实名制-筑工宝.md: the file's name is the title's without the 系统.)
+      if (out.empty() && has_cjk(file) && code_points(file).size() >= 3 && fold(outside).starts_with(file) &&
+          code_points(inside).size() >= 2 && !contains(fold(inside), file)) {
+        out.push_back(outside);
+        out.push_back(inside);
+      }
       if (!out.empty()) return out;
     }
     const std::string folded = fold(t);
@@ -381,6 +409,14 @@ class EntityFinder {
       if (chars.size() < 2 || chars.size() > 30 || std::isdigit(static_cast<unsigned char>(name[0]))) return;
       static const CueSet nobody({"个人", "自由职业", "暂无", "待定", "未知", "本公司", "我司", "n/a", "none"});
       if (nobody.in(fold(name))) return;
+      // A row with no one to contact ("砌块 | 就近采购 | — | — | 现场询价") names a way of buying, not someone.
+      const auto given = [&](std::size_t column) {
+        if (column >= cells.size()) return false;
+        const std::string v(trim(cells[column]));
+        return !v.empty() && v != "—" && v != "-" && v != "--" && v != "/" && v != "无" && v != "n/a";
+      };
+      const bool any_column = columns.person < cells.size() || columns.mail < cells.size() || columns.phone < cells.size();
+      if (any_column && !given(columns.person) && !given(columns.mail) && !given(columns.phone)) return;
       Candidate& c = add(name, "", 0);
       c.mail_docs.insert(d.rec.id);
       if (columns.mail >= cells.size()) return;
@@ -716,6 +752,11 @@ class EntityFinder {
           continue;
         }
         const bool works = suffix == "改造" || suffix == "搬迁";
+        // "7#楼卸料平台", "3号楼电梯改造": a thing of a numbered building is on a site, not a name.
+        const std::size_t run_start = start - run.size();
+        if (n >= 2 && run_start >= 1 && (std::isdigit(static_cast<unsigned char>(t[run_start - 1])) || t[run_start - 1] == '#') &&
+            std::string_view("楼栋层座").find(code_points(run).front()) != std::string_view::npos)
+          continue;
         // "质量日报机器人": a bot the team runs; "扫地机器人", "智能机器人": what a shop sells.
         if (suffix == "机器人" && (n < 3 || run.ends_with("智能"))) continue;
         if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
@@ -762,7 +803,9 @@ class EntityFinder {
   // date, nor "报表2024.xlsx", a file).
   void named_with_year(const std::string& t, const Doc& d) {
     for (std::size_t at = t.find("20"); at != std::string::npos; at = t.find("20", at + 2)) {
-      if (at + 4 > t.size() || !std::isdigit(static_cast<unsigned char>(t[at + 2])) || !std::isdigit(static_cast<unsigned char>(t[at + 3])))
+      // (A year of this century's teens to thirties: "瑞通2000，鑫盛5000" are amounts.)
+      if (at + 4 > t.size() || !std::isdigit(static_cast<unsigned char>(t[at + 2])) || !std::isdigit(static_cast<unsigned char>(t[at + 3])) ||
+          t[at + 2] < '1' || t[at + 2] > '3')
         continue;
       const std::string_view after = std::string_view(t).substr(at + 4);
       if (!after.empty() && !after.starts_with(" ") && !after.starts_with("，") && !after.starts_with("、") && !after.starts_with("的") &&
