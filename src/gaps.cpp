@@ -998,6 +998,15 @@ class Analysis {
             titled.push_back(&st);
       EntityState* named = titled.size() == 1 ? titled.front() : nullptr;
       if (!named && fields) {
+        // ("睿保TPA": the Chinese name before the kind of business it is in Latin letters.)
+        for (std::size_t i = 0, n = parts.size(); i < n; ++i) {
+          const std::string& p = parts[i];
+          std::size_t cjk_end = 0;
+          while (cjk_end < p.size() && static_cast<unsigned char>(p[cjk_end]) >= 0x80) ++cjk_end;
+          if (cjk_end > 0 && cjk_end < p.size() &&
+              std::all_of(p.begin() + static_cast<std::ptrdiff_t>(cjk_end), p.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+            parts.push_back(p.substr(0, cjk_end));
+        }
         std::stable_sort(parts.begin(), parts.end(), [](const std::string& a, const std::string& b) { return code_points(a).size() > code_points(b).size(); });
         for (const std::string& p : parts)
           if (const auto found = named_by(p); found.size() == 1) {

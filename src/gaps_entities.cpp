@@ -247,6 +247,11 @@ class EntityFinder {
       if (outside.empty() || inside.empty() || code_points(inside).size() > 30) continue;
       if (fold(inside) == file && fold(outside) != file) out.push_back(outside);
       if (fold(outside) == file && fold(inside) != file && code_points(inside).size() >= 2) out.push_back(inside);
+      // ("理赔平台（ClaimHub）" in 理赔平台ClaimHub.md: the file's name is both.)
+      if (out.empty() && fold(outside + inside) == file && code_points(inside).size() >= 2) {
+        out.push_back(outside);
+        out.push_back(inside);
+      }
       // ("劳务实名制系统（筑工宝）" in 劳务实名制-筑工宝.md: the file's name is the title's without the 系统.)
       if (out.empty() && has_cjk(file) && code_points(file).size() >= 3 && fold(outside).starts_with(file) &&
           code_points(inside).size() >= 2 && !contains(fold(inside), file)) {
@@ -683,7 +688,10 @@ class EntityFinder {
   void named_in(const std::string& t, const Doc& d) {
     static const std::set<std::string> common = {"WeChat", "iPhone", "iPad", "iOS", "macOS", "PowerPoint", "JavaScript",
                                                  "YouTube", "LinkedIn", "PayPal", "WhatsApp", "TikTok", "GitHub", "OneDrive",
-                                                 "OneNote", "FaceTime", "AirDrop", "McDonald", "eBay", "DingTalk", "WeCom"};
+                                                 "OneNote", "FaceTime", "AirDrop", "McDonald", "eBay", "DingTalk", "WeCom",
+                                                 // password vaults and remote desktops everyone uses
+                                                 "KeePass", "KeePassXC", "LastPass", "TeamViewer", "AnyDesk", "ToDesk",
+                                                 "SharePoint"};
     for (std::size_t i = 0; i < t.size();) {
       if (!std::isalpha(static_cast<unsigned char>(t[i]))) {
         ++i;

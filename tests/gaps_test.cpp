@@ -1271,3 +1271,22 @@ TEST_CASE("gaps: files named by sort and name (商砼-恒基), a system titled w
     CHECK((e == nullptr || e->name != not_one));
   }
 }
+
+TEST_CASE("gaps: a write-up named with a Latin kind (睿保TPA), a file named by both names of its title, a vault is a tool", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "保司&TPA/睿保TPA_合作说明.md", "# 睿保TPA 合作说明\n\n## 联系人\n曹雪\n\n## 协议\n按件收费\n\n## 重要事项\n每月对账\n");
+  test::write_file(root / "系统/理赔平台ClaimHub.md", "# 理赔平台（ClaimHub）\n\n## 是什么\n理赔案件管理\n\n## 怎么用\n录入报案\n");
+  test::write_file(root / "通讯录.csv", "姓名,单位,职务,手机\n曹雪,上海睿保理赔服务有限公司,客户经理,13601752294\n");
+  test::write_file(root / "chats/客服群.txt", "2025-11-18 10:00:00 何静怡\n睿保那边说ClaimHub的导出坏了，KeePass里的密码也改了\n"
+                                              "2025-11-19 10:00:00 陆子昂\n睿保的账单到了，ClaimHub今晚升级，KeePass我装好了\n");
+  test::write_file(root / "chats/微信_欧阳博.txt", "2025-11-20 10:00:00 欧阳博\nClaimHub的账号在KeePass里，KeePass的主密码问IT\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  for (const char* name : {"睿保", "ClaimHub"}) {
+    INFO(name);
+    const Entity* e = entity(r, name);
+    REQUIRE(e);
+    CHECK(e->write_up != Coverage::missing);
+  }
+  CHECK(entity(r, "KeePass") == nullptr);
+}
