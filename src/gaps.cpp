@@ -1309,6 +1309,22 @@ class Analysis {
 
   // A correspondent nobody filed anywhere: a supplier if its mails talk like one, else a client.
   std::string guess_kind(const EntityState& s) const {
+    // A write-up reads like one of a kind: "联系人 / 协议 / 合作方式 / 重要事项" are a partner's fields,
+    // "交易历史 / 需求 / 偏好" a client's (保司&TPA/安澜人寿_团险.md at an insurance broker).
+    std::size_t as_partner = 0, as_client = 0;
+    for (const auto& k : checklist_.entity_kinds) {
+      if (k.id != "partner" && k.id != "client") continue;
+      std::size_t n = 0;
+      for (const ChecklistField& field : k.fields) {
+        const CueSet cues(field.cues);
+        n += std::any_of(s.write_ups.begin(), s.write_ups.end(), [&](const Scope& w) {
+          const auto units = units_of(w);
+          return std::any_of(units.begin(), units.end(), [&](const Unit* u) { return heading_matches(*u, cues); });
+        });
+      }
+      (k.id == "partner" ? as_partner : as_client) = n;
+    }
+    if (as_partner != as_client && std::max(as_partner, as_client) >= 2) return as_partner > as_client ? "partner" : "client";
     static const CueSet partner_words({"供货", "供应", "采购", "代工", "货代", "订舱", "报价调整", "涨价", "合作方", "服务商",
                                        "实施", "代运营", "外包", "厂商", "承接", "承运", "运输", "supplier", "vendor"});
     static const CueSet client_words({"询价", "下单", "订单", "采购需求", "需求", "续约", "续费", "投诉", "客户",

@@ -1289,4 +1289,6 @@ TEST_CASE("gaps: a write-up named with a Latin kind (睿保TPA), a file named by
     CHECK(e->write_up != Coverage::missing);
   }
   CHECK(entity(r, "KeePass") == nullptr);
+  // Its write-up's headings are a partner's fields (联系人, 协议, 重要事项), whatever its folder's name.
+  CHECK(entity(r, "睿保")->kind == "partner");
 }
