@@ -1292,3 +1292,23 @@ TEST_CASE("gaps: a write-up named with a Latin kind (睿保TPA), a file named by
   // Its write-up's headings are a partner's fields (联系人, 协议, 重要事项), whatever its folder's name.
   CHECK(entity(r, "睿保")->kind == "partner");
 }
+
+TEST_CASE("gaps: a table of who does what (人员分工) is the team, a handover timetable (交接时间安排) the plan", "[gaps]") {
+  test::TempDir root, data;
+  std::string rows;
+  for (const char* who : {"何建军 | 项目经理 | 全面负责，签证、结算、付款最终签字", "刘长江 | 生产经理 | 现场进度、分包协调、月度形象进度确认",
+                          "宋文博 | 技术负责人 | 图纸、方案、设计变更的技术资料", "赵大勇 | 安全总监 | 安全检查、罚款单、安全文明措施费计量"})
+    rows += std::string("| ") + who + "；每周一例会汇报，商务需要配合提供计量、签证和结算的依据资料 |\n";
+  test::write_file(root / "项目部人员分工.md", "# 项目部 管理人员分工及对接\n\n| 姓名 | 岗位 | 职责 |\n|---|---|---|\n" + rows);
+  test::write_file(root / "交接清单.md", "# 商务经理岗位交接清单\n\n## 一、交接时间安排\n\n| 日期 | 内容 | 接收人 |\n|---|---|---|\n"
+                                        "| 12-01 | 分包合同台账、结算资料移交，逐份过一遍 | 林雨桐 |\n| 12-03 | 进度款申报带做一遍，系统里实际提交 | 林雨桐 |\n"
+                                        "| 12-08 | 一期结算对账会，和华审一起核对 | 林雨桐 |\n| 12-11 | 交接确认会，项目经理主持 | 何建军 |\n"
+                                        "| 12-04 | 分包结算审批流程带做，晶筑、瑞通、鑫盛三家各走一遍，陈思远复核 | 林雨桐 |\n"
+                                        "| 12-05 | 材料对账：恒基商砼、金诚钢贸的小票和磅单核对，差异记在台账 | 林雨桐 |\n"
+                                        "| 12-09 | 签证台账逐项过，甲方未批的签证列清单，约监理和甲方一起确认 | 林雨桐 |\n"
+                                        "| 12-10 | 三期投标资料移交，澄清答疑文件和保证金的付款记录一并交接 | 林雨桐 |\n");
+  const GapReport r = analyse_folder(root, data);
+  CHECK(area(r, "team").state == Coverage::covered);
+  CHECK(area(r, "plan").state != Coverage::missing);
+  CHECK(area(r, "plan").missing.find("thin") == std::string::npos);
+}
