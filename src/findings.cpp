@@ -783,9 +783,52 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
     const bool address = at_a_host(token);
     // An option or a setting (--root-password=PASSWORD, key=value) is the labelled readers' to judge.
     const bool setting = token.front() == '-' || token.find('=') != npos || ascii_lower(token).find("pass") != npos;
-    if (token.size() >= 8 && kinds >= 3 && !address && !setting && is_credential(token))
+    // A CSV cell is a sentence of its own: the password word must be in it ("Jyt@2025ls# 是新的密码"), not in
+    // another column of the row (an account list's "SL-HZ-op01,操作员,密码已改").
+    bool told = true;
+    if ((first > 0 && line[first - 1] == ',') || (last < line.size() && line[last] == ',')) {
+      const std::size_t from = first == 0 ? npos : line.rfind(',', first - 1);
+      const std::size_t to = line.find(',', last);
+      const std::string_view cell = line.substr(from == npos ? 0 : from + 1, (to == npos ? line.size() : to) - (from == npos ? 0 : from + 1));
+      const std::string low = ascii_lower(cell);
+      told = cell.find("密码") != npos || cell.find("密碼") != npos || cell.find("口令") != npos || low.find("password") != npos;
+    }
+    if (token.size() >= 8 && kinds >= 3 && !address && !setting && told && is_credential(token))
       out.push_back({first, last, "password"});
     i = next;
+  }
+}
+
+/// A token or key given later in the sentence that names it, after a colon: "新接口token先发群里给杜明他们
+/// 测：lyb_tk_9f2e61c4…". Only a long value (16 characters or more, letters and digits) with no full stop
+/// between the word and the colon.
+void key_in_sentence(std::string_view line, std::vector<Span>& out) {
+  static constexpr std::pair<std::string_view, std::string_view> words[] = {
+      {"token", "token"}, {"令牌", "token"}, {"secret", "app_secret"}, {"密钥", "api_key"}, {"秘钥", "api_key"}, {"apikey", "api_key"}};
+  const std::string lower = ascii_lower(line);
+  for (const auto& [word, type] : words) {
+    const std::size_t at = lower.find(word);
+    if (at == npos) continue;
+    // (A Latin word stands alone or against Chinese: not "tokens" or "mytoken_path".)
+    if (is_alpha(word.front()) && ((at > 0 && is_alnum(line[at - 1])) || (at + word.size() < line.size() && is_alpha(line[at + word.size()]))))
+      continue;
+    std::size_t colon = npos, colon_size = 0;
+    for (std::string_view c : {"：", ":"})
+      if (const std::size_t p = line.find(c, at + word.size()); p != npos && p < colon) {
+        colon = p;
+        colon_size = c.size();
+      }
+    if (colon == npos || colon == at + word.size()) continue;  // "token: x" is the labelled readers'
+    const std::string_view between = line.substr(at + word.size(), colon - at - word.size());
+    if (between.find("。") != npos || between.find("；") != npos || between.find('.') != npos || between.size() > 60) continue;
+    const std::size_t first = skip_blanks(line, colon + colon_size, line.size());
+    std::size_t last = first;
+    while (last < line.size() && (is_alnum(line[last]) || is_one_of(line[last], "_-"))) ++last;
+    const std::string_view value = line.substr(first, last - first);
+    if (value.size() >= 16 && std::any_of(value.begin(), value.end(), is_digit) && std::any_of(value.begin(), value.end(), is_alpha) &&
+        !is_placeholder(value) && is_credential(value))
+      out.push_back({first, last, type});
+    return;
   }
 }
 
@@ -1158,6 +1201,7 @@ class SecretScanner {
     if (spans_.empty()) spaced_values(head, spans_);
     if (spans_.empty()) password_in_sentence(head, spans_);  // a labelled value is the line's password
     if (spans_.empty()) account_pairs(head, spans_);
+    if (spans_.empty()) key_in_sentence(head, spans_);
     token_shapes_in(head, spans_);
     connection_strings(head, spans_);
     url_keys(head, spans_);

@@ -233,6 +233,20 @@ TEST_CASE("account/password pairs: the secret is the part after the slash", "[fi
   }
 }
 
+TEST_CASE("a token given after a colon later in the sentence that names it, and a CSV cell is its own sentence", "[findings]") {
+  const std::string chat = "4105,17,1,0,0,1763518350,2,新接口token先发群里给杜明他们测：lyb_tk_9f2e61c4a7d85b03e6f1a29c4d7b8e05,"
+                           "2025-11-19 10:12:30,对接群,冯伟,fengwei_sld";
+  CHECK(secret(chat) == "token ly******");
+  CHECK(secret("API 密钥已经发你邮箱，测试环境的：sk_9f2e61c4a7d85b03e6f1") == "api_key sk******");
+  for (std::string_view line : {"token 的有效期：2025-12-31", "新接口token先发群里给杜明他们测：见群公告",
+                                "token 换过了。新的问唐晓：tangxiao_2025_ops_account",
+                                // the account column of an account list is no password because another column speaks of one
+                                "融付通商户平台,SL-HZ-op01,操作员,密码已改，新密码在保管库,许晴,商户号 8927 5501 3306 012"}) {
+    INFO(line);
+    CHECK(secrets(line).empty());
+  }
+}
+
 TEST_CASE("a value ends at Chinese text, full-width punctuation, spaces and the next query parameter", "[findings]") {
   CHECK(redacted("密码：Qh@2026shop（每季度改）") == "密码：••••••（每季度改）");
   CHECK(redacted("密码：Qh@2026shop，用户名 admin") == "密码：••••••，用户名 admin");
