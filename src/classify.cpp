@@ -61,10 +61,10 @@ namespace {
 
 // Folder names whose entries are each one client or project. Matched whole (lower case), so that
 // 客户沟通 (client communication) is not a client folder.
-// (The same as data/checklist.json's client folders: a franchise brand's franchisees and a maker's dealers
-// are its clients.)
+// (The same as data/checklist.json's client folders: a franchise brand's franchisees, a maker's dealers
+// and a platform's merchants are its clients.)
 constexpr std::string_view client_folders[] = {"客户",   "客户资料", "客戶",    "客户档案", "租户",        "业主",
-                                                "甲方",   "商户",     "加盟商",  "经销商",   "代理商",      "渠道商",
+                                                "甲方",   "商户",     "商家",    "加盟商",  "经销商",   "代理商",      "渠道商",
                                                 "clients", "client",  "customers", "customer", "franchisees", "dealers",
                                                 "distributors"};
 constexpr std::string_view project_folders[] = {"项目", "項目", "projects", "project", "项目资料"};

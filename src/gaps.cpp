@@ -1032,15 +1032,10 @@ class Analysis {
     return false;
   }
 
-  // True if a folder of `d`'s path is one for an entity kind (客户/, 供应商与合作方/, 系统/).
+  // True if a folder of `d`'s path is one for an entity kind (客户/, 供应商与合作方/, 04_系统/).
   bool in_entity_folder(const Doc& d) const {
-    for (const auto& part : fs::path(d.rec.path).parent_path()) {
-      const std::string folder = fold(part.string());
-      for (const auto& k : checklist_.entity_kinds)
-        for (const auto& f : k.folders)
-          if (folder.starts_with(fold(f))) return true;
-    }
-    return false;
+    const fs::path folders = fs::path(d.rec.path).parent_path();
+    return std::any_of(folders.begin(), folders.end(), [&](const fs::path& part) { return entity_kind_of_folder(checklist_, part.string()) != nullptr; });
   }
 
   // The most fields of one entity kind that `d`'s headings name.

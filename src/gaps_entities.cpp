@@ -1113,17 +1113,7 @@ class EntityFinder {
   }
 
  private:
-  // "客户", "客户资料", "供应商与合作方", "系统工具说明": a folder for one kind of entity. Not "客户沟通".
-  const EntityKind* kind_of_folder(const std::string& folder) const {
-    const std::string f = fold(without_sort_number(folder));
-    static const CueSet conversation({"沟通", "邮件", "聊天", "记录", "mail", "chat", "message"});
-    if (conversation.in(f)) return nullptr;
-    for (const auto& k : checklist_.entity_kinds)
-      for (const auto& name : k.folders)
-        if (const std::string n = fold(name); f == n || f.starts_with(n) || (code_points(n).size() >= 2 && f.ends_with(n)))
-          return &k;
-    return nullptr;
-  }
+  const EntityKind* kind_of_folder(const std::string& folder) const { return entity_kind_of_folder(checklist_, folder); }
 
   static bool related(const std::string& a, const std::string& b) {
     const std::string ca = core_name(a), cb = core_name(b);
@@ -1165,6 +1155,17 @@ class EntityFinder {
 
 std::vector<Candidate> find_entities(const Checklist& checklist, const std::vector<Doc>& docs) {
   return EntityFinder(checklist, docs).find();
+}
+
+const EntityKind* entity_kind_of_folder(const Checklist& checklist, const std::string& folder) {
+  const std::string f = fold(without_sort_number(folder));
+  static const CueSet conversation({"沟通", "邮件", "聊天", "记录", "mail", "chat", "message"});
+  if (conversation.in(f)) return nullptr;
+  for (const auto& k : checklist.entity_kinds)
+    for (const auto& name : k.folders)
+      if (const std::string n = fold(name); f == n || f.starts_with(n) || (code_points(n).size() >= 2 && f.ends_with(n)))
+        return &k;
+  return nullptr;
 }
 
 }  // namespace baton::gaps_detail

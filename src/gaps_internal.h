@@ -173,4 +173,8 @@ struct Candidate {
 // (gaps_entities.cpp). Candidates are not merged yet: the analysis merges aliases.
 std::vector<Candidate> find_entities(const Checklist& checklist, const std::vector<Doc>& docs);
 
+// The entity kind whose write-ups a folder holds: "客户", "02_客户资料", "供应商与合作方", "系统工具说明";
+// not "客户沟通" (conversations). nullptr for any other folder.
+const EntityKind* entity_kind_of_folder(const Checklist& checklist, const std::string& folder);
+
 }  // namespace baton::gaps_detail

@@ -520,6 +520,7 @@ Outcome process(const Job& job, const std::unordered_map<std::string, const Sour
                 UnitBuilder& builder) {
   Outcome out;
   out.job = &job;
+  out.format = format_of(job.rel);  // (by its content below, once read: a file without an extension)
   if (static_cast<std::size_t>(job.size) > max_file_bytes) {
     out.error = "file too large (" + std::to_string(job.size >> 20) + " MB; limit " +
                 std::to_string(max_file_bytes >> 20) + " MB)";
@@ -592,8 +593,10 @@ std::vector<SourceRecord> diff_root(const fs::path& root, Catalog& catalog, std:
     if (format_of(p.filename().string()) == Format::unsupported) {
       // A name without an extension ("Inbox", "1.", "README") is read if its first bytes are a format
       // Baton reads; everything else is counted by extension.
+      // (One read before is one still: a Maildir's thousands of messages are not sniffed on every sync.)
       const bool by_content = decided_by_content(p.filename().string()) && it->is_regular_file(ec) &&
-                              format_of(p.filename().string(), read_head(p)) != Format::unsupported;
+                              (known.count(p.lexically_relative(root).generic_string()) > 0 ||
+                               format_of(p.filename().string(), read_head(p)) != Format::unsupported);
       if (!by_content) {
         if (it->is_regular_file(ec) && p.filename() != kind_override_file) ++summary.unsupported[p.extension().string()];
         continue;

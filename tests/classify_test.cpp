@@ -63,10 +63,11 @@ TEST_CASE("folders numbered to sort them still name their clients and projects",
   CHECK(without_sort_number("3、客户") == "客户");
 }
 
-TEST_CASE("a franchise brand's franchisees and a maker's dealers are clients, and their write-ups handover", "[classify]") {
+TEST_CASE("a franchise brand's franchisees, a maker's dealers and a platform's merchants are clients, and their write-ups handover", "[classify]") {
   Document doc;
   infer_entities("加盟商/常州启明餐饮.md", doc);
   infer_entities("经销商/金坛华联商贸.md", doc);
-  CHECK(doc.clients == std::vector<std::string>{"常州启明餐饮", "金坛华联商贸"});
+  infer_entities("01_商家/麦香坊烘焙.md", doc);  // a platform's merchants
+  CHECK(doc.clients == std::vector<std::string>{"常州启明餐饮", "金坛华联商贸", "麦香坊烘焙"});
   CHECK(infer_kind("加盟商/常州启明餐饮.md", Format::markdown, doc) == Kind::handover);
 }

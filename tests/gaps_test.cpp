@@ -1093,13 +1093,15 @@ TEST_CASE("gaps: a write-up's title gives the full name, a list's name column na
   CHECK(entity(r, "东陵妇幼") == donglin);
 }
 
-TEST_CASE("gaps: a franchise brand's franchisees and a maker's dealers are its clients", "[gaps]") {
+TEST_CASE("gaps: a franchise brand's franchisees, a maker's dealers and a platform's merchants are its clients", "[gaps]") {
   test::TempDir root, data;
   test::write_file(root / "加盟商/常州启明餐饮.md", "# 常州启明餐饮\n\n## 联系人\n周启明，老板\n");
   test::write_file(root / "经销商/金坛华联商贸.md", "# 金坛华联商贸\n\n## 联系人\n华总\n");
-  test::write_file(root / "chats/区域群.txt", "2025-11-10 10:00:00 陈思远\n常州启明餐饮有限公司的转让协议签了，金坛华联商贸下月订货\n");
+  test::write_file(root / "01_商家/麦香坊烘焙.md", "# 麦香坊烘焙\n\n## 联系人\n周老板\n");
+  test::write_file(root / "chats/区域群.txt", "2025-11-10 10:00:00 陈思远\n常州启明餐饮有限公司的转让协议签了，金坛华联商贸下月订货\n"
+                                             "2025-11-11 10:00:00 陈思远\n杭州麦香坊食品有限公司的年货节报名表到了\n");
   const GapReport r = analyse_folder(root, data);
-  for (const char* name : {"常州启明餐饮", "金坛华联商贸"}) {
+  for (const char* name : {"常州启明餐饮", "金坛华联商贸", "麦香坊"}) {
     INFO(name);
     const Entity* e = entity(r, name);
     REQUIRE(e);
