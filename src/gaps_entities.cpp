@@ -192,7 +192,8 @@ class EntityFinder {
 
   // "商砼-恒基.md" titled "商砼：南京恒基商品混凝土有限公司", "劳务-鑫盛劳务.md" titled "劳务分包：安徽鑫盛建筑劳务有限公司":
   // a file named by what sort of one it is and which one. Of two Chinese parts, the one the title names
-  // after its label (the longer one when it names both) is the name; otherwise the stem stays as it is.
+  // after its label is the name (when it names both, the second if it holds the first: 劳务 in 鑫盛劳务);
+  // otherwise the stem stays as it is.
   static std::string named_by_title(const std::string& stem, const std::string& title) {
     const std::size_t cut = stem.find_first_of("-_");
     if (cut == std::string::npos || stem.find_first_of("-_", cut + 1) != std::string::npos) return stem;
