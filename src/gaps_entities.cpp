@@ -210,6 +210,14 @@ class EntityFinder {
     const bool has_a = in_title(a), has_b = in_title(b);
     if (has_b && (!has_a || contains(fold(b), fold(a)))) return b;
     if (has_a && !has_b) return a;
+    // "服务通（售后工单系统）说明" in 工单系统_服务通.md: the name is the one outside the brackets (not a
+    // place: 华晟汽配_宁波.md titled 宁波华晟汽车零部件有限公司（华晟汽配）).
+    if (has_a && has_b) {
+      const std::string outside = fold(strip_brackets(named));
+      const bool out_a = contains(outside, fold(a)), out_b = contains(outside, fold(b));
+      const std::string& chosen = out_a ? a : b;
+      if (out_a != out_b && std::find(std::begin(places), std::end(places), chosen) == std::end(places)) return chosen;
+    }
     return stem;
   }
 

@@ -1249,6 +1249,8 @@ TEST_CASE("gaps: files named by sort and name (商砼-恒基), a system titled w
   test::write_file(root / "02分包单位/劳务-鑫盛劳务.md",
                    "# 劳务分包：安徽鑫盛建筑劳务有限公司\n\n## 对接人\n王德海\n\n## 合同\n清包工\n\n## 注意事项\n工资专户按月发\n");
   test::write_file(root / "系统/劳务实名制-筑工宝.md", "# 劳务实名制系统（筑工宝）\n\n## 用途\n工人实名登记\n\n## 使用方法\n闸机注册\n");
+  test::write_file(root / "系统/工单系统_服务通.md", "# 服务通（售后工单系统）说明\n\n## 用途\n报修派单\n\n## 使用方法\n建单、派单\n");
+  test::write_file(root / "客户/华晟汽配_宁波.md", "# 宁波华晟汽车零部件有限公司（华晟汽配）\n\n## 联系人\n蒋伟\n");
   test::write_file(root / "材料供应商一览.md",
                    "# 材料供应商一览\n\n| 材料 | 供应商 | 联系人 | 电话 |\n|---|---|---|---|\n"
                    "| 商品混凝土 | 南京恒基商品混凝土有限公司 | 蒋志明 | 13851723315 |\n| 砌块 | 就近采购 | — | — |\n"
@@ -1257,17 +1259,19 @@ TEST_CASE("gaps: files named by sort and name (商砼-恒基), a system titled w
                    "2025-11-18 08:07:02 陈思远\n好的，鑫盛5000，瑞通2000，恒力那个附着等他们说法\n"
                    "2025-11-18 09:31:26 马丽\n鑫盛劳务新进场22人，筑工宝都录好了，7#楼卸料平台的限载牌也挂了\n"
                    "2025-11-19 10:00:00 陈思远\n恒基说下月涨价，瑞通2000元罚款从进度款扣，7#楼卸料平台复查了\n");
-  test::write_file(root / "chats/微信_马丽.txt", "2025-11-20 10:00:00 马丽\n筑工宝明天升级，恒基的票到了，鑫盛劳务的工资表也到了\n");
+  test::write_file(root / "chats/微信_马丽.txt", "2025-11-20 10:00:00 马丽\n筑工宝明天升级，恒基的票到了，鑫盛劳务的工资表也到了\n"
+                                              "2025-11-21 10:00:00 马丽\n服务通今天又卡了，KA周报看板数据停在11号了，华晟汽配的单子到了\n");
+  test::write_file(root / "chats/微信_唐立新.txt", "2025-11-22 10:00:00 唐立新\n服务通的工单我补了，KA周报看板我也看了\n");
   test::write_file(root / "通讯录.csv", "姓名,单位,职务,手机\n王德海,安徽鑫盛建筑劳务有限公司,劳务队长,13900000003\n");
   const GapReport r = analyse_folder(root, data);
   for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
-  for (const char* name : {"恒基", "鑫盛", "筑工宝"}) {
+  for (const char* name : {"恒基", "鑫盛", "筑工宝", "服务通", "华晟汽配"}) {
     INFO(name);
     const Entity* e = entity(r, name);
     REQUIRE(e);
     CHECK(e->write_up != Coverage::missing);
   }
-  for (const char* not_one : {"就近采购", "甲方认质认价", "瑞通2000", "楼卸料平台", "卸料平台", "商砼"}) {
+  for (const char* not_one : {"就近采购", "甲方认质认价", "瑞通2000", "楼卸料平台", "卸料平台", "商砼", "工单系统", "周报看板", "宁波"}) {
     INFO(not_one);
     const Entity* e = entity(r, not_one);
     CHECK((e == nullptr || e->name != not_one));
