@@ -747,14 +747,18 @@ bool at_a_host(std::string_view v) {
          std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(at), [](char c) { return is_alnum(c) || is_one_of(c, "_.-"); });
 }
 
+/// True if `text` speaks of a password (密码, 密碼, 口令, password).
+bool speaks_of_password(std::string_view text) {
+  return text.find("密码") != npos || text.find("密碼") != npos || text.find("口令") != npos ||
+         ascii_lower(text).find("password") != npos;
+}
+
 /// A password said in a sentence, with no label right before it, as chats say it: "ops01 的密码我改了，
 /// 新的是 Sj@Hq2026!ops". Only on a line that speaks of a password, and only a value shaped like one:
 /// eight or more characters of at least three kinds (upper case, lower case, digits, symbols other than
 /// the _ . - of names such as lcxl_bd01), not an address, a location or a placeholder.
 void password_in_sentence(std::string_view line, std::vector<Span>& out) {
-  const std::string lower = ascii_lower(line);
-  if (line.find("密码") == npos && line.find("密碼") == npos && line.find("口令") == npos && lower.find("password") == npos)
-    return;
+  if (!speaks_of_password(line)) return;
   std::size_t fields_end = 0;  // the end of a run read field by field
   for (std::size_t i = 0; i < line.size();) {
     if (!is_graph(line[i])) {
@@ -789,9 +793,8 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
     if ((first > 0 && line[first - 1] == ',') || (last < line.size() && line[last] == ',')) {
       const std::size_t from = first == 0 ? npos : line.rfind(',', first - 1);
       const std::size_t to = line.find(',', last);
-      const std::string_view cell = line.substr(from == npos ? 0 : from + 1, (to == npos ? line.size() : to) - (from == npos ? 0 : from + 1));
-      const std::string low = ascii_lower(cell);
-      told = cell.find("密码") != npos || cell.find("密碼") != npos || cell.find("口令") != npos || low.find("password") != npos;
+      const std::size_t begin = from == npos ? 0 : from + 1;
+      told = speaks_of_password(line.substr(begin, (to == npos ? line.size() : to) - begin));
     }
     if (token.size() >= 8 && kinds >= 3 && !address && !setting && told && is_credential(token))
       out.push_back({first, last, "password"});

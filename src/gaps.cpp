@@ -524,7 +524,11 @@ class Analysis {
  public:
   Analysis(const Checklist& checklist, std::vector<Doc> docs, GapReport& report)
       : checklist_(checklist), docs_(std::move(docs)), report_(report) {
-    for (const Doc& d : docs_) by_id_[d.rec.id] = &d;
+    for (const Doc& d : docs_) {
+      by_id_[d.rec.id] = &d;
+      filed_.push_back(filed_under_entity_kind(d));
+      put_away_.push_back(archived_path(d.rec.path));
+    }
   }
 
   void entities(const std::vector<EntityDecision>& decisions) {
@@ -1019,10 +1023,12 @@ class Analysis {
     }
   }
 
-  // True if a folder of `d`'s path puts it away: old/, 旧资料/, 归档/, archive/, zz_old/.
-  static bool archived(const Doc& d) {
+  // True if a folder of `d`'s path puts it away: old/, 旧资料/, 归档/, archive/, zz_old/ (worked out once per
+  // document, in the constructor).
+  bool archived(const Doc& d) const { return put_away_[static_cast<std::size_t>(&d - docs_.data())]; }
+  static bool archived_path(const std::string& path) {
     static const CueSet put_away({"旧资料", "旧版", "旧文档", "归档", "历史资料", "废弃"});  // (folded: 舊資料, 歸檔 too)
-    for (const auto& part : fs::path(d.rec.path).parent_path()) {
+    for (const auto& part : fs::path(path).parent_path()) {
       const std::string folder = ascii_lower(part.string());
       for (std::string_view word : {"old", "archive", "archived", "deprecated", "obsolete"})
         if (folder == word || folder.ends_with("_" + std::string(word)) || folder.ends_with("-" + std::string(word)) ||
@@ -1033,8 +1039,10 @@ class Analysis {
     return false;
   }
 
-  // True if a folder of `d`'s path is one for an entity kind (客户/, 供应商与合作方/, 04_系统/).
-  bool in_entity_folder(const Doc& d) const {
+  // True if a folder of `d`'s path is one for an entity kind (客户/, 供应商与合作方/, 04_系统/); worked out
+  // once per document, in the constructor.
+  bool in_entity_folder(const Doc& d) const { return filed_[static_cast<std::size_t>(&d - docs_.data())]; }
+  bool filed_under_entity_kind(const Doc& d) const {
     const fs::path folders = fs::path(d.rec.path).parent_path();
     return std::any_of(folders.begin(), folders.end(), [&](const fs::path& part) { return entity_kind_of_folder(checklist_, part.string()) != nullptr; });
   }
@@ -1515,10 +1523,9 @@ class Analysis {
         else chars += n;
         unfinished += marked && dedicated;
         // (系统/ERP.md is the systems' write-up; 旧资料/打样SOP_v1.md was put away as superseded.)
-        if ((dedicated || (by_kind && !in_entity_folder(d))) && !archived(d)) {
-          area_docs.insert(d.rec.id);
-          if (stale(d, as_of_day_, stale_days_)) stale_docs.insert(d.rec.id);
-        }
+        if ((dedicated || (by_kind && !in_entity_folder(d))) && !archived(d) && area_docs.insert(d.rec.id).second &&
+            stale(d, as_of_day_, stale_days_))
+          stale_docs.insert(d.rec.id);
         if (r.evidence.size() < max_evidence && seen.insert(d.rec.id + u.label).second) r.evidence.push_back(evidence_of(d, &u));
       }
     }
@@ -1600,6 +1607,7 @@ class Analysis {
   GapReport& report_;
   long as_of_day_ = 0;  // the report's reference date and staleness (see areas())
   int stale_days_ = 0;
+  std::vector<bool> filed_, put_away_;  // by the index of each document in docs_: in_entity_folder(), archived()
   // Sentences of a unit, split once: facts and kind guessing read the same conversations per entity.
   mutable std::unordered_map<const Unit*, std::vector<std::string>> sentences_;
   const std::vector<std::string>& sentences_of(const Unit& u) const {
