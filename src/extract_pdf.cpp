@@ -38,10 +38,34 @@ constexpr std::size_t max_outline_entries = 10000;
 constexpr int max_outline_depth = 16;
 constexpr std::size_t max_heading_candidates = 1u << 20;
 
-// poppler reports every oddity of a damaged file on stderr; a bad file is our error value, not noise.
-void silence_poppler() {
+// One blank 10x10 page: the smallest PDF poppler lays out without complaint.
+constexpr std::string_view blank_pdf =
+    "%PDF-1.4\n"
+    "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents 4 0 R >>\nendobj\n"
+    "4 0 obj\n<< /Length 0 >>\nstream\n\nendstream\nendobj\n"
+    "xref\n0 5\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
+    "0000000115 00000 n \n0000000200 00000 n \n"
+    "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n249\n%%EOF\n";
+
+// Once per process, before any PDF is read (extract_pdf runs on several threads at once):
+// - poppler reports every oddity of a damaged file on stderr; a bad file is our error value, not noise;
+// - the first page poppler lays out creates GfxState's colour profiles, static members set with no lock
+//   (`if (!sRGBProfile) sRGBProfile = ...` in poppler 22.12's GfxState constructor). Two threads laying
+//   out their first pages at once both set them, and one frees the profile the other is using:
+//   ThreadSanitizer reported it in 2 of 3 runs of scripts/tsan. One blank page laid out here sets them;
+//   every later GfxState only reads them, after this call_once.
+void prepare_poppler() {
   static std::once_flag once;
-  std::call_once(once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
+  std::call_once(once, [] {
+    poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
+    const std::unique_ptr<poppler::document> blank(
+        poppler::document::load_from_raw_data(blank_pdf.data(), static_cast<int>(blank_pdf.size())));
+    if (!blank) return;
+    const std::unique_ptr<poppler::page> page(blank->create_page(0));
+    if (page) (void)page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout);
+  });
 }
 
 std::string utf8(const poppler::ustring& s) {
@@ -641,7 +665,7 @@ std::string pdf_date(std::string_view raw) {
 }  // namespace
 
 Result<Document> extract_pdf(std::string_view bytes) {
-  silence_poppler();
+  prepare_poppler();
   if (bytes.substr(0, 1024).find("%PDF-") == std::string_view::npos)
     return make_error("not a PDF file (no %PDF header)");
   if (bytes.size() > static_cast<std::size_t>(INT_MAX)) return make_error("PDF too large");
