@@ -41,6 +41,7 @@ class EntityFinder {
         from_rollup(d);
         listed_beside_write_ups(d);
         if (d.contact_list) from_contact_list(d);
+        from_account_list(d);
         if (d.rec.kind == "manual") systems_by_use(d);  // an SOP's steps name the systems they use
       }
     }
@@ -53,6 +54,7 @@ class EntityFinder {
     for (const auto& [name, _] : things_) longer.insert(fold(name));
     pool_longer_forms();
     named_in_documents();
+    systems_with_accounts();
     // "中国种业大数据平台", "国家企业信用信息公示系统": the state's platforms are public services, looked things up
     // in, not the team's systems; a sentence may name them without the 中国 (种业大数据平台).
     std::set<std::string> state_platforms;
@@ -67,7 +69,7 @@ class EntityFinder {
     for (const auto& [name, t] : things_) {
       if (state_platforms.count(fold(name))) continue;
       const bool kept = t.kind.empty() ? t.times >= 2
-                                       : t.conversations.size() >= 2 || t.quoted || t.listed || t.known || t.said >= 3 || t.logged_in ||
+                                       : t.conversations.size() >= 2 || t.quoted || t.listed || t.accounts || t.known || t.said >= 3 || t.logged_in ||
                                              (!t.documents.empty() && !t.conversations.empty());
       // ("上海虹桥云" is the piece of 虹桥云汇会展中心 too: the city it starts with is not part of the name.)
       if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name)) ||
@@ -379,6 +381,86 @@ class EntityFinder {
       ++listed.names[rest];
     }
     return listed;
+  }
+
+  // "仓掌柜WMS | cangku01 | 密码已改 …" under "系统 | 账号 | 密码 …": a list of the team's accounts names a
+  // system in every row. 121 of the 144 rows of such lists in the 26 handovers of bench/gaps are systems a
+  // reader counts (24 of them without a write-up); the rest are the tools everyone has (企业微信, 公司邮箱,
+  // WiFi) and the portals of clients and partners (山岚供应商协同平台, 融付通商户平台), which are theirs.
+  void from_account_list(const Doc& d) {
+    static const std::set<std::string> system_headers = {"系统", "平台", "系统/平台", "平台/系统", "系统名称", "平台名称", "system", "platform"};
+    static const CueSet account_headers({"账号", "账户", "帐号", "用户名", "登录名", "account", "username", "login"});
+    for (const Unit& u : d.units) {
+      std::size_t system_col = std::string::npos;
+      bool header = true;
+      for_each_line(u.text, [&](std::string_view line) {
+        const std::vector<std::string> cells = table_cells(line);
+        if (cells.empty()) return true;
+        if (header) {
+          header = false;
+          bool accounts = false;
+          for (std::size_t i = 0; i < cells.size(); ++i) {
+            const std::string h = fold(cells[i]);
+            if (system_col == std::string::npos && system_headers.count(h)) system_col = i;
+            else if (code_points(h).size() <= 6 && account_headers.in(h)) accounts = true;
+          }
+          if (!accounts) system_col = std::string::npos;
+          return system_col != std::string::npos;
+        }
+        if (system_col < cells.size())
+          if (std::string name = account_system_name(cells[system_col]); !name.empty()) account_systems_.emplace_back(std::move(name), &d);
+        return true;
+      });
+    }
+  }
+
+  // The system a row of an account list names: "云签 子账号" → 云签, "客易通CRM（企业版）" → 客易通CRM,
+  // "云栈CRM开放平台" → 云栈CRM; "" for a tool everyone has, a placeholder or a number (12306 企业账号).
+  static std::string account_system_name(const std::string& cell) {
+    static const CueSet everyones({"wifi", "共享盘", "同上"});
+    if (everyones.in(fold(cell))) return {};
+    std::string name = cell.substr(0, std::min({cell.find("（"), cell.find('('), cell.size()}));
+    if (const std::size_t space = name.find(' '); space != std::string::npos) {
+      const std::string first = name.substr(0, space);
+      if (has_cjk(first) && code_points(first).size() >= 2) name = first;
+    }
+    name = std::string(trim(name));
+    static constexpr std::string_view roles[] = {"开放接口", "开放平台", "接口", "超管", "管理员", "子账号", "账号", "管理端", "查看"};
+    for (bool cut = true; cut;) {
+      cut = false;
+      for (std::string_view role : roles)
+        if (name.ends_with(role) && code_points(name).size() >= code_points(role).size() + 2) {
+          name = std::string(trim(name.substr(0, name.size() - role.size())));
+          cut = true;
+        }
+    }
+    const auto chars = code_points(name);
+    if (chars.size() < 2 || chars.size() > 20 || std::isdigit(static_cast<unsigned char>(name[0])) || generic_tool(name) ||
+        made_of_common_words(fold(name)) || name.find_first_of("/\\:@") != std::string::npos)
+      return {};
+    return name;
+  }
+
+  // The account lists' systems that are not a client's or partner's (their portals start with their trade
+  // name: 天衡SRM供应商门户 of 天衡钢铁) nor a name found already (印捷通ERP), kept like a system an SOP
+  // logs in to.
+  void systems_with_accounts() {
+    std::set<std::string> brands, names;
+    for (const Candidate& c : candidates_)
+      for (const auto& [n, _] : c.names) {
+        names.insert(fold(n));
+        const auto core = code_points(core_name(n));
+        if (core.size() >= 2 && is_han(core[0]) && is_han(core[1])) brands.insert(core[0] + core[1]);
+      }
+    for (const auto& [name, d] : account_systems_) {
+      const std::string f = fold(name);
+      const auto chars = code_points(name);
+      if (chars.size() >= 2 && brands.count(chars[0] + chars[1])) continue;
+      if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return code_points(n).size() >= 2 && f.starts_with(n); }))
+        continue;
+      note_thing(name, "system", *d);
+      things_[name].accounts = true;
+    }
   }
 
   // True if `text` names a file ("见 projects/DMS二期上线.md", "资料：项目/XT-E3.docx").
@@ -1151,11 +1233,13 @@ class EntityFinder {
     std::set<std::string> documents;      // other documents that use it as a system (an SOP: "登录X后台")
     bool logged_in = false;               // an SOP step logs in to it by name: "登录云信通后台 →"
     bool listed = false;                  // an item of a list whose other items point to project write-ups
+    bool accounts = false;                // a row of the team's account list
   };
   std::map<std::string, Thing> things_;
   std::set<std::string> departments_;  // "西溪数智园项目" of 西溪数智园项目部
   std::optional<std::vector<std::string>> project_files_;
   std::set<std::string> registered_;   // registered company names found in conversations' sentences
+  std::vector<std::pair<std::string, const Doc*>> account_systems_;  // the systems of account lists
   std::vector<Candidate> candidates_;
   std::unordered_map<std::string, std::size_t> index_;
 };

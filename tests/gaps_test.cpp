@@ -1318,3 +1318,38 @@ TEST_CASE("gaps: a table of who does what (人员分工) is the team, a handover
   CHECK(area(r, "plan").state != Coverage::missing);
   CHECK(area(r, "plan").missing.find("thin") == std::string::npos);
 }
+
+TEST_CASE("gaps: a list of the team's accounts names a system in each row, not a tool everyone has nor a client's portal", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户资料/山岚茶业.md", "# 杭州山岚茶业有限公司\n\n## 联系人\n陈经理\n\n## 历史\n合作三年\n\n## 需求\n礼盒\n");
+  test::write_file(root / "账号密码清单.csv",
+                   "系统,账号,密码/登录方式,保管人,备注\n"
+                   "仓掌柜WMS,cangku01,见保管库,张伟东,只查库存\n"
+                   "数据魔方BI（看板）,hejy,向IT申请,何静怡,\n"
+                   "观澜BI 管理员,admin,见保管库,王海鹏,\n"
+                   "企业微信,扫码登录,无,何静怡,\n"
+                   "访客 WiFi,guest,见前台,行政,\n"
+                   "12306 企业账号,qy01,见保管库,行政,\n"
+                   "山岚供应商协同平台,DY-SL-0031,见客户档案,沈佳怡,客户的系统\n");
+  test::write_file(root / "chats/运营群.txt",
+                   "2025-11-18 10:00:00 何静怡\n仓掌柜WMS今天盘点，数据魔方BI的周报晚点出，观澜BI卡了，山岚供应商协同平台约了交货\n"
+                   "2025-11-19 10:00:00 张伟东\n仓掌柜WMS盘完了，企业微信通知大家，访客WiFi密码换了\n");
+  test::write_file(root / "chats/微信_王海鹏.txt", "2025-11-20 10:00:00 王海鹏\n观澜BI和数据魔方BI今晚升级，山岚的单子到了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  for (const char* name : {"仓掌柜WMS", "数据魔方BI", "观澜BI"}) {
+    INFO(name);
+    const Entity* e = entity(r, name);
+    REQUIRE(e);
+    CHECK(e->kind == "system");
+    CHECK(e->write_up == Coverage::missing);
+  }
+  for (const char* not_one : {"企业微信", "访客", "WiFi", "12306", "山岚供应商协同平台"}) {
+    INFO(not_one);
+    const Entity* e = entity(r, not_one);
+    CHECK((e == nullptr || e->name != not_one));
+  }
+  // The client's portal is the client's, which has its write-up.
+  REQUIRE(entity(r, "山岚"));
+  CHECK(entity(r, "山岚")->write_up != Coverage::missing);
+}
