@@ -759,6 +759,7 @@ bool speaks_of_password(std::string_view text) {
 /// the _ . - of names such as lcxl_bd01), not an address, a location or a placeholder.
 void password_in_sentence(std::string_view line, std::vector<Span>& out) {
   if (!speaks_of_password(line)) return;
+  const std::vector<Cell> cells = split_cells(line);
   std::size_t fields_end = 0;  // the end of a run read field by field
   for (std::size_t i = 0; i < line.size();) {
     if (!is_graph(line[i])) {
@@ -789,8 +790,12 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
     const bool setting = token.front() == '-' || token.find('=') != npos || ascii_lower(token).find("pass") != npos;
     // A CSV cell is a sentence of its own: the password word must be in it ("Jyt@2025ls# 是新的密码"), not in
     // another column of the row (an account list's "SL-HZ-op01,操作员,密码已改").
+    // So is a table's cell, also when the value is only part of it: "中心管理员(RK-101/HJ-2201)" is a role.
     bool told = true;
-    if ((first > 0 && line[first - 1] == ',') || (last < line.size() && line[last] == ',')) {
+    if (const auto cell = std::find_if(cells.begin(), cells.end(), [&](const Cell& c) { return c.begin <= first && last <= c.end; });
+        cell != cells.end()) {
+      told = speaks_of_password(line.substr(cell->begin, cell->end - cell->begin));
+    } else if ((first > 0 && line[first - 1] == ',') || (last < line.size() && line[last] == ',')) {
       const std::size_t from = first == 0 ? npos : line.rfind(',', first - 1);
       const std::size_t to = line.find(',', last);
       const std::size_t begin = from == npos ? 0 : from + 1;

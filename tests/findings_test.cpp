@@ -241,7 +241,10 @@ TEST_CASE("a token given after a colon later in the sentence that names it, and 
   for (std::string_view line : {"token 的有效期：2025-12-31", "新接口token先发群里给杜明他们测：见群公告",
                                 "token 换过了。新的问唐晓：tangxiao_2025_ops_account",
                                 // the account column of an account list is no password because another column speaks of one
-                                "融付通商户平台,SL-HZ-op01,操作员,密码已改，新密码在保管库,许晴,商户号 8927 5501 3306 012"}) {
+                                "融付通商户平台,SL-HZ-op01,操作员,密码已改，新密码在保管库,许晴,商户号 8927 5501 3306 012",
+                                // nor is a role's projects in brackets, part of a cell that says nothing of a password
+                                "ClinBase EDC,hanzy@zhilin-cro.com,中心管理员(RK-101/HJ-2201),韩志远,密码见保管库（1Password 临床运营库）,吴立群",
+                                "| ClinBase EDC | hanzy | 中心管理员(RK-101/HJ-2201) | 密码见保管库 |"}) {
     INFO(line);
     CHECK(secrets(line).empty());
   }
