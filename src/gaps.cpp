@@ -978,8 +978,9 @@ class Analysis {
         }
       }
       if (!part.empty()) parts.push_back(fold(part));
-      // The entities a name names: its own name, its core, a name it starts, or (three characters or
-      // more) an abbreviation of its core: 鑫盛劳务 of 安徽鑫盛建筑劳务有限公司.
+      // The entities a name names: its own name, its core, a name it starts, (three characters or
+      // more) an abbreviation of its core: 鑫盛劳务 of 安徽鑫盛建筑劳务有限公司, or (four or more) the end of
+      // a name after its region: 明德医院 of 华东明德医院.
       const auto named_by = [&](const std::string& p) {
         std::vector<EntityState*> out;
         const std::size_t n = code_points(p).size();
@@ -987,7 +988,8 @@ class Analysis {
         for (auto& st : states_) {
           if (st.ignored || !st.write_ups.empty()) continue;
           if (std::any_of(st.folded_names.begin(), st.folded_names.end(), [&](const std::string& name) {
-                return name == p || core_name(name) == p || name.starts_with(p) || (n >= 3 && has_cjk(p) && abbreviates(p, core_name(name)));
+                return name == p || core_name(name) == p || name.starts_with(p) || (n >= 3 && has_cjk(p) && abbreviates(p, core_name(name))) ||
+                       (n >= 4 && has_cjk(p) && name.ends_with(p) && !made_of_common_words(p));
               }))
             out.push_back(&st);
         }

@@ -173,6 +173,8 @@ class EntityFinder {
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
       const EntityKind* kind = kind_of_folder(parts[i]);
       if (!kind) continue;
+      // (服务商&供应商/服务商联系人.csv: a list of their people, read as the contact list it is.)
+      if (i + 2 == parts.size() && d.contact_list) return;
       std::string name = parts[i + 1];
       if (i + 2 == parts.size()) name = named_by_title(fs::path(name).stem().string(), d.rec.title);  // the file itself
       else if (const std::string file = file_named_entity(d, parts[i + 1]); !file.empty()) name = file;
@@ -271,6 +273,24 @@ class EntityFinder {
       }
       if (!out.empty()) return out;
     }
+    // "森域服务云 — 售后服务平台使用说明" in 售后服务平台说明.md: the part that is not the file's name is another
+    // name of the same thing (not "经销商档案" of "长沙湘森家居有限公司— 经销商档案", a sort of document).
+    for (std::string_view dash : {"——", "—", "–", "－", " - "}) {
+      const std::size_t at = raw.find(dash);
+      if (at == std::string::npos) continue;
+      const std::string a = entity_of_file_name(clean_heading(raw.substr(0, at)));
+      const std::string b = entity_of_file_name(clean_heading(raw.substr(at + dash.size())));
+      // ("长沙湘森家居有限公司— 经销商档案" in 长沙湘森.md: the part that is its full name, without the rest.)
+      for (const auto& [mine, other] : {std::pair{a, b}, std::pair{b, a}}) {
+        if (fold(mine) == file && fold(other) != file && code_points(other).size() >= 3 && !made_of_common_words(fold(other)) &&
+            other.find_first_of("—-") == std::string::npos)
+          out.push_back(other);
+        else if (fold(mine) != file && !mine.empty() && related(mine, file_name))
+          out.push_back(mine);
+      }
+      if (!out.empty()) return out;
+      break;
+    }
     const std::string folded = fold(t);
     if (folded == file) return out;
     if (related(t, file_name) || (has_cjk(file) && code_points(file).size() >= 3 && folded.ends_with(file))) out.push_back(t);
@@ -309,7 +329,8 @@ class EntityFinder {
   }
 
   static bool list_like(const std::string& name) {
-    static const CueSet words({"总表", "清单", "一览", "汇总", "列表", "名单", "名录", "索引", "目录", "overview", "list", "index", "readme"});
+    static const CueSet words({"总表", "清单", "一览", "汇总", "列表", "名单", "名录", "索引", "目录", "进度表", "台账",
+                               "overview", "list", "index", "readme"});
     return words.in(fold(name));
   }
 
@@ -324,7 +345,8 @@ class EntityFinder {
     // accounts, and names the tools everyone has: 企业微信, 共享盘.)
     static const std::set<std::string> name_headers = {
         "名称", "客户", "客户名称", "客户全称", "单位名称", "医院", "医院名称", "供应商", "供应商名称", "合作方", "合作方名称",
-        "合作伙伴", "厂家", "厂家名称", "厂商", "服务商", "name", "client", "customer", "supplier", "vendor", "partner"};
+        "合作伙伴", "厂家", "厂家名称", "厂商", "服务商", "经销商", "经销商名称", "加盟商", "加盟商名称", "商家", "商家名称",
+        "name", "client", "customer", "supplier", "vendor", "partner", "dealer", "distributor"};
     static const std::set<std::string> short_headers = {"简称", "别名", "简写", "shortname", "alias"};
     const bool by_column = kind.id == "client" || kind.id == "partner";
     for (const Unit& u : d.units) {
@@ -425,6 +447,15 @@ class EntityFinder {
       if (has_cjk(first) && code_points(first).size() >= 2) name = first;
     }
     name = std::string(trim(name));
+    // "森域服务云2.0", "订货平台 V2": the version is not part of the name.
+    // (Not the 8 of 用友U8: a version has a point, a V or a space before it.)
+    if (!name.empty() && std::isdigit(static_cast<unsigned char>(name.back()))) {
+      std::size_t at = name.size();
+      while (at > 0 && (std::isdigit(static_cast<unsigned char>(name[at - 1])) || name[at - 1] == '.')) --at;
+      const bool point = name.find('.', at) != std::string::npos;
+      if (at > 0 && (name[at - 1] == 'V' || name[at - 1] == 'v')) --at;
+      if (at > 0 && (point || name[at] == 'V' || name[at] == 'v' || name[at - 1] == ' ')) name = std::string(trim(name.substr(0, at)));
+    }
     static constexpr std::string_view roles[] = {"开放接口", "开放平台", "接口", "超管", "管理员", "子账号", "账号", "管理端", "查看"};
     for (bool cut = true; cut;) {
       cut = false;
@@ -455,6 +486,11 @@ class EntityFinder {
     for (const auto& [name, d] : account_systems_) {
       const std::string f = fold(name);
       const auto chars = code_points(name);
+      // (签立方 | 企业账号 …: the e-sign service whose mails made it a correspondent is a system the team logs in to.)
+      if (const auto it = index_.find(f); it != index_.end()) {
+        candidates_[it->second].kinds["system"] += 2;
+        continue;
+      }
       if (chars.size() >= 2 && brands.count(chars[0] + chars[1])) continue;
       if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return code_points(n).size() >= 2 && f.starts_with(n); }))
         continue;
@@ -499,6 +535,10 @@ class EntityFinder {
   // A contact list's rows: each organisation in it is one the team deals with, its mail domain (the
   // row's address) another name of it. People of the team's own company are dropped with it later.
   void from_contact_list(const Doc& d) {
+    // (A list kept in the folder of one sort, 服务商&供应商/服务商联系人.csv, is of that sort.)
+    const EntityKind* sort = nullptr;
+    for (fs::path folder = fs::path(d.rec.path).parent_path(); !sort && !folder.empty(); folder = folder.parent_path())
+      sort = kind_of_folder(folder.filename().string());
     for_each_contact_row(d, [&](const std::vector<std::string>& cells, const ContactColumns& columns) {
       const std::string name = clean_heading(cells[columns.organisation]);
       const auto chars = code_points(name);
@@ -513,7 +553,7 @@ class EntityFinder {
       };
       const bool any_column = columns.person < cells.size() || columns.mail < cells.size() || columns.phone < cells.size();
       if (any_column && !given(columns.person) && !given(columns.mail) && !given(columns.phone)) return;
-      Candidate& c = add(name, "", 0);
+      Candidate& c = add(name, sort ? sort->id : "", sort ? 1 : 0);
       c.mail_docs.insert(d.rec.id);
       if (columns.mail >= cells.size()) return;
       const std::string& address = cells[columns.mail];
@@ -539,6 +579,10 @@ class EntityFinder {
     static const CueSet procedure({"流程", "手册", "规范", "操作", "指南", "模板", "周报", "月报", "日报", "报表", "sop",
                                    "procedure", "manual", "template", "report"});
     if (procedure.in(title)) return;
+    // (经销商拜访记录 in 模板/经销商拜访记录模板.md: a template's headings are the fields to fill in.)
+    static const CueSet templates({"模板", "范本", "template"});
+    if (procedure.in(fold(fs::path(d.rec.path).stem().string())) || templates.in(fold(fs::path(d.rec.path).parent_path().string())))
+      return;
     // The title is about them: "合作伙伴与供应商", "主要客户一览", not "客户成功经理交接清单".
     const std::string topic = fold(strip_brackets(d.rec.title));
     for (const auto& k : checklist_.entity_kinds) {
@@ -960,8 +1004,9 @@ class EntityFinder {
   void known_products(const Doc& d) {
     note_listed(d, known_systems(), true);
     // 堡垒机, 监控大屏, 状态页: what an operations team runs, by its common noun. Like any system a
-    // conversation names, kept when two conversations name it, or one and a team document.
-    static const std::vector<std::string> infrastructure = {"堡垒机", "跳板机", "监控大屏", "状态页", "VPN", "网闸",
+    // conversation names, kept when two conversations name it, or one and a team document. (Not VPN:
+    // every office has one, and no reader of bench/gaps counted it; four listed it as not an entity.)
+    static const std::vector<std::string> infrastructure = {"堡垒机", "跳板机", "监控大屏", "状态页", "网闸",
                                                             "日志平台", "告警平台", "域控", "NAS"};
     note_listed(d, infrastructure, false);
   }

@@ -1353,3 +1353,51 @@ TEST_CASE("gaps: a list of the team's accounts names a system in each row, not a
   REQUIRE(entity(r, "山岚"));
   CHECK(entity(r, "山岚")->write_up != Coverage::missing);
 }
+
+TEST_CASE("gaps: a dealers' list, a template's headings, a site named after its region, a title of two names", "[gaps]") {
+  test::TempDir root, data;
+  // A maker's dealers are listed by 经销商名称; the list is their file, not a write-up of one.
+  test::write_file(root / "经销商档案/经销商总表.csv",
+                   "经销商编码,经销商名称,简称,城市,状态\nHZ-0012,长沙湘森家居有限公司,湘森,长沙,正常\n"
+                   "XN-0011,贵阳黔森木业经营部,黔森,贵阳,正常\n");
+  test::write_file(root / "经销商档案/长沙湘森.md",
+                   "# 长沙湘森家居有限公司— 经销商档案\n\n## 联系人\n周建湘\n\n## 合作历史\n2019年签约\n\n## 需求\n样品\n");
+  // A template's headings are the fields to fill in, not clients.
+  test::write_file(root / "模板/经销商拜访记录模板.md",
+                   "# 经销商拜访记录\n\n## 一、经营情况\n- 提货：\n\n## 二、对方提出的问题和需求\n1.\n\n## 三、我方承诺事项\n\n"
+                   "## 四、下次跟进时间\n");
+  // A research site's write-up in a folder the checklist does not know, named without its region.
+  test::write_file(root / "研究中心/明德医院.md", "# 华东明德医院（杭州）— 中心档案\n\n## 联系人\n王主任\n\n## 协议\n2024版\n\n## 重要事项\n伦理每月一次\n");
+  test::write_file(root / "通讯录.csv", "姓名,单位,职务,手机\n王主任,华东明德医院,PI,13900000001\n");
+  // The system's write-up titled with its brand name and its sort: both are its names.
+  test::write_file(root / "系统/售后服务平台说明.md",
+                   "# 森域服务云 — 售后服务平台使用说明\n\n## 用途\n售后工单\n\n## 操作步骤\n派单\n\n外网用 VPN 登录。\n");
+  // A contact list kept in the partners' folder: its organisations are partners, and it is no write-up.
+  test::write_file(root / "服务商&供应商/服务商联系人.csv",
+                   "单位,类别,联系人,手机\n成都蓉运物流有限公司,西南物流,王涛,18081926635\n");
+  test::write_file(root / "聊天记录/钉钉_渠道运营部.txt",
+                   "2025-07-08 10:00:00 刘振华\n黔森欠款先停发货，湘森的补贴到了，服务云今天卡了，VPN也断了，华东明德医院的伦理批了\n"
+                   "2025-07-09 10:00:00 陈思颖\n蓉运的车到了，服务云好了，VPN连上了，明德医院的合同也回来了\n");
+  test::write_file(root / "聊天记录/微信_王涛.txt", "2025-07-10 10:00:00 王涛\n成都蓉运物流有限公司的对账单发你了，服务云账号开好了，VPN在用\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  REQUIRE(entity(r, "贵阳黔森"));
+  CHECK(entity(r, "贵阳黔森")->kind == "client");
+  CHECK(entity(r, "贵阳黔森")->write_up == Coverage::missing);
+  for (const char* name : {"华东明德医院", "服务云", "湘森"}) {
+    INFO(name);
+    const Entity* e = entity(r, name);
+    REQUIRE(e);
+    CHECK(e->write_up != Coverage::missing);
+  }
+  REQUIRE(entity(r, "蓉运"));
+  CHECK(entity(r, "蓉运")->kind == "partner");
+  for (const char* not_one : {"经营情况", "对方提出的问题和需求", "下次跟进时间", "服务商联系人", "西南物流", "VPN"}) {
+    INFO(not_one);
+    const Entity* e = entity(r, not_one);
+    CHECK((e == nullptr || e->name != not_one));
+  }
+  // The title's parts are names, not the whole title with its sort of document.
+  for (const auto& e : r.entities)
+    for (const auto& a : e.aliases) CHECK(a.find("档案") == std::string::npos);
+}
