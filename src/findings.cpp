@@ -138,6 +138,14 @@ bool is_placeholder(std::string_view v) {
   const std::string lower = ascii_lower(v);
   if (lower.find("xxx") != npos || lower.find("***") != npos || lower.find("...") != npos) return true;
   if (lower.starts_with("your")) return true;
+  // A documented example that says so in a part of its own: "Bearer pt-EXAMPLE-0000000000", "sk_test_sample".
+  // (Not AWS's AKIAIOSFODNN7EXAMPLE: a key of the real shape, which the tests treat as one.)
+  for (std::size_t start = 0; start <= lower.size();) {
+    const std::size_t end = std::min(lower.find_first_of("-_.:", start), lower.size());
+    const std::string_view part = std::string_view(lower).substr(start, end - start);
+    if (part == "example" || part == "sample" || part == "dummy" || part == "placeholder") return true;
+    start = end + 1;
+  }
   return std::all_of(v.begin(), v.end(), [](char c) { return is_one_of(c, "xX*.-_?#"); });
 }
 
@@ -175,9 +183,15 @@ bool is_code(std::string_view v) {
 }
 
 /// A date or time (2024-06-01, 10:30:00): digits with at least two separators.
+/// A year and month (2025-02, 2025/2) too.
 bool is_date_like(std::string_view v) {
   const auto separators = std::count_if(v.begin(), v.end(), [](char c) { return is_one_of(c, "-/.:"); });
-  return separators >= 2 && std::all_of(v.begin(), v.end(), [](char c) { return is_digit(c) || is_one_of(c, "-/.:"); });
+  if (!std::all_of(v.begin(), v.end(), [](char c) { return is_digit(c) || is_one_of(c, "-/.:"); })) return false;
+  if (separators >= 2) return true;
+  if (separators != 1 || v.size() < 6 || v.size() > 7 || !(v.starts_with("19") || v.starts_with("20")) || !is_one_of(v[4], "-/."))
+    return false;
+  const int month = v.size() == 6 ? v[5] - '0' : (v[5] - '0') * 10 + (v[6] - '0');
+  return month >= 1 && month <= 12;
 }
 
 /// A path or a URL: it says where the secret is, not what it is. Windows paths too: a share
@@ -248,6 +262,11 @@ constexpr SecretLabel secret_labels[] = {
     {"api token", "token"},
     {"令牌", "token"},
     {"checkword", "api_key"},  // SF Express's open platform: the key a request's digest is signed with
+    {"corpsecret", "app_secret"},  // WeCom's API: corpid and corpsecret get an app's access token
+    {"corp secret", "app_secret"},
+    {"凭据", "password"},  // (not 凭证, which is also an accounting voucher: 记账凭证)
+    {"憑據", "password"},
+    {"credential", "password"},
     {"权杖", "token"},
     {"權杖", "token"},
     {"private key", "private_key"},
@@ -285,6 +304,9 @@ std::optional<LabelMatch> label_ending_at(std::string_view line, std::size_t end
     const std::size_t begin = word_start_before(line, end, label.word);
     if (begin != npos && (!best || begin < best->begin)) best = LabelMatch{begin, label.type};
   }
+  // "mysql://<用户名>:<密码>@<地址>": a placeholder's name, not a label.
+  if (best && best->begin > 0 && is_one_of(line[best->begin - 1], "<{") && end < line.size() && is_one_of(line[end], ">}"))
+    return std::nullopt;
   if (best) {
     std::size_t k = best->begin;
     while (k > 0 && is_blank(line[k - 1])) --k;
@@ -780,7 +802,8 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
     while (first < end && is_one_of(line[first], ":(['\"<")) ++first;
     while (last > first && is_one_of(line[last - 1], ".,;:)]}>\"'")) --last;
     const std::string_view token = line.substr(first, last - first);
-    if (token.empty()) {
+    // ("mysql://<用户名>:<密码>@<地址>:3306/db": the rest of a template, after a placeholder's name.)
+    if (token.empty() || token.find_first_of("<>") != npos) {
       i = next;
       continue;
     }

@@ -912,3 +912,22 @@ TEST_CASE("a plain-text table with a '-+-' rule and a 密码 / 说明 column", "
   CHECK(found[0].label == "password");
   CHECK(redact_secrets(table).find("Jf#Expo2026!") == std::string::npos);
 }
+
+TEST_CASE("WeCom's corpsecret and a 凭据 column are secrets, not a placeholder's name, an example token or a month", "[findings]") {
+  const auto found = scan_findings(
+      "- corpsecret: Qm8xT2vN7pL4sK9dR1wZ6yH3jF5cB0eA2uG8iV4nX1o\n"
+      "系统,账号,持有人,权限,凭据,审批人,备注\n"
+      "智途DMS,ganjin_kf01,彭慧敏,售后客服主管,见集团密码柜,万建国,12-03移交邓子昂\n"
+      "智途DMS,admin_sh,售后共用,售后管理员,Gj@Dms#2024!sh,陶宇,共用账号，离职后需改密\n");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].line == 1);
+  CHECK(found[0].label == "app_secret");
+  CHECK(found[1].line == 4);
+  for (std::string_view text : {"- 自己配置时的格式：mysql://<用户名>:<密码>@<只读库地址>:3306/tide_settle（账号找崔立明开）\n",
+                                "Authorization: Bearer pt-EXAMPLE-0000000000\n",
+                                "系统,账号,用途,持有人,审批人,登录方式/密码,备注\n飞瞳数据,fangqing,子账号,方晴,韩子昂,2025-02 开通（席位 2/5）,\n",
+                                "凭证号：记-2025-0032\n"}) {
+    INFO(text);
+    CHECK(scan_findings(text).empty());
+  }
+}
