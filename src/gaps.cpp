@@ -319,7 +319,7 @@ bool made_of_common_words(const std::string& folded) {
   static const std::vector<std::string> words = [] {
     std::vector<std::string> w = {
         // the business and its parts
-        "店铺", "门店", "网店", "旗舰店", "技术", "支持", "服务", "客服", "售后", "售前", "运营", "工作", "业务", "销售", "市场",
+        "店铺", "门店", "网店", "旗舰店", "商户", "技术", "支持", "服务", "客服", "售后", "售前", "运营", "工作", "业务", "销售", "市场",
         "产品", "质量", "品质", "行政", "人事", "财务", "采购", "仓库", "仓储", "物流", "商务", "渠道", "电商", "跨境", "海外",
         "国内", "国际", "广告", "推广", "内容", "直播", "设计", "研发", "工程", "设备", "维修", "维保", "安全", "保安", "保洁",
         "物业", "前台", "总部", "分公司", "公司", "集团", "部门", "团队", "小组", "中心", "厂商", "厂家", "供应商", "服务商",
@@ -332,6 +332,8 @@ bool made_of_common_words(const std::string& folded) {
         "对接", "沟通", "协调", "交接", "培训", "检查", "巡检", "测试", "试点", "计划", "方案", "调整", "优化", "整改", "另外",
         "然后", "还有", "以及", "关于", "这次", "那次", "目前", "现在", "已经", "今年", "明年", "去年", "下周", "本周", "默认",
         "手机", "电脑", "指纹", "浏览器", "邮件", "转发", "回复", "示例", "样例", "范例", "某某", "部", "组", "群",
+        // how a letter addresses the reader's organisation or its own ("贵店销售部郭亮介绍的")
+        "贵店", "贵司", "贵公司", "贵方", "贵院", "贵行", "贵校", "贵单位", "贵厂", "本店", "我店", "本司", "我司", "我方",
         // English parts of field and tool names
         "app", "api", "secret", "key", "token", "id", "client", "access", "user", "name", "pass", "word", "web", "hook",
         "data", "admin", "login", "account", "service", "server", "cloud", "system", "platform", "manager", "support", "shop",

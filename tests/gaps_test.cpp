@@ -1401,3 +1401,30 @@ TEST_CASE("gaps: a dealers' list, a template's headings, a site named after its 
   for (const auto& e : r.entities)
     for (const auto& a : e.aliases) CHECK(a.find("档案") == std::string::npos);
 }
+
+TEST_CASE("gaps: a letter's 贵店 (your store) and a bare 商户 (merchant) are no entities", "[gaps]") {
+  test::TempDir root, data;
+  const auto mail = [&](const std::string& file, const std::string& from, const std::string& body) {
+    test::write_file(root / "mail" / file, "From: " + from + "\r\nTo: penghm@ganjin-auto.com\r\nSubject: =?UTF-8?B?5ZKo6K+i?=\r\n"
+                                           "Date: Thu, 13 Nov 2025 10:00:00 +0800\r\nMIME-Version: 1.0\r\n"
+                                           "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body);
+  };
+  mail("1.eml", "zhongwb@lvjie-wl.com",
+       "彭经理您好，\r\n\r\n我是江西绿捷城配物流有限公司的钟文彬，贵店销售部郭亮介绍的。\r\n"
+       "2. 我们想装直流快充桩，贵店能否提供或推荐供应商；\r\n");
+  mail("2.eml", "zhengran@yunhu-tech.com",
+       "感谢贵店一直以来对云呼呼叫中心的支持。\r\n1. 坐席服务到期：贵店6个坐席的年度服务将于2025年12月20日到期。\r\n"
+       "3. 管理员变更：贵店管理员账号绑定的手机号为彭经理本人。\r\n");
+  test::write_file(root / "SOP/结算.md", "# 结算\n\n4. 4 日：在付结通商户后台确认批次，U 盾授权。\n");
+  test::write_file(root / "账号权限清单.csv", "系统,账号,持有人\n付结通商户后台,lm_op01,苏芮\n");
+  test::write_file(root / "chats/客服群.txt", "2025-11-14 10:00:00 彭慧敏\n付结通商户后台今天卡了，商户号发我\n"
+                                              "2025-11-15 10:00:00 邓子昂\n商户后台好了，付结通说明天升级\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  REQUIRE(entity(r, "绿捷城配"));
+  for (const char* not_one : {"贵店", "商户"}) {
+    INFO(not_one);
+    const Entity* e = entity(r, not_one);
+    CHECK((e == nullptr || e->name != not_one));
+  }
+}
