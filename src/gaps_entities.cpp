@@ -79,6 +79,8 @@ class EntityFinder {
       const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
       if (!known && t.kind.empty()) c.weak = true;
+      if (t.accounts)
+        if (const std::string brand = system_brand(name, longer); !brand.empty()) ++c.names[brand];
     }
     return std::move(candidates_);
   }
@@ -439,7 +441,8 @@ class EntityFinder {
   // The system a row of an account list names: "云签 子账号" → 云签, "客易通CRM（企业版）" → 客易通CRM,
   // "云栈CRM开放平台" → 云栈CRM; "" for a tool everyone has, a placeholder or a number (12306 企业账号).
   static std::string account_system_name(const std::string& cell) {
-    static const CueSet everyones({"wifi", "共享盘", "同上"});
+    // (顺丰月结: a courier's monthly billing account, not a system.)
+    static const CueSet everyones({"wifi", "共享盘", "同上", "月结"});
     if (everyones.in(fold(cell))) return {};
     std::string name = cell.substr(0, std::min({cell.find("（"), cell.find('('), cell.size()}));
     if (const std::size_t space = name.find(' '); space != std::string::npos) {
@@ -470,6 +473,27 @@ class EntityFinder {
         made_of_common_words(fold(name)) || name.find_first_of("/\\:@") != std::string::npos)
       return {};
     return name;
+  }
+
+  // What the team calls a system of its account list for short: "在星盘里更新" for 星盘达人库, "鹰眼里点了冻结"
+  // for 鹰眼风控, 观澜 for 观澜BI: the Chinese before its Latin kind, or the first two characters of four or
+  // more. Not an everyday word (渠道 of 渠道数据驾驶舱), a place, nor the start of another name (`names`, folded).
+  static std::string system_brand(const std::string& name, const std::set<std::string>& names) {
+    const auto chars = code_points(name);
+    std::size_t han = 0;
+    while (han < chars.size() && is_han(chars[han])) ++han;
+    std::string brand;
+    if (han >= 2 && han < chars.size() && std::all_of(chars.begin() + static_cast<std::ptrdiff_t>(han), chars.end(), [](const std::string& c) {
+          return c.size() == 1 && std::isalpha(static_cast<unsigned char>(c[0]));
+        }))
+      for (std::size_t i = 0; i < han; ++i) brand += chars[i];
+    else if (han == chars.size() && han >= 4)
+      brand = chars[0] + chars[1];
+    if (brand.empty() || made_of_common_words(fold(brand)) || std::find(std::begin(places), std::end(places), brand) != std::end(places))
+      return {};
+    const std::string f = fold(brand), whole = fold(name);
+    if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n != whole && n.starts_with(f); })) return {};
+    return brand;
   }
 
   // The account lists' systems that are not a client's or partner's (their portals start with their trade

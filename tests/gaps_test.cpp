@@ -1428,3 +1428,23 @@ TEST_CASE("gaps: a letter's 贵店 (your store) and a bare 商户 (merchant) are
     CHECK((e == nullptr || e->name != not_one));
   }
 }
+
+TEST_CASE("gaps: an account list's system is found by what the team calls it for short, not a courier's billing account", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "账号清单.csv",
+                   "系统,账号,权限,负责人\n星盘达人库,—,只读,田野\n鹰眼风控,xuqing（只读）,查看,刘畅\n仓掌柜WMS,cangku01,只查库存,张伟东\n"
+                   "顺丰月结,月结卡号 5713092648,寄样品,张伟东\n");
+  test::write_file(root / "聊天记录/运营群.txt",
+                   "2025-05-18 10:00:00 方晴\n达人档期我已经在星盘里更新到6月底，顺丰今天没来取件\n"
+                   "2025-05-19 10:00:00 刘畅\n先冻，我在鹰眼里点了冻结，仓掌柜今天盘点，顺丰的单号发群里了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  for (const char* name : {"星盘达人库", "鹰眼风控", "仓掌柜WMS"}) {
+    INFO(name);
+    const Entity* e = entity(r, name);
+    REQUIRE(e);
+    CHECK(e->kind == "system");
+    CHECK(e->conversations == 1);
+  }
+  CHECK(entity(r, "顺丰") == nullptr);
+}
