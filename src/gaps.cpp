@@ -1509,9 +1509,14 @@ class Analysis {
     const CueSet cues(area.cues);
     std::size_t chars = 0, placeholders = 0, unfinished = 0, sections = 0;
     std::set<std::string> seen, area_docs, stale_docs;
+    std::string stale_guide;  // the area's own guide (模板说明.md, 报表说明.md), if it is out of date
+    static const CueSet guide_words({"说明", "指南", "指引", "readme", "guide"});
     for (const Doc& d : docs_) {
       if (d.conversation) continue;
       const bool by_title = cues.in(d.folded_title);
+      if (by_title && stale_guide.empty() && guide_words.in(fold(d.rec.title)) && !archived(d) && !in_entity_folder(d) &&
+          stale(d, as_of_day_, stale_days_))
+        stale_guide = d.rec.path;
       const bool by_kind = std::find(area.kinds.begin(), area.kinds.end(), d.rec.kind) != area.kinds.end();
       for (const Unit& u : d.units) {
         const bool dedicated = by_title || heading_matches(u, cues);
@@ -1543,7 +1548,9 @@ class Analysis {
     // Out of date: two or more of its documents, and a third of them or more, not updated for the
     // staleness period (the readers of bench/gaps19 and gaps22: two of four SOPs from 2022-2023 make the
     // SOPs partial; one of four or six left them covered in nine sets, partial in two).
-    const bool outdated = stale_docs.size() >= 2 && stale_docs.size() * 3 >= area_docs.size();
+    // So is an area whose own guide is (模板说明.md of 2021 beside this year's templates: the readers of
+    // gaps20, gaps26 and gaps30 marked the templates partial; gaps28's of a 月报制作说明 the reports).
+    const bool outdated = (stale_docs.size() >= 2 && stale_docs.size() * 3 >= area_docs.size()) || !stale_guide.empty();
     r.state = chars < 20 ? Coverage::missing : thin || unfinished_area || outdated ? Coverage::partial : Coverage::covered;
     r.score = r.state == Coverage::covered ? 1.0 : r.state == Coverage::partial ? 0.5 : 0.0;
     if (sections == 0) r.missing = "nothing on " + area.en + " (没有" + area.zh + "的内容): " + area.what;
@@ -1551,6 +1558,8 @@ class Analysis {
       r.missing = placeholders ? "only a placeholder (只有待补充的标题)" : "only a passing mention (只是顺带提到)";
     else if (thin) r.missing = "thin: " + std::to_string(chars) + " characters (less than " + std::to_string(min_chars) + ")";
     else if (unfinished_area) r.missing = "unfinished: " + std::to_string(unfinished) + " of " + std::to_string(sections) + " sections marked TODO/待补充";
+    else if (outdated && !stale_guide.empty())
+      r.missing = "out of date: its guide " + stale_guide + " not updated for " + std::to_string(stale_days_) + " days (说明文档过时)";
     else if (outdated)
       r.missing = "out of date: " + std::to_string(stale_docs.size()) + " of " + std::to_string(area_docs.size()) +
                   " documents not updated for " + std::to_string(stale_days_) + " days (文档过时)";

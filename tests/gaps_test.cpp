@@ -1448,3 +1448,30 @@ TEST_CASE("gaps: an account list's system is found by what the team calls it for
   }
   CHECK(entity(r, "顺丰") == nullptr);
 }
+
+TEST_CASE("gaps: an area whose own guide is out of date is partial, a fresh guide leaves it covered", "[gaps]") {
+  const auto write = [](const test::TempDir& root, const std::string& updated) {
+    std::string guide = "# 模板使用说明\n\n最后更新：" + updated + "\n\n";
+    for (const char* t : {"报价单模板：按价目表填单价，折扣超过九折要主管审批后再发给品牌方。",
+                          "直播Brief模板：每场直播前两天发给主播团队，写清卖点、福利和禁用词。",
+                          "结案报告模板：活动结束后五个工作日内交给品牌方，附数据截图和复盘。",
+                          "样品寄送单模板：寄样前填好品牌、SKU、数量和收件主播，寄出后把单号填回表里。",
+                          "对账单模板：每月三日前导出上月订单，和品牌方逐单核对佣金，差异写在备注栏。"})
+      guide += std::string("- ") + t + "\n";
+    test::write_file(root / "模板/模板使用说明.md", guide);
+    for (const char* name : {"报价单模板.md", "直播Brief模板.md", "结案报告模板.md"})
+      test::write_file(root / "模板" / name, std::string("# ") + name + "\n\n| 项目 | 内容 |\n|---|---|\n| 品牌 | |\n| 日期 | |\n| 负责人 | |\n");
+  };
+  SECTION("the guide of 2021: partial, and the page says which") {
+    test::TempDir root, data;
+    write(root, "2021-12-15");
+    const GapReport r = analyse_folder(root, data);
+    CHECK(area(r, "templates").state == Coverage::partial);
+    CHECK_THAT(area(r, "templates").missing, Catch::Contains("模板/模板使用说明.md"));
+  }
+  SECTION("the guide of this autumn: covered") {
+    test::TempDir root, data;
+    write(root, "2026-10-15");
+    CHECK(area(analyse_folder(root, data), "templates").state == Coverage::covered);
+  }
+}
