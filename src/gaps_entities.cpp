@@ -285,7 +285,7 @@ class EntityFinder {
       // ("长沙湘森家居有限公司— 经销商档案" in 长沙湘森.md: the part that is its full name, without the rest.)
       for (const auto& [mine, other] : {std::pair{a, b}, std::pair{b, a}}) {
         if (fold(mine) == file && fold(other) != file && code_points(other).size() >= 3 && !made_of_common_words(fold(other)) &&
-            other.find_first_of("—-") == std::string::npos)
+            other.find("—") == std::string::npos && other.find('-') == std::string::npos)
           out.push_back(other);
         else if (fold(mine) != file && !mine.empty() && related(mine, file_name))
           out.push_back(mine);
@@ -469,7 +469,9 @@ class EntityFinder {
         }
     }
     const auto chars = code_points(name);
-    if (chars.size() < 2 || chars.size() > 20 || std::isdigit(static_cast<unsigned char>(name[0])) || generic_tool(name) ||
+    // (Also not the |---|---| under a Markdown table's header.)
+    const bool letters = has_cjk(name) || std::any_of(name.begin(), name.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    if (!letters || chars.size() < 2 || chars.size() > 20 || std::isdigit(static_cast<unsigned char>(name[0])) || generic_tool(name) ||
         made_of_common_words(fold(name)) || name.find_first_of("/\\:@") != std::string::npos)
       return {};
     return name;

@@ -1372,19 +1372,21 @@ TEST_CASE("gaps: a dealers' list, a template's headings, a site named after its 
   // The system's write-up titled with its brand name and its sort: both are its names.
   test::write_file(root / "系统/售后服务平台说明.md",
                    "# 森域服务云 — 售后服务平台使用说明\n\n## 用途\n售后工单\n\n## 操作步骤\n派单\n\n外网用 VPN 登录。\n");
+  // (一 is E4 B8 80 in UTF-8: no byte of a name may be taken for a dash's.)
+  test::write_file(root / "系统/订单平台说明.md", "# 一品云 — 订单平台说明\n\n## 用途\n下单\n\n## 操作步骤\n审核\n");
   // A contact list kept in the partners' folder: its organisations are partners, and it is no write-up.
   test::write_file(root / "服务商&供应商/服务商联系人.csv",
                    "单位,类别,联系人,手机\n成都蓉运物流有限公司,西南物流,王涛,18081926635\n");
   test::write_file(root / "聊天记录/钉钉_渠道运营部.txt",
                    "2025-07-08 10:00:00 刘振华\n黔森欠款先停发货，湘森的补贴到了，服务云今天卡了，VPN也断了，华东明德医院的伦理批了\n"
-                   "2025-07-09 10:00:00 陈思颖\n蓉运的车到了，服务云好了，VPN连上了，明德医院的合同也回来了\n");
-  test::write_file(root / "聊天记录/微信_王涛.txt", "2025-07-10 10:00:00 王涛\n成都蓉运物流有限公司的对账单发你了，服务云账号开好了，VPN在用\n");
+                   "2025-07-09 10:00:00 陈思颖\n蓉运的车到了，服务云好了，VPN连上了，明德医院的合同也回来了，一品云卡了\n");
+  test::write_file(root / "聊天记录/微信_王涛.txt", "2025-07-10 10:00:00 王涛\n成都蓉运物流有限公司的对账单发你了，服务云账号开好了，VPN在用，一品云好了\n");
   const GapReport r = analyse_folder(root, data);
   for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
   REQUIRE(entity(r, "贵阳黔森"));
   CHECK(entity(r, "贵阳黔森")->kind == "client");
   CHECK(entity(r, "贵阳黔森")->write_up == Coverage::missing);
-  for (const char* name : {"华东明德医院", "服务云", "湘森"}) {
+  for (const char* name : {"华东明德医院", "服务云", "湘森", "一品云"}) {
     INFO(name);
     const Entity* e = entity(r, name);
     REQUIRE(e);
