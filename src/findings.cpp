@@ -624,7 +624,13 @@ class SecretColumns {
       const Cell& cell = cells[column.index];
       Value v = read_value(line, cell.begin, cell.end);
       if (column.paired) v = second_of_pair(line, v, cell.end);
-      if (is_credential(line.substr(v.begin, v.end - v.begin))) out.push_back({v.begin, v.end, column.type});
+      const std::string_view value = line.substr(v.begin, v.end - v.begin);
+      // "app_key=kz_open_10482；AppSecret 在开放平台查看" in a 密码 column: a setting named in the cell, which
+      // the labelled reader judges by its own name (an app_key is an id; app_secret=… is a secret).
+      const std::size_t eq = value.find('=');
+      const bool setting = eq != npos && eq > 0 && eq + 1 < value.size() &&
+                           std::all_of(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(eq), [](char c) { return is_alpha(c) || c == '_'; });
+      if (!setting && is_credential(value)) out.push_back({v.begin, v.end, column.type});
     }
   }
 

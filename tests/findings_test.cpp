@@ -926,7 +926,8 @@ TEST_CASE("WeCom's corpsecret and a 凭据 column are secrets, not a placeholder
   for (std::string_view text : {"- 自己配置时的格式：mysql://<用户名>:<密码>@<只读库地址>:3306/tide_settle（账号找崔立明开）\n",
                                 "Authorization: Bearer pt-EXAMPLE-0000000000\n",
                                 "系统,账号,用途,持有人,审批人,登录方式/密码,备注\n飞瞳数据,fangqing,子账号,方晴,韩子昂,2025-02 开通（席位 2/5）,\n",
-                                "凭证号：记-2025-0032\n"}) {
+                                "凭证号：记-2025-0032\n",
+                                "系统,角色,账号,持有人,登录方式/密码,审批人\n课栈CRM,开放接口,kz_open_10482,王浩宇,app_key=kz_open_10482；AppSecret 在课栈开放平台查看,邓卫东\n"}) {
     INFO(text);
     CHECK(scan_findings(text).empty());
   }
