@@ -713,6 +713,12 @@ class EntityFinder {
           for (const auto& cp : before) run += cp;
           for (const auto& role : roles)
             if (const auto r = run.rfind(role); r != std::string::npos) run.erase(0, r + role.size());
+          // "第一受益人继续为沅川银行股份…", "收款方是…": a verb of being before the name, when a sentence is
+          // before it and a name of four or more characters after it (not the 为 of 大有为科技).
+          for (std::string_view verb : {"为", "是"})
+            if (const auto v = run.rfind(verb); v != std::string::npos && code_points(run.substr(0, v)).size() >= 2 &&
+                                                 code_points(run.substr(v + verb.size())).size() >= 4)
+              run.erase(0, v + verb.size());
           // (A place in brackets, "（苏州）", is where a branch is, not where the name starts.)
           const std::size_t bracket = std::min(run.find("（"), run.find("("));
           for (std::string_view place : places)

@@ -1404,7 +1404,7 @@ TEST_CASE("gaps: a dealers' list, a template's headings, a site named after its 
     for (const auto& a : e.aliases) CHECK(a.find("档案") == std::string::npos);
 }
 
-TEST_CASE("gaps: a letter's 贵店 (your store) and a bare 商户 (merchant) are no entities", "[gaps]") {
+TEST_CASE("gaps: a letter's 贵店 (your store), a bare 商户 (merchant) and the sentence before a registered name are no entities", "[gaps]") {
   test::TempDir root, data;
   const auto mail = [&](const std::string& file, const std::string& from, const std::string& body) {
     test::write_file(root / "mail" / file, "From: " + from + "\r\nTo: penghm@ganjin-auto.com\r\nSubject: =?UTF-8?B?5ZKo6K+i?=\r\n"
@@ -1413,7 +1413,8 @@ TEST_CASE("gaps: a letter's 贵店 (your store) and a bare 商户 (merchant) are
   };
   mail("1.eml", "zhongwb@lvjie-wl.com",
        "彭经理您好，\r\n\r\n我是江西绿捷城配物流有限公司的钟文彬，贵店销售部郭亮介绍的。\r\n"
-       "2. 我们想装直流快充桩，贵店能否提供或推荐供应商；\r\n");
+       "2. 我们想装直流快充桩，贵店能否提供或推荐供应商；\r\n"
+       "按贵行要求，续保保单第一受益人继续为沅川银行股份有限公司高新区支行。\r\n");
   mail("2.eml", "zhengran@yunhu-tech.com",
        "感谢贵店一直以来对云呼呼叫中心的支持。\r\n1. 坐席服务到期：贵店6个坐席的年度服务将于2025年12月20日到期。\r\n"
        "3. 管理员变更：贵店管理员账号绑定的手机号为彭经理本人。\r\n");
@@ -1429,6 +1430,9 @@ TEST_CASE("gaps: a letter's 贵店 (your store) and a bare 商户 (merchant) are
     const Entity* e = entity(r, not_one);
     CHECK((e == nullptr || e->name != not_one));
   }
+  // A verb of being before a registered name is the sentence's, not the name's.
+  CHECK(entity(r, "第一受益人") == nullptr);
+  REQUIRE(entity(r, "沅川银行股份有限公司"));
 }
 
 TEST_CASE("gaps: an account list's system is found by what the team calls it for short, not a courier's billing account", "[gaps]") {
