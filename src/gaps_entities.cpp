@@ -66,6 +66,10 @@ class EntityFinder {
           state_platforms.insert(f.substr(state.size()));
         }
     }
+    std::map<std::string, int> kinds_of_accounts;  // CRM → how many systems of the account lists end in it
+    for (const auto& [name, t] : things_)
+      if (t.accounts)
+        if (const std::string kind = latin_kind(name); !kind.empty()) ++kinds_of_accounts[kind];
     for (const auto& [name, t] : things_) {
       if (state_platforms.count(fold(name))) continue;
       const bool kept = t.kind.empty() ? t.times >= 2
@@ -79,8 +83,12 @@ class EntityFinder {
       const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
       if (!known && t.kind.empty()) c.weak = true;
-      if (t.accounts)
-        if (const std::string brand = system_brand(name, longer); !brand.empty()) ++c.names[brand];
+      if (t.accounts) {
+        // (Other names, not counted as seen: the name stays the one the list gives.)
+        if (const std::string brand = system_brand(name, longer); !brand.empty()) c.names.emplace(brand, 0);
+        // ("CRM 权限还没下来" of 对公CRM: the team's one CRM is called by its kind.)
+        if (const std::string kind = latin_kind(name); !kind.empty() && kinds_of_accounts[kind] == 1) c.names.emplace(kind, 0);
+      }
     }
     return std::move(candidates_);
   }
@@ -498,11 +506,43 @@ class EntityFinder {
     return brand;
   }
 
+  // The kind of system a name ends in, in capitals after Chinese (CRM of 对公CRM, ERP of 印捷通ERP), or "".
+  static std::string latin_kind(const std::string& name) {
+    std::size_t at = name.size();
+    while (at > 0 && std::isupper(static_cast<unsigned char>(name[at - 1]))) --at;
+    const std::string kind = name.substr(at);
+    if (kind.size() < 2 || kind.size() > 4 || at == 0 || !has_cjk(name.substr(0, at))) return {};
+    return kind;
+  }
+
   // The account lists' systems that are not a client's or partner's (their portals start with their trade
   // name: 天衡SRM供应商门户 of 天衡钢铁) nor a name found already (印捷通ERP), kept like a system an SOP
   // logs in to.
+  // A name's Chinese and Latin runs in order of their bytes: "云栈CRM" and "CRM 云栈" (of CRM_云栈.md) are one.
+  static std::string runs_key(const std::string& name) {
+    std::vector<std::string> runs;
+    std::string run;
+    bool han_run = false;
+    for (const std::string& cp : code_points(fold(name))) {
+      const bool han = is_han(cp);
+      if (!run.empty() && han != han_run) runs.push_back(std::exchange(run, std::string()));
+      if (han || (cp.size() == 1 && std::isalnum(static_cast<unsigned char>(cp[0])))) {
+        run += cp;
+        han_run = han;
+      }
+    }
+    if (!run.empty()) runs.push_back(run);
+    std::sort(runs.begin(), runs.end());
+    std::string key;
+    for (const auto& r : runs) key += r + "|";
+    return key;
+  }
+
   void systems_with_accounts() {
     std::set<std::string> brands, names;
+    std::map<std::string, std::size_t> by_runs;  // runs_key → candidate
+    for (std::size_t i = 0; i < candidates_.size(); ++i)
+      for (const auto& [n, _] : candidates_[i].names) by_runs.emplace(runs_key(n), i);
     for (const Candidate& c : candidates_)
       for (const auto& [n, _] : c.names) {
         names.insert(fold(n));
@@ -515,6 +555,11 @@ class EntityFinder {
       // (签立方 | 企业账号 …: the e-sign service whose mails made it a correspondent is a system the team logs in to.)
       if (const auto it = index_.find(f); it != index_.end()) {
         candidates_[it->second].kinds["system"] += 2;
+        continue;
+      }
+      if (const auto it = by_runs.find(runs_key(name)); it != by_runs.end()) {
+        candidates_[it->second].names.emplace(name, 0);
+        if (const std::string brand = system_brand(name, names); !brand.empty()) candidates_[it->second].names.emplace(brand, 0);
         continue;
       }
       if (chars.size() >= 2 && brands.count(chars[0] + chars[1])) continue;

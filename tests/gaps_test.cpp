@@ -1481,3 +1481,20 @@ TEST_CASE("gaps: an area whose own guide is out of date is partial, a fresh guid
     CHECK(area(analyse_folder(root, data), "templates").state == Coverage::covered);
   }
 }
+
+TEST_CASE("gaps: the team's one CRM is called by its kind, and an account list's 云栈CRM is the write-up CRM_云栈.md", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "systems/CRM_云栈.md", "# CRM 云栈\n\n## 用途\n客户和商机\n\n## 操作步骤\n录入拜访\n");
+  test::write_file(root / "权限账号清单.csv", "系统,用途,账号,持有人\n云栈CRM,客户/商机,admin,何婉清\n对公CRM,拜访记录,shenjiayi,沈佳怡\n");
+  test::write_file(root / "chats/工作群.txt", "2025-11-18 10:00:00 韩磊\n子轩 CRM 权限还没下来，先用我的账号录拜访\n"
+                                             "2025-11-19 10:00:00 沈佳怡\n云栈今天升级，下午再录\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  std::size_t yunzhan = 0;
+  for (const auto& e : r.entities)
+    if (e.name.find("云栈") != std::string::npos || std::any_of(e.aliases.begin(), e.aliases.end(), [](const std::string& a) { return a.find("云栈") != std::string::npos; }))
+      ++yunzhan;
+  CHECK(yunzhan == 1);
+  REQUIRE(entity(r, "云栈"));
+  CHECK(entity(r, "云栈")->write_up != Coverage::missing);
+}
