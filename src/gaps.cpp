@@ -1589,6 +1589,11 @@ class Analysis {
   bool marked_for(const Unit& u, const ChecklistArea& area) const {
     if (!has_marker(u.text)) return false;
     const CueSet own(area.cues);
+    // ("## 四、离职后联系 / 待补充" in 交接清单: a section headed for another area is that area's to-do.)
+    if (!heading_matches(u, own) && std::any_of(checklist_.areas.begin(), checklist_.areas.end(), [&](const ChecklistArea& other) {
+          return &other != &area && !other.cues.empty() && heading_matches(u, CueSet(other.cues));
+        }))
+      return false;
     bool marked = false;
     for_each_line(u.text, [&](std::string_view line) {
       if (!has_marker(std::string(line))) return true;

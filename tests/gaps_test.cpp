@@ -1498,3 +1498,16 @@ TEST_CASE("gaps: the team's one CRM is called by its kind, and an account list's
   REQUIRE(entity(r, "云栈"));
   CHECK(entity(r, "云栈")->write_up != Coverage::missing);
 }
+
+TEST_CASE("gaps: a handover checklist (交接清单) is the plan, and its section on later contact is the support's to-do", "[gaps]") {
+  test::TempDir root, data;
+  std::string plan = "# 工作交接清单 —— 沈佳怡\n\n## 一、时间安排\n\n";
+  for (int day = 1; day <= 6; ++day)
+    plan += "- 12-0" + std::to_string(day) + "：和陆子轩一起过客户档案和授信台账，当天把移交的资料放到共享盘并在群里说一声。\n";
+  plan += "\n## 二、移交清单\n\n| 事项 | 接手人 |\n|---|---|\n| 代发工资客户 | 陆子轩 |\n| 授信年审资料 | 苏婉 |\n\n"
+          "## 三、离职后联系\n\n- 问题反馈方式：TBD\n\n## 四、签字确认\n\n交接人、接手人、主管三方签字后交人力。\n";
+  test::write_file(root / "00_交接清单_沈佳怡.md", plan);
+  const GapReport r = analyse_folder(root, data);
+  CHECK(area(r, "plan").state == Coverage::covered);
+  CHECK(area(r, "support").state != Coverage::covered);
+}
