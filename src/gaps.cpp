@@ -1518,10 +1518,13 @@ class Analysis {
           stale(d, as_of_day_, stale_days_))
         stale_guide = d.rec.path;
       const bool by_kind = std::find(area.kinds.begin(), area.kinds.end(), d.rec.kind) != area.kinds.end();
+      // (The 团队 of 项目/宏拓供应链金融试点.md is that project's team, not the leaver's: readers of gaps24, gaps26
+      // and gaps31 judged the team by the handover's own documents.)
+      const bool in_write_up = area.not_in_write_ups && in_entity_folder(d);
       for (const Unit& u : d.units) {
-        const bool dedicated = by_title || heading_matches(u, cues);
+        const bool dedicated = by_title || (heading_matches(u, cues) && !in_write_up);
         const bool by_heading = dedicated || by_kind;
-        const std::size_t labelled = by_heading ? 0 : labelled_chars(u, cues);
+        const std::size_t labelled = by_heading || in_write_up ? 0 : labelled_chars(u, cues);
         if (!by_heading && labelled == 0) continue;
         ++sections;
         const std::size_t n = by_heading ? char_count(u.text) : labelled;

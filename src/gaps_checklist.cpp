@@ -73,7 +73,7 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       const std::string id = need_string(a, "id", "checklist area");
       const std::string where = "checklist area " + id;
       ChecklistArea area{id, need_string(a, "zh", where), need_string(a, "en", where), need_string(a, "what", where),
-                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, {}};
+                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, false, {}};
       if (a.contains("parts")) {
         if (!a["parts"].is_array()) throw std::runtime_error(where + ": \"parts\" must be a list");
         for (const auto& part : a["parts"]) {
@@ -85,6 +85,10 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       if (a.contains("min_chars")) {
         if (!a["min_chars"].is_number_unsigned()) throw std::runtime_error(where + ": \"min_chars\" must be a number");
         area.min_chars = a["min_chars"].get<std::size_t>();
+      }
+      if (a.contains("not_in_write_ups")) {
+        if (!a["not_in_write_ups"].is_boolean()) throw std::runtime_error(where + ": \"not_in_write_ups\" must be true or false");
+        area.not_in_write_ups = a["not_in_write_ups"].get<bool>();
       }
       if (a.contains("entity")) {
         area.entity = need_string(a, "entity", where);

@@ -89,9 +89,14 @@ TEST_CASE("gaps: a bad checklist is refused with a message that names the proble
       R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"], "parts": [{"zh": "乙", "en": "B"}]}]})", "x");
   REQUIRE_FALSE(no_part_cues.ok());
   CHECK_THAT(no_part_cues.error().message, Catch::Contains("part B"));
+  auto bad_flag = Checklist::parse(
+      R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"], "not_in_write_ups": "yes"}]})", "x");
+  REQUIRE_FALSE(bad_flag.ok());
+  CHECK_THAT(bad_flag.error().message, Catch::Contains("not_in_write_ups"));
   auto ok = Checklist::parse(R"({"name": "mine", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"]}]})", "f.json");
   REQUIRE(ok.ok());
   CHECK(ok->source == "f.json");
+  CHECK_FALSE(ok->areas.front().not_in_write_ups);
 }
 
 TEST_CASE("gaps: areas are judged covered, partial or missing as a careful reader would", "[gaps]") {
@@ -1510,4 +1515,24 @@ TEST_CASE("gaps: a handover checklist (交接清单) is the plan, and its sectio
   const GapReport r = analyse_folder(root, data);
   CHECK(area(r, "plan").state == Coverage::covered);
   CHECK(area(r, "support").state != Coverage::covered);
+}
+
+TEST_CASE("gaps: a project's 团队 section is that project's team, not the leaver's team and collaboration", "[gaps]") {
+  const auto project = [](const std::string& name) {
+    return "# " + name + "\n\n## 目标\n年内上线\n\n## 团队\n\n- 负责人：钱卫东（副行长），统筹与审批\n- 成员：韩磊（客户经理），负责客户"
+           "对接和尽调；苏婉（风险经理），负责授信审查和贷后；沈佳怡，负责资料收集和系统录入\n- 总行：郭宇（交易银行部），负责产品"
+           "参数和系统对接\n\n## 进度\n完成三家\n";
+  };
+  SECTION("only projects' teams: the area is missing") {
+    test::TempDir root, data;
+    test::write_file(root / "Projects项目/宏拓供应链金融试点.md", project("宏拓供应链金融试点"));
+    test::write_file(root / "Projects项目/2025授信年审.md", project("2025授信年审"));
+    CHECK(area(analyse_folder(root, data), "team").state == Coverage::missing);
+  }
+  SECTION("the handover's own page on the team: covered") {
+    test::TempDir root, data;
+    test::write_file(root / "Projects项目/宏拓供应链金融试点.md", project("宏拓供应链金融试点"));
+    test::write_file(root / "团队与协作.md", project("团队与协作"));
+    CHECK(area(analyse_folder(root, data), "team").state != Coverage::missing);
+  }
 }

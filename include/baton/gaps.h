@@ -40,6 +40,9 @@ struct ChecklistArea {
   std::vector<std::string> kinds;  ///< document kinds that count as covering it on their own ("manual" for sops)
   std::string entity;              ///< the entity kind this area is about, or ""
   std::size_t min_chars = 0;       ///< less text than this is thin (0: the checklist's)
+  /// True if an entity's write-up says nothing about the area by a heading (a project's 团队 section is
+  /// the project's team, not the leaver's team): only by its title.
+  bool not_in_write_ups = false;
   /// What the area is made of, when it is several things (training: sessions held or planned, and
   /// lessons learned): covered only when every part has a title, heading or labelled line of its own.
   struct Part {
