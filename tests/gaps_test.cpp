@@ -1536,3 +1536,11 @@ TEST_CASE("gaps: a project's 团队 section is that project's team, not the leav
     CHECK(area(analyse_folder(root, data), "team").state != Coverage::missing);
   }
 }
+
+TEST_CASE("gaps: a project's own training (its staff, its partners) is not the handover's knowledge transfer", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "Projects/家充桩安装服务上线.md",
+                   "# 家充桩安装服务上线\n\n## 目标\n12月上线\n\n## 合作方\n- 星桩能源：安装套件，技师培训：12-08 星桩派人来给技师做两天培训，讲安装规范和验收。\n\n"
+                   "## 待办\n- 薪云操作培训：上线前给前台三人培训一次系统操作，培训材料由星桩提供。\n");
+  CHECK(area(analyse_folder(root, data), "training").state == Coverage::missing);
+}
