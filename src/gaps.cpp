@@ -137,8 +137,9 @@ const std::string& core_name(const std::string& name) {
   return it->second;
 }
 
-std::size_t place_prefix(const std::vector<std::string>& core) {
-  static const std::unordered_set<std::string> places_of_friso = [] {
+namespace {
+const std::unordered_set<std::string>& places_of_friso() {
+  static const std::unordered_set<std::string> places = [] {
     std::unordered_set<std::string> out;
     std::ifstream in(std::string(BATON_FRISO_DICT) + "lex-cn-place.lex");
     static constexpr std::string_view levels[] = {"省", "市", "县", "区", "旗", "州", "盟"};
@@ -151,12 +152,20 @@ std::size_t place_prefix(const std::vector<std::string>& core) {
     }
     return out;
   }();
+  return places;
+}
+}  // namespace
+
+bool is_place(const std::string& name) {
+  return std::find(std::begin(places), std::end(places), name) != std::end(places) || places_of_friso().count(name) > 0;
+}
+
+std::size_t place_prefix(const std::vector<std::string>& core) {
   std::string prefix;
   std::size_t best = 0;
   for (std::size_t k = 0; k + 3 < core.size() && k < 6; ++k) {
     prefix += core[k];
-    const bool listed = std::find(std::begin(places), std::end(places), prefix) != std::end(places);
-    if (k >= 1 && (listed || places_of_friso.count(prefix))) best = k + 1;
+    if (k >= 1 && is_place(prefix)) best = k + 1;
   }
   return best;
 }
@@ -319,7 +328,7 @@ bool made_of_common_words(const std::string& folded) {
   static const std::vector<std::string> words = [] {
     std::vector<std::string> w = {
         // the business and its parts
-        "店铺", "门店", "网店", "旗舰店", "商户", "技术", "支持", "服务", "客服", "售后", "售前", "运营", "工作", "业务", "销售", "市场",
+        "店铺", "门店", "网店", "旗舰店", "商户", "商家", "技术", "支持", "服务", "客服", "售后", "售前", "运营", "工作", "业务", "销售", "市场",
         "产品", "质量", "品质", "行政", "人事", "财务", "采购", "仓库", "仓储", "物流", "商务", "渠道", "电商", "跨境", "海外",
         "国内", "国际", "广告", "推广", "内容", "直播", "设计", "研发", "工程", "设备", "维修", "维保", "安全", "保安", "保洁",
         "物业", "前台", "总部", "分公司", "公司", "集团", "部门", "团队", "小组", "中心", "厂商", "厂家", "供应商", "服务商",
@@ -331,7 +340,7 @@ bool made_of_common_words(const std::string& folded) {
         "外部", "相关", "其他", "整体", "全部", "所有", "各类", "新版", "旧版", "老版", "升级", "改造", "搬迁", "建设", "上线",
         "对接", "沟通", "协调", "交接", "培训", "检查", "巡检", "测试", "试点", "计划", "方案", "调整", "优化", "整改", "另外",
         "然后", "还有", "以及", "关于", "这次", "那次", "目前", "现在", "已经", "今年", "明年", "去年", "下周", "本周", "默认",
-        "手机", "电脑", "指纹", "浏览器", "邮件", "转发", "回复", "示例", "样例", "范例", "某某", "部", "组", "群",
+        "手机", "电脑", "计算机", "指纹", "浏览器", "邮件", "转发", "回复", "示例", "样例", "范例", "某某", "部", "组", "群",
         // how a letter addresses the reader's organisation or its own ("贵店销售部郭亮介绍的")
         "贵店", "贵司", "贵公司", "贵方", "贵院", "贵行", "贵校", "贵单位", "贵厂", "本店", "我店", "本司", "我司", "我方",
         // English parts of field and tool names
@@ -555,6 +564,7 @@ class Analysis {
     drop_common_names();
     apply(decisions);
     write_ups_by_file_name();
+    drop_public_bodies();
     const auto named_in = documents_naming();
     for (std::size_t i = 0; i < states_.size(); ++i) {
       EntityState& s = states_[i];
@@ -1084,13 +1094,18 @@ class Analysis {
   void drop_common_names() {
     for (auto& s : states_) {
       if (!s.write_ups.empty()) continue;
-      bool common = !s.folded_names.empty(), official = false;
-      for (const std::string& n : s.folded_names) {
-        common = common && made_of_common_words(n);
-        official = official || public_body(n);
-      }
-      if (common || official) s.ignored = true;
+      bool common = !s.folded_names.empty();
+      for (const std::string& n : s.folded_names) common = common && made_of_common_words(n);
+      if (common) s.ignored = true;
     }
+  }
+
+  // A public body (市场监管局, 海关) the team deals with but keeps no write-up of is the state's, not an
+  // entity to hand over; one with a write-up (清溪医保.md of 清溪市医疗保障局), or one a person confirmed, is one.
+  void drop_public_bodies() {
+    for (auto& s : states_)
+      if (s.write_ups.empty() && s.entity.decision.empty() && std::any_of(s.folded_names.begin(), s.folded_names.end(), [](const std::string& n) { return public_body(n); }))
+        s.ignored = true;
   }
 
   // The team's own company: the organisation most mails name, when it is in at least 40% of them and
@@ -1368,14 +1383,58 @@ class Analysis {
       for (const std::string& n : states_[i].folded_names)
         if (!n.empty() && !is_own(n)) by_first[code_points(std::string_view(n).substr(0, 4)).front()].emplace_back(&n, i);
     }
+    // "公交集团" of 临江市公共交通集团有限公司, "清溪农商银行" of 清溪农村商业银行股份有限公司: an organisation is
+    // called by the first character of each word of its name, without its city, keeping what it is
+    // (集团, 银行, 医院). Such a form is found where it is written (four characters or more).
+    struct Abbreviable {
+      std::vector<std::string> chars;  // the name without its place and legal form
+      std::size_t state;
+    };
+    std::unordered_map<std::string, std::vector<Abbreviable>> abbreviable;
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      if (states_[i].ignored) continue;
+      for (const std::string& n : states_[i].folded_names) {
+        std::string f = fold(strip_brackets(n));
+        for (std::string_view legal : {"股份有限公司", "有限责任公司", "有限公司"})
+          if (f.ends_with(legal)) f.resize(f.size() - legal.size());
+        auto chars = code_points(f);
+        if (chars.size() < 5 || !std::all_of(chars.begin(), chars.end(), [](const std::string& c) { return is_han(c); })) continue;
+        chars.erase(chars.begin(), chars.begin() + static_cast<std::ptrdiff_t>(place_prefix(chars)));
+        static const std::set<std::string> kinds = {"集团", "银行", "医院", "大学", "学院", "中心", "学校", "协会"};
+        if (chars.size() < 5 || !kinds.count(chars[chars.size() - 2] + chars.back())) continue;
+        abbreviable[chars.front()].push_back({std::move(chars), i});
+      }
+    }
     std::vector<std::set<const Doc*>> out(states_.size());
+    const auto abbreviated_at = [&](const std::string& text, std::size_t pos, const Abbreviable& a) {
+      std::vector<std::string> next;  // the characters from pos, as many as the name has
+      for (std::size_t p = pos; p < text.size() && next.size() + 1 < a.chars.size();) {
+        const auto c = static_cast<unsigned char>(text[p]);
+        const std::size_t len = std::min<std::size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, text.size() - p);
+        next.push_back(text.substr(p, len));
+        p += len;
+      }
+      for (std::size_t n = 4; n <= next.size(); ++n) {
+        if (next[n - 2] != a.chars[a.chars.size() - 2] || next[n - 1] != a.chars.back()) continue;
+        std::size_t j = 0;  // the form's characters appear in the name in order
+        for (const auto& c : a.chars)
+          if (j < n && c == next[j]) ++j;
+        if (j == n) return true;
+      }
+      return false;
+    };
     const auto scan = [&](const std::string& text, const Doc& d) {
       for (std::size_t pos = 0; pos < text.size();) {
         const auto c = static_cast<unsigned char>(text[pos]);
         const std::size_t len = std::min<std::size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, text.size() - pos);
-        if (const auto it = by_first.find(text.substr(pos, len)); it != by_first.end())
+        const std::string first = text.substr(pos, len);
+        if (const auto it = by_first.find(first); it != by_first.end())
           for (const auto& [name, i] : it->second)
             if (text.compare(pos, name->size(), *name) == 0) out[i].insert(&d);
+        if (len > 1)
+          if (const auto it = abbreviable.find(first); it != abbreviable.end())
+            for (const Abbreviable& a : it->second)
+              if (abbreviated_at(text, pos, a)) out[a.state].insert(&d);
         pos += len;
       }
     };

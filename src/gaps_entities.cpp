@@ -238,7 +238,7 @@ class EntityFinder {
   // 供应商/酒店/千岛湖云庐.md: a folder of one sort of them (酒店, 车队, 地接社), not of one of them
   // (客户/瑞丰/报价.md), when the file's title names what the file is named for and not the folder.
   // The entity the file is named for, or "".
-  static std::string file_named_entity(const Doc& d, const std::string& folder) {
+  std::string file_named_entity(const Doc& d, const std::string& folder) const {
     std::string stem = fs::path(d.rec.path).stem().string();
     std::replace(stem.begin(), stem.end(), '_', ' ');
     const std::string file = entity_of_file_name(clean_heading(stem));
@@ -256,7 +256,7 @@ class EntityFinder {
   //   file goes by (or the other way round). Both are its names.
   // - "# 临澄市中医院" in 市中医院.md: the name with the place it is in before it.
   // - "# 瑞丰贸易有限公司" in 瑞丰贸易.md: a name the file's abbreviates (related()).
-  static std::vector<std::string> names_in_title(const std::string& title, const std::string& file_name) {
+  std::vector<std::string> names_in_title(const std::string& title, const std::string& file_name) const {
     const std::string t = clean_heading(title), file = fold(file_name);
     std::vector<std::string> out;
     if (t.empty()) return out;
@@ -269,7 +269,8 @@ class EntityFinder {
       const std::string inside(trim(std::string_view(raw).substr(at + open.size(), raw.size() - at - open.size() - close.size())));
       if (outside.empty() || inside.empty() || code_points(inside).size() > 30) continue;
       if (fold(inside) == file && fold(outside) != file) out.push_back(outside);
-      if (fold(outside) == file && fold(inside) != file && code_points(inside).size() >= 2) out.push_back(inside);
+      // (Not the city of "博润医药（清溪）": where it is, not what it is called.)
+      if (fold(outside) == file && fold(inside) != file && code_points(inside).size() >= 2 && !place(inside)) out.push_back(inside);
       // ("理赔平台（ClaimHub）" in 理赔平台ClaimHub.md: the file's name is both.)
       if (out.empty() && fold(outside + inside) == file && code_points(inside).size() >= 2) {
         out.push_back(outside);
@@ -277,7 +278,7 @@ class EntityFinder {
       }
       // ("劳务实名制系统（筑工宝）" in 劳务实名制-筑工宝.md: the file's name is the title's without the 系统.)
       if (out.empty() && has_cjk(file) && code_points(file).size() >= 3 && fold(outside).starts_with(file) &&
-          code_points(inside).size() >= 2 && !contains(fold(inside), file)) {
+          code_points(inside).size() >= 2 && !contains(fold(inside), file) && !place(inside)) {
         out.push_back(outside);
         out.push_back(inside);
       }
@@ -305,6 +306,26 @@ class EntityFinder {
     if (folded == file) return out;
     if (related(t, file_name) || (has_cjk(file) && code_points(file).size() >= 3 && folded.ends_with(file))) out.push_back(t);
     return out;
+  }
+
+  // True if `name` is a place: a city or county of the lists, or one the material names as one ("清溪市医疗
+  // 保障局": 清溪, a city no list has).
+  bool place(const std::string& name) const {
+    if (is_place(name)) return true;
+    if (!places_named_) {
+      places_named_.emplace();
+      for (const Doc& d : docs_)
+        for (const Unit& u : d.units)
+          for (std::string_view level : {"市", "县", "省"})
+            for (std::size_t at = u.folded_text.find(level); at != std::string::npos; at = u.folded_text.find(level, at + level.size())) {
+              std::string before;
+              for (std::size_t n = 0, p = at; n < 3 && p >= 3 && is_han(std::string_view(u.folded_text).substr(p - 3, 3)); ++n, p -= 3) {
+                before.insert(0, u.folded_text.substr(p - 3, 3));
+                if (n >= 1) places_named_->insert(before);
+              }
+            }
+    }
+    return places_named_->count(fold(name)) > 0;
   }
 
   // "德纳精密_客户档案" → 德纳精密, "易管家ERP操作说明" → 易管家ERP, "Nordvik_Home_notes_EN" → Nordvik Home,
@@ -1345,6 +1366,7 @@ class EntityFinder {
 
   const Checklist& checklist_;
   const std::vector<Doc>& docs_;
+  mutable std::optional<std::set<std::string>> places_named_;  // see place()
   struct Thing {
     std::string kind;                     // "system", "project", or "" for a company
     std::set<std::string> conversations;  // that name it
@@ -1376,10 +1398,28 @@ const EntityKind* entity_kind_of_folder(const Checklist& checklist, const std::s
   const std::string f = fold(without_sort_number(folder));
   static const CueSet conversation({"沟通", "邮件", "聊天", "记录", "mail", "chat", "message"});
   if (conversation.in(f)) return nullptr;
-  for (const auto& k : checklist.entity_kinds)
-    for (const auto& name : k.folders)
-      if (const std::string n = fold(name); f == n || f.starts_with(n) || (code_points(n).size() >= 2 && f.ends_with(n)))
-        return &k;
+  const auto kind_of = [&](const std::string& part) -> const EntityKind* {
+    for (const auto& k : checklist.entity_kinds)
+      for (const auto& name : k.folders)
+        if (const std::string n = fold(name); part == n || part.starts_with(n) || (code_points(n).size() >= 2 && part.ends_with(n)))
+          return &k;
+    return nullptr;
+  };
+  if (const EntityKind* k = kind_of(f)) return k;
+  // "大客户-企业福利": a folder named by its sort and what it is for; the sort is one of its parts.
+  const std::string raw(without_sort_number(folder));
+  for (std::size_t start = 0; start < raw.size();) {
+    std::size_t end = raw.size(), next = raw.size();
+    for (std::string_view sep : {"-", "_", "&", " ", "+", "、"})
+      if (const std::size_t at = raw.find(sep, start); at < end) {
+        end = at;
+        next = at + sep.size();
+      }
+    if (end > start && end - start < raw.size())
+      if (const std::string part = fold(raw.substr(start, end - start)); code_points(part).size() >= 2)
+        if (const EntityKind* k = kind_of(part)) return k;
+    start = next;
+  }
   return nullptr;
 }
 

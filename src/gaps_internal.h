@@ -52,6 +52,8 @@ const std::string& core_name(const std::string& name);
 // Characters of the place (a county or city of friso's list: 中卫, 盐池县) a company's core starts with,
 // if three characters at least follow it; 0 otherwise.
 std::size_t place_prefix(const std::vector<std::string>& core);
+// True if `name` is a place (a city, county or province, with or without its 市/县/省).
+bool is_place(const std::string& name);
 // The trade name without its trade words: "速展国际物流" → "速展"; "" when nothing distinctive is left.
 std::string brand_of(const std::string& core);
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in 宏昌包装材料.

@@ -1544,3 +1544,48 @@ TEST_CASE("gaps: a project's own training (its staff, its partners) is not the h
                    "## 待办\n- 薪云操作培训：上线前给前台三人培训一次系统操作，培训材料由星桩提供。\n");
   CHECK(area(analyse_folder(root, data), "training").state == Coverage::missing);
 }
+
+TEST_CASE("gaps: a folder named by its sort and purpose, an organisation called by its abbreviation, a city in brackets, a public body's write-up", "[gaps]") {
+  test::TempDir root, data;
+  // "大客户-企业福利": a folder of clients (大客户) for one line of business; its list names them.
+  test::write_file(root / "大客户-企业福利/企业客户一览.csv",
+                   "客户,行业,人数,项目,对接人,状态\n临江汇通精密制造股份有限公司,制造,3800,健康福利卡,陈立群,合作中\n"
+                   "临江市公共交通集团有限公司,公交,2200,驾驶员慢病用药福利,钱主席,合作中\n"
+                   "清溪农村商业银行股份有限公司,银行,600,健康福利卡（意向）,工会,意向\n");
+  test::write_file(root / "大客户-企业福利/汇通精密.md",
+                   "# 临江汇通精密制造股份有限公司 — 员工健康福利卡\n\n## 联系人\n陈立群\n\n## 合作历史\n2024年签约\n\n## 需求\n每月对账\n");
+  // A supplier's write-up titled with the city it serves ("（清溪）"), and the city's insurance bureau,
+  // whose write-up is named by the short name the team uses (清溪医保 of 清溪市医疗保障局).
+  test::write_file(root / "供应商/博润医药.md", "# 博润医药（清溪）\n\n## 联系人\n王经理\n\n## 合作方式\n清溪门店主供\n\n## 重要事项\n不做冷链\n");
+  test::write_file(root / "医保/清溪医保.md",
+                   "# 清溪医保对接\n\n## 联系人\n医药服务科\n\n## 协议\n《清溪市定点零售药店医疗保障服务协议》2026 年度\n");
+  test::write_file(root / "通讯录.csv", "姓名,单位,职务,手机\n黄敏,清溪市医疗保障局,医药服务科,13900000002\n");
+  test::write_file(root / "聊天记录/企业微信_运营组.txt",
+                   "2026-03-11 10:00:00 蒋慧敏\n公交集团的合同4月底到期，钱主席那边我在谈，清溪医保的第二批名单出来了\n"
+                   "2026-03-12 10:00:00 蒋慧敏\n清溪农商银行工会有意向做员工福利卡，汇通精密的方案发一份，商家后台的计算机系统又卡了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  // The list's clients, talked of by their abbreviations in the chat: undocumented, and seen in it.
+  for (const char* name : {"临江市公共交通集团有限公司", "清溪农村商业银行股份有限公司"}) {
+    INFO(name);
+    const Entity* e = entity(r, name);
+    REQUIRE(e);
+    CHECK(e->kind == "client");
+    CHECK(e->write_up == Coverage::missing);
+    CHECK(std::any_of(e->seen_in.begin(), e->seen_in.end(), [](const Evidence& s) { return s.path.starts_with("聊天记录/"); }));
+  }
+  REQUIRE(entity(r, "汇通精密"));
+  CHECK(entity(r, "汇通精密")->kind == "client");
+  CHECK(entity(r, "汇通精密")->write_up != Coverage::missing);
+  // The bureau keeps its own write-up; the supplier is not the city it serves.
+  REQUIRE(entity(r, "清溪市医疗保障局"));
+  CHECK(entity(r, "清溪市医疗保障局")->write_up != Coverage::missing);
+  REQUIRE(entity(r, "博润医药"));
+  CHECK(entity(r, "博润医药") != entity(r, "清溪市医疗保障局"));
+  for (const auto& a : entity(r, "博润医药")->aliases) CHECK(a.find("清溪") == std::string::npos);
+  for (const char* not_one : {"商家", "计算机系统"}) {
+    INFO(not_one);
+    const Entity* e = entity(r, not_one);
+    CHECK((e == nullptr || e->name != not_one));
+  }
+}
