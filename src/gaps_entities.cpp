@@ -190,8 +190,9 @@ class EntityFinder {
       else if (const std::string file = file_named_entity(d, parts[i + 1]); !file.empty()) name = file;
       std::replace(name.begin(), name.end(), '_', ' ');
       name = clean_heading(name);
-      // A list of them ("客户总表") is not one of them: its table rows name them.
-      if (list_like(name)) {
+      // A list of them ("客户总表") is not one of them: its table rows name them. So is a spreadsheet kept
+      // beside their write-ups (客户/客户订单跟踪_2026Q1.csv, 供应商/进口单价表_2026.csv): a table of rows.
+      if (list_like(name) || (i + 2 == parts.size() && (d.rec.format == "csv" || d.rec.format == "xlsx"))) {
         from_table(d, *kind);
         return;
       }
@@ -212,7 +213,8 @@ class EntityFinder {
     const std::size_t cut = stem.find_first_of("-_");
     if (cut == std::string::npos || stem.find_first_of("-_", cut + 1) != std::string::npos) return stem;
     const std::string a = stem.substr(0, cut), b = stem.substr(cut + 1);
-    if (!has_cjk(a) || !has_cjk(b) || code_points(a).size() < 2 || code_points(b).size() < 2) return stem;
+    // (Two Latin parts are one name: Nordvik_Home. 船公司_Pacora is a sort and a name.)
+    if ((!has_cjk(a) && !has_cjk(b)) || code_points(a).size() < 2 || code_points(b).size() < 2) return stem;
     std::string named = title;
     for (std::string_view colon : {"：", ":"})
       if (const std::size_t at = named.find(colon); at != std::string::npos) named = named.substr(at + colon.size());
@@ -265,8 +267,16 @@ class EntityFinder {
       if (!raw.ends_with(close)) continue;
       const std::size_t at = raw.rfind(open);
       if (at == std::string::npos || at == 0) continue;
-      const std::string outside = clean_heading(raw.substr(0, at));
-      const std::string inside(trim(std::string_view(raw).substr(at + open.size(), raw.size() - at - open.size() - close.size())));
+      // ("船公司：Pacora Line（青岛代理：青岛百川船务代理有限公司）", "（简称：华辰）": a label before a colon is not
+      // part of the name.)
+      const auto unlabelled = [](std::string part) {
+        for (std::string_view colon : {"：", ":"})
+          if (const std::size_t c = part.rfind(colon); c != std::string::npos && c + colon.size() < part.size())
+            part = std::string(trim(std::string_view(part).substr(c + colon.size())));
+        return part;
+      };
+      const std::string outside = unlabelled(clean_heading(raw.substr(0, at)));
+      const std::string inside = unlabelled(std::string(trim(std::string_view(raw).substr(at + open.size(), raw.size() - at - open.size() - close.size()))));
       if (outside.empty() || inside.empty() || code_points(inside).size() > 30) continue;
       if (fold(inside) == file && fold(outside) != file) out.push_back(outside);
       // (Not the city of "博润医药（清溪）": where it is, not what it is called.)
@@ -277,7 +287,8 @@ class EntityFinder {
         out.push_back(inside);
       }
       // ("劳务实名制系统（筑工宝）" in 劳务实名制-筑工宝.md: the file's name is the title's without the 系统.)
-      if (out.empty() && has_cjk(file) && code_points(file).size() >= 3 && fold(outside).starts_with(file) &&
+      // ("Pacora Line（青岛代理：青岛百川船务代理有限公司）" in 船公司_Pacora.md: the same, with its agent.)
+      if (out.empty() && code_points(file).size() >= (has_cjk(file) ? 3u : 4u) && fold(outside).starts_with(file) &&
           code_points(inside).size() >= 2 && !contains(fold(inside), file) && !place(inside)) {
         out.push_back(outside);
         out.push_back(inside);
@@ -344,7 +355,10 @@ class EntityFinder {
     const auto is_document_word = [&](const std::string& t) {
       return std::find(document_words.begin(), document_words.end(), ascii_lower(t)) != document_words.end();
     };
-    while (tokens.size() > 1 && is_document_word(tokens.back())) tokens.pop_back();
+    // ("SouthernCross_AU", "Nordkyst_NO": the country a supplier is in, by its ISO code in capitals.)
+    static const std::set<std::string> countries = {"AU", "BR", "NO", "US", "UK", "JP", "DE", "FR", "NZ", "CA", "HK", "TW", "SG", "KR",
+                                                    "IT", "ES", "NL", "CL", "AR", "TH", "VN", "MY", "ID", "IN", "RU", "MX", "DK", "SE"};
+    while (tokens.size() > 1 && (is_document_word(tokens.back()) || countries.count(tokens.back()))) tokens.pop_back();
     // "成都_蓉信人力": the city a partner is in, then its name.
     while (tokens.size() > 1 && std::find(std::begin(places), std::end(places), tokens.front()) != std::end(places)) tokens.erase(tokens.begin());
     // A Chinese name, then what the file says about it.

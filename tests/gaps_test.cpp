@@ -1589,3 +1589,38 @@ TEST_CASE("gaps: a folder named by its sort and purpose, an organisation called 
     CHECK((e == nullptr || e->name != not_one));
   }
 }
+
+TEST_CASE("gaps: a spreadsheet beside write-ups is a table of them, a file named for a supplier's country, a write-up titled with its agent", "[gaps]") {
+  test::TempDir root, data;
+  // An order-tracking sheet in the clients' folder: its 客户 column names clients; it is no client's write-up.
+  test::write_file(root / "客户/客户订单跟踪_2026Q1.csv",
+                   "批次号,客户,供应商,品名,状态\nHLI-2601-01,济南鲁丰食品,Southern Cross Beef,冷冻牛腩 24t,已出库\n"
+                   "HLI-2602-02,北京京膳坊商贸,Southern Cross Beef,冷冻牛腩 24t,索赔中\n");
+  test::write_file(root / "客户/鲁丰食品.md", "# 济南鲁丰食品有限公司\n\n## 联系人\n王经理\n\n## 合作历史\n2023年起\n\n## 需求\n牛腩\n");
+  // A price list in the suppliers' folder names them; SouthernCross_AU.md is the write-up of Southern Cross Beef.
+  test::write_file(root / "供应商 Suppliers/进口单价表_2026.csv", "供应商,品名,单价USD/t\nSouthern Cross Beef,冷冻牛腩,5200\n");
+  test::write_file(root / "供应商 Suppliers/SouthernCross_AU.md",
+                   "# Southern Cross Beef Pty Ltd\n\n## 联系人\nJack\n\n## 合作方式\nCFR 青岛\n\n## 重要事项\n每柜单独报价\n");
+  // The shipping line's write-up, titled with its agent in port: the agent is written up there too.
+  test::write_file(root / "服务商/船公司_Pacora.md",
+                   "# 船公司：Pacora Line（青岛代理：青岛百川船务代理有限公司）\n\n## 联系人\n于菲，yufei@baichuan-shipping.cn\n\n"
+                   "## 合作方式\n换单费 350 元/票\n\n## 重要事项\n免柜期 10 天\n");
+  test::write_file(root / "聊天记录/企业微信群_物流部.txt",
+                   "2026-03-10 10:00:00 宋佩琳\n京膳坊商贸的索赔单到了，鲁丰的柜放了，青岛百川船务代理有限公司的免柜期改了\n"
+                   "2026-03-11 10:00:00 毛建新\nSouthern Cross Beef 的新报价来了，京膳坊商贸要发票\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
+  for (const char* sheet : {"客户订单跟踪", "进口单价表"}) {
+    INFO(sheet);
+    CHECK(entity(r, sheet) == nullptr);
+  }
+  REQUIRE(entity(r, "京膳坊"));
+  CHECK(entity(r, "京膳坊")->kind == "client");
+  CHECK(entity(r, "京膳坊")->write_up == Coverage::missing);
+  for (const char* written : {"Southern Cross", "青岛百川船务代理有限公司", "鲁丰"}) {
+    INFO(written);
+    REQUIRE(entity(r, written));
+    CHECK(entity(r, written)->write_up != Coverage::missing);
+  }
+  CHECK(entity(r, "Pacora") == entity(r, "青岛百川船务代理有限公司"));
+}
