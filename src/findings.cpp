@@ -605,6 +605,17 @@ class SecretColumns {
       if (is_credential(line.substr(v.begin, v.end - v.begin))) return {};
       const std::string_view cell = line.substr(0, cells[k].end);
       auto label = label_before(cell, cell.size());
+      // (凭据保管, 密码说明: where the team keeps the credential, or what it says of it; the cells still
+      // hold one now and then: "admin / AjACS@sz1-2025" beside "密码见保管库".)
+      if (!label) {
+        std::string_view header = trim(line.substr(cells[k].begin, cells[k].end - cells[k].begin));
+        for (std::string_view about : {"保管", "说明", "存放", "位置", "备注"})
+          if (header.size() > about.size() && header.ends_with(about)) {
+            const std::size_t end = cells[k].begin + static_cast<std::size_t>(header.data() - line.substr(cells[k].begin).data()) + header.size() - about.size();
+            if (auto l = label_before(line.substr(0, end), end); l && l->begin >= cells[k].begin) label = l;
+            break;
+          }
+      }
       if (!label) {
         const std::size_t slash = line.substr(cells[k].begin, cells[k].end - cells[k].begin).find('/');
         if (slash != std::string_view::npos) {
@@ -624,6 +635,8 @@ class SecretColumns {
       const Cell& cell = cells[column.index];
       Value v = read_value(line, cell.begin, cell.end);
       if (column.paired) v = second_of_pair(line, v, cell.end);
+      // ("admin / AjACS@sz1-2025" in a 凭据 column: an account and its password, as under 账号/密码.)
+      else if (!is_credential(line.substr(v.begin, v.end - v.begin))) v = second_of_pair(line, v, cell.end);
       const std::string_view value = line.substr(v.begin, v.end - v.begin);
       // "app_key=kz_open_10482；AppSecret 在开放平台查看" in a 密码 column: a setting named in the cell, which
       // the labelled reader judges by its own name (an app_key is an id; app_secret=… is a secret).

@@ -932,3 +932,20 @@ TEST_CASE("WeCom's corpsecret and a 凭据 column are secrets, not a placeholder
     CHECK(scan_findings(text).empty());
   }
 }
+
+TEST_CASE("A column of where the credential is kept (凭据保管) holds an account and its password now and then", "[findings]") {
+  const std::string table =
+      "系统,账号,角色/用途,持有人,审批人,凭据保管,备注\n"
+      "灵枢DCIM,admin,超级管理员,冼志杰,龚蔚然,密码见保管库（Bitwarden/运维服务部）,\n"
+      "灵枢DCIM API,app_key=lsdcim_ops_2024,脚本只读,冼志杰,龚蔚然,AppSecret 在DCIM后台【系统设置-开放接口】查看,每年6月轮换\n"
+      "知澜工单,个人账号,运维/值班,运维服务部全员,龚蔚然,企业微信SSO扫码登录，无独立密码,2025-05起改SSO\n"
+      "安矩门禁,admin,门禁超级管理员,覃卫东,龚蔚然,admin / AjACS@sz1-2025,厂商也知道\n"
+      "账云计费,只读查询账号,月度电量核对,韩思远,麦嘉欣,向IT申请（冼志杰）,\n"
+      "睿控动环,noc,值班监控,罗振,祁国梁,密码 ****（见保管库）,\n";
+  const auto found = scan_findings(table);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line == 5);
+  CHECK(redact_secrets(table).find("AjACS@sz1-2025") == std::string::npos);
+  // Notes of how the team works are not such a column.
+  CHECK(scan_findings("系统,账号,操作说明\n安矩门禁,admin,admin / 在门禁后台改\n").empty());
+}
