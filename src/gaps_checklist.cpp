@@ -73,7 +73,7 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       const std::string id = need_string(a, "id", "checklist area");
       const std::string where = "checklist area " + id;
       ChecklistArea area{id, need_string(a, "zh", where), need_string(a, "en", where), need_string(a, "what", where),
-                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, false, {}};
+                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, false, {}, 0, {}};
       if (a.contains("parts")) {
         if (!a["parts"].is_array()) throw std::runtime_error(where + ": \"parts\" must be a list");
         for (const auto& part : a["parts"]) {
@@ -89,6 +89,15 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       if (a.contains("not_in_write_ups")) {
         if (!a["not_in_write_ups"].is_boolean()) throw std::runtime_error(where + ": \"not_in_write_ups\" must be true or false");
         area.not_in_write_ups = a["not_in_write_ups"].get<bool>();
+      }
+      if (a.contains("unlisted_in_conversation")) {
+        const json& u = a["unlisted_in_conversation"];
+        const std::string at = where + " unlisted_in_conversation";
+        if (!u.is_object() || !u.contains("at_least") || !u["at_least"].is_number_unsigned() || u["at_least"].get<std::size_t>() == 0)
+          throw std::runtime_error(at + ": must be an object with \"words\" and \"at_least\" (a whole number, 1 or more)");
+        area.unlisted_words = strings(u, "words", at);
+        if (area.unlisted_words.empty()) throw std::runtime_error(at + ": \"words\" must list at least one word");
+        area.unlisted_at_least = u["at_least"].get<std::size_t>();
       }
       if (a.contains("entity")) {
         area.entity = need_string(a, "entity", where);

@@ -93,10 +93,20 @@ TEST_CASE("gaps: a bad checklist is refused with a message that names the proble
       R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"], "not_in_write_ups": "yes"}]})", "x");
   REQUIRE_FALSE(bad_flag.ok());
   CHECK_THAT(bad_flag.error().message, Catch::Contains("not_in_write_ups"));
+  for (const char* unlisted : {R"("unlisted_in_conversation": {"words": ["涨价"], "at_least": 0})", R"("unlisted_in_conversation": {"words": [], "at_least": 2})",
+                                R"("unlisted_in_conversation": ["涨价"])"}) {
+    INFO(unlisted);
+    auto bad = Checklist::parse(std::string(R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"], )") +
+                                    unlisted + "}]}",
+                                "x");
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.error().message, Catch::Contains("unlisted_in_conversation"));
+  }
   auto ok = Checklist::parse(R"({"name": "mine", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"]}]})", "f.json");
   REQUIRE(ok.ok());
   CHECK(ok->source == "f.json");
   CHECK_FALSE(ok->areas.front().not_in_write_ups);
+  CHECK(ok->areas.front().unlisted_at_least == 0);
 }
 
 TEST_CASE("gaps: areas are judged covered, partial or missing as a careful reader would", "[gaps]") {
@@ -1625,4 +1635,39 @@ TEST_CASE("gaps: a spreadsheet beside write-ups is a table of them, a file named
     CHECK(entity(r, written)->write_up != Coverage::missing);
   }
   CHECK(entity(r, "Pacora") == entity(r, "青岛百川船务代理有限公司"));
+}
+
+TEST_CASE("gaps: a risk list that leaves out the risks only mail and chat raise is partial, and says which", "[gaps]") {
+  const std::string risks =
+      "# 风险与问题清单\n\n| 风险 | 影响 | 对策 | 负责人 |\n|---|---|---|---|\n"
+      "| 港誉冷库满仓 | 到港无处存放 | 提前一周预约，备选胶州冷库 | 宋佩琳 |\n| 恒通报关人手紧 | 申报慢 | 月初提前递单 | 孔德昊 |\n"
+      "| 单一窗口账号到期 | 无法申报 | 3月底前续期，找IT | 孔德昊 |\n| ERP对接延期 | 手工录单 | 每周跟进云擎 | 宋佩琳 |\n"
+      "| 巴西新厂注册未获批 | 新厂的货不能清关 | 每两周查一次注册名单，未获批前只从老厂订货，供应商那边盯紧 | 宋佩琳 |\n"
+      "| 冷箱插电费超预算 | 成本上升 | 到港后三天内提柜，超期的柜子每周五汇总给财务，月底和船代对账 | 孔德昊 |\n";
+  const auto chat = [](const std::string& about) {
+    return "2026-03-05 10:00:00 宋佩琳\n" + about + "\n";
+  };
+  const std::string said = "远捷物流通知自4月1日起海运附加费涨价到每柜1,200元。谱测检测技术说送检预约的截止日改到3月20日。"
+                           "京膳坊商贸的货款逾期45天了，还欠款386,000元。";
+  SECTION("three risks only in the chat, about entities the list never names: partial") {
+    test::TempDir root, data;
+    test::write_file(root / "风险与问题清单.md", risks);
+    test::write_file(root / "聊天记录/微信_物流部.txt", chat(said));
+    test::write_file(root / "通讯录.csv",
+                     "姓名,单位,手机\n于菲,青岛远捷物流有限公司,18600000001\n王敏,青岛谱测检测技术有限公司,18600000002\n"
+                     "陈立,北京京膳坊商贸有限公司,18600000003\n");
+    const GapReport r = analyse_folder(root, data);
+    for (const auto& f : r.conversation_only) UNSCOPED_INFO("fact: " << f.entity << " " << f.fact);
+    CHECK(area(r, "risks").state == Coverage::partial);
+    CHECK_THAT(area(r, "risks").missing, Catch::Contains("只在邮件/聊天里"));
+  }
+  SECTION("the same, with the list naming them: covered") {
+    test::TempDir root, data;
+    test::write_file(root / "风险与问题清单.md", risks + "| 远捷物流、谱测检测、京膳坊商贸 | 成本、回款 | 见聊天记录，逐个跟进 | 宋佩琳 |\n");
+    test::write_file(root / "聊天记录/微信_物流部.txt", chat(said));
+    test::write_file(root / "通讯录.csv",
+                     "姓名,单位,手机\n于菲,青岛远捷物流有限公司,18600000001\n王敏,青岛谱测检测技术有限公司,18600000002\n"
+                     "陈立,北京京膳坊商贸有限公司,18600000003\n");
+    CHECK(area(analyse_folder(root, data), "risks").state == Coverage::covered);
+  }
 }

@@ -43,6 +43,11 @@ struct ChecklistArea {
   /// True if an entity's write-up says nothing about the area by a heading (a project's 团队 section is
   /// the project's team, not the leaver's team): only by its title.
   bool not_in_write_ups = false;
+  /// Words of a fact the area's documents should hold (涨价, 欠款, 截止 for risks): when `unlisted_at_least`
+  /// or more facts only in conversation have one and are about entities the area's documents never name,
+  /// the area is partial ("风险清单有6条，但漏了只在邮件/聊天里的风险"). 0: not checked.
+  std::vector<std::string> unlisted_words;
+  std::size_t unlisted_at_least = 0;
   /// What the area is made of, when it is several things (training: sessions held or planned, and
   /// lessons learned): covered only when every part has a title, heading or labelled line of its own.
   struct Part {
