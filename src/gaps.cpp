@@ -1580,7 +1580,8 @@ class Analysis {
       const bool by_kind = std::find(area.kinds.begin(), area.kinds.end(), d.rec.kind) != area.kinds.end();
       // (The 团队 of 项目/宏拓供应链金融试点.md is that project's team, not the leaver's: readers of gaps24, gaps26
       // and gaps31 judged the team by the handover's own documents.)
-      const bool in_write_up = area.not_in_write_ups && in_entity_folder(d);
+      const bool in_write_up = (area.not_in_write_ups && in_entity_folder(d)) ||
+                               std::find(area.not_in_kinds.begin(), area.not_in_kinds.end(), d.rec.kind) != area.not_in_kinds.end();
       for (const Unit& u : d.units) {
         const bool dedicated = by_title || (heading_matches(u, cues) && !in_write_up);
         const bool by_heading = dedicated || by_kind;

@@ -73,7 +73,8 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       const std::string id = need_string(a, "id", "checklist area");
       const std::string where = "checklist area " + id;
       ChecklistArea area{id, need_string(a, "zh", where), need_string(a, "en", where), need_string(a, "what", where),
-                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, false, {}, 0, {}};
+                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, false, {}, {}, 0, {}};
+      area.not_in_kinds = strings(a, "not_in_kinds", where);
       if (a.contains("parts")) {
         if (!a["parts"].is_array()) throw std::runtime_error(where + ": \"parts\" must be a list");
         for (const auto& part : a["parts"]) {

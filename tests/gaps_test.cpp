@@ -107,6 +107,10 @@ TEST_CASE("gaps: a bad checklist is refused with a message that names the proble
   CHECK(ok->source == "f.json");
   CHECK_FALSE(ok->areas.front().not_in_write_ups);
   CHECK(ok->areas.front().unlisted_at_least == 0);
+  auto bad_kinds = Checklist::parse(
+      R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"], "not_in_kinds": "manual"}]})", "x");
+  REQUIRE_FALSE(bad_kinds.ok());
+  CHECK_THAT(bad_kinds.error().message, Catch::Contains("not_in_kinds"));
 }
 
 TEST_CASE("gaps: areas are judged covered, partial or missing as a careful reader would", "[gaps]") {
@@ -1669,5 +1673,26 @@ TEST_CASE("gaps: a risk list that leaves out the risks only mail and chat raise 
                      "姓名,单位,手机\n于菲,青岛远捷物流有限公司,18600000001\n王敏,青岛谱测检测技术有限公司,18600000002\n"
                      "陈立,北京京膳坊商贸有限公司,18600000003\n");
     CHECK(area(analyse_folder(root, data), "risks").state == Coverage::covered);
+  }
+}
+
+TEST_CASE("gaps: an SOP's 复盘 step and its 培训要求 are that procedure's, not the handover's training", "[gaps]") {
+  const std::string sop =
+      "# 故障应急与升级 SOP\n\n## 1. 发现与确认\n值班收到告警后 5 分钟内确认影响范围，在工单系统建单。\n\n"
+      "## 2. 升级\n30 分钟未恢复升级到运维经理，1 小时未恢复通知客户。\n\n## 3. 复盘\n恢复后 3 个工作日内写复盘。\n\n"
+      "## 4. 培训要求\n新值班员上岗前跟班一周。\n";
+  SECTION("only the SOP: no training") {
+    test::TempDir root, data;
+    test::write_file(root / "SOP/故障应急与升级.md", sop);
+    CHECK(area(analyse_folder(root, data), "training").state == Coverage::missing);
+  }
+  SECTION("the handover's own lessons learned and training plan: there is training") {
+    test::TempDir root, data;
+    test::write_file(root / "SOP/故障应急与升级.md", sop);
+    test::write_file(root / "经验总结与培训安排.md",
+                     "# 经验总结与培训安排\n\n## 培训安排\n3月16日起两周，每天下午带邱明哲过一遍工单和门禁授权，第二周由他主操、我复核。\n\n"
+                     "## 经验\n- 客户说“马上到”的远程协助，一律按加急单处理，否则夜里没人陪同进场。\n"
+                     "- 扩容前先看 PDU 余量，别只看机柜的合同功率，去年两次跳闸都是这个原因。\n");
+    CHECK(area(analyse_folder(root, data), "training").state != Coverage::missing);
   }
 }

@@ -43,6 +43,9 @@ struct ChecklistArea {
   /// True if an entity's write-up says nothing about the area by a heading (a project's 团队 section is
   /// the project's team, not the leaver's team): only by its title.
   bool not_in_write_ups = false;
+  /// Document kinds whose headings and labelled lines say nothing about the area, only their titles
+  /// ("manual" for training: an SOP's 复盘 step or 培训要求 is that procedure's).
+  std::vector<std::string> not_in_kinds;
   /// Words of a fact the area's documents should hold (涨价, 欠款, 截止 for risks): when `unlisted_at_least`
   /// or more facts only in conversation have one and are about entities the area's documents never name,
   /// the area is partial ("风险清单有6条，但漏了只在邮件/聊天里的风险"). 0: not checked.
