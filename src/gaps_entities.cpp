@@ -697,6 +697,19 @@ class EntityFinder {
       if (kind) break;
     }
     if (!kind) return;
+    // "九江滨江店开业项目": a title naming one project is its write-up, not a list of them (its 已完成 and
+    // 下一步优先级 are its parts).
+    if (kind->id == "project" && !list_like(topic))
+      for (const auto& f : kind->folders)
+        if (const std::string w = fold(f); has_cjk(w) && topic.ends_with(w)) {
+          const std::string name = topic.substr(0, topic.size() - w.size());
+          if (code_points(name).size() < 4 || made_of_common_words(name)) break;
+          std::string shown = clean_heading(strip_brackets(d.rec.title));
+          if (const std::size_t at = shown.rfind(f); at != std::string::npos && at > 0) shown = std::string(trim(shown.substr(0, at)));
+          Candidate& c = add(shown, kind->id, 3);
+          c.write_ups.push_back({&d, {}});
+          return;
+        }
     std::vector<std::string> tops;
     for (const Unit& u : d.units)
       if (!u.headings.empty() && std::find(tops.begin(), tops.end(), u.headings.front()) == tops.end() &&

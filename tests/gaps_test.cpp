@@ -1696,3 +1696,21 @@ TEST_CASE("gaps: an SOP's 复盘 step and its 培训要求 are that procedure's,
     CHECK(area(analyse_folder(root, data), "training").state != Coverage::missing);
   }
 }
+
+TEST_CASE("gaps: a document titled with one project's name is its write-up, not a list of projects by its headings", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "门店/九江滨江店开业/开业项目说明.md",
+                   "# 九江滨江店开业项目\n\n## 目标\n4月30日开业，首月销售 180 万。\n\n## 已完成\n- 租赁合同签订\n- 装修进场\n\n"
+                   "## 下一步优先级\n1. 消防联合验收\n2. 收银设备调试\n");
+  test::write_file(root / "聊天记录/钉钉_筹备群.txt",
+                   "2026-03-05 10:00:00 罗俊峰\n九江滨江店开业推迟到4月30日\n2026-03-06 10:00:00 曹国栋\n滨江店开业的物料清单发我\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE(entity(r, "九江滨江店开业"));
+  CHECK(entity(r, "九江滨江店开业")->kind == "project");
+  CHECK(entity(r, "九江滨江店开业")->write_up != Coverage::missing);
+  for (const char* not_one : {"已完成", "下一步优先级"}) {
+    INFO(not_one);
+    CHECK(entity(r, not_one) == nullptr);
+  }
+}
