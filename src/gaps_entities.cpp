@@ -72,9 +72,10 @@ class EntityFinder {
         if (const std::string kind = latin_kind(name); !kind.empty()) ++kinds_of_accounts[kind];
     for (const auto& [name, t] : things_) {
       if (state_platforms.count(fold(name))) continue;
-      const bool kept = t.kind.empty() ? t.times >= 2
-                                       : t.conversations.size() >= 2 || t.quoted || t.listed || t.accounts || t.known || t.said >= 3 || t.logged_in ||
-                                             (!t.documents.empty() && !t.conversations.empty());
+      const bool kept = t.kind.empty()               ? t.times >= 2
+                        : widely_named_.count(name) ? !t.conversations.empty() && t.conversations.size() + t.documents.size() >= 3
+                                                     : t.conversations.size() >= 2 || t.quoted || t.listed || t.accounts || t.known || t.said >= 3 ||
+                                                           t.logged_in || (!t.documents.empty() && !t.conversations.empty());
       // ("上海虹桥云" is the piece of 虹桥云汇会展中心 too: the city it starts with is not part of the name.)
       if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name)) ||
           !after_a_word(fold(name), longer, 2, 3).empty())
@@ -133,7 +134,7 @@ class EntityFinder {
   void named_in_documents() {
     std::unordered_map<std::string, std::vector<std::pair<std::string, Thing*>>> by_start;
     for (auto& [name, t] : things_)
-      if (!t.kind.empty() && t.conversations.size() == 1 && t.documents.empty())
+      if (!t.kind.empty() && (t.conversations.size() == 1 || widely_named_.count(name)) && t.documents.empty())
         if (const std::string f = fold(name); code_points(f).size() >= 3) {
           const auto cps = code_points(f);
           by_start[cps[0] + cps[1]].emplace_back(f, &t);
@@ -980,7 +981,8 @@ class EntityFinder {
     named_by_acronym(t, d);
     named_with_year(t, d);
     // "库房改造", "仓库搬迁": works on a place are projects with a two-character name too.
-    for (const std::string suffix : {"试点", "项目", "专项", "集采", "系统", "平台", "机器人", "浏览器", "宝", "云", "通", "看板", "改造", "搬迁"})
+    for (const std::string suffix : {"试点", "项目", "专项", "集采", "系统", "平台", "机器人", "浏览器", "宝", "云", "通", "看板", "改造", "搬迁",
+                                     "升级", "整改", "测评"})
       for (std::size_t at = t.find(suffix); at != std::string::npos; at = t.find(suffix, at + suffix.size())) {
         // "西溪数智园项目部" is a department of the team, not a project.
         const std::string_view after = std::string_view(t).substr(at + suffix.size());
@@ -1027,7 +1029,18 @@ class EntityFinder {
           continue;
         // "质量日报机器人": a bot the team runs; "扫地机器人", "智能机器人": what a shop sells.
         if (suffix == "机器人" && (n < 3 || run.ends_with("智能"))) continue;
-        if (n >= (system || works ? 2 : 3)) note_thing(run + suffix, system ? "system" : "project", d);
+        // ("损耗专项", "门店试点": a 专项 or 试点 is named with two characters too, unless they are everyday words.)
+        const bool short_project = (suffix == "专项" || suffix == "试点") && n == 2 && !made_of_common_words(fold(run));
+        // ("门禁人脸识别升级", "等保三级测评", "隐私合规整改": works on a thing with a name of four characters or more;
+        // not "系统升级", "安全整改".)
+        const bool upgrade = suffix == "升级" || suffix == "整改" || suffix == "测评";
+        // (Nor "问题我马上升级", "帮您升级": escalating a customer's case.)
+        static constexpr std::string_view people[] = {"我", "你", "您", "他", "她", "帮", "马上"};
+        if (upgrade && (n < 4 || made_of_common_words(fold(run)) ||
+                        std::any_of(std::begin(people), std::end(people), [&](std::string_view p) { return run.find(p) != std::string::npos; })))
+          continue;
+        if (upgrade) widely_named_.insert(run + suffix);
+        if (n >= (system || works ? 2 : 3) || short_project) note_thing(run + suffix, system ? "system" : "project", d);
         // "Clearwater 项目", "Atlas系统": a code name in Latin letters.
         if (n == 0 && (suffix == "项目" || suffix == "系统" || suffix == "平台"))
           if (const std::string word = latin_word_before(t, at); !word.empty()) note_thing(word, system ? "system" : "project", d);
@@ -1394,6 +1407,9 @@ class EntityFinder {
   const Checklist& checklist_;
   const std::vector<Doc>& docs_;
   mutable std::optional<std::set<std::string>> places_named_;  // see place()
+  // Works named by what is done (…升级, …整改, …测评): a sentence says "超时自动升级" once; kept when a
+  // conversation and three documents in all name it.
+  std::set<std::string> widely_named_;
   struct Thing {
     std::string kind;                     // "system", "project", or "" for a company
     std::set<std::string> conversations;  // that name it

@@ -1714,3 +1714,29 @@ TEST_CASE("gaps: a document titled with one project's name is its write-up, not 
     CHECK(entity(r, not_one) == nullptr);
   }
 }
+
+TEST_CASE("gaps: works named by what is done (…升级, …整改) when several records name them, and a 专项 of two characters", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "个人笔记/随手记.txt", "01-05 今年要做的：UPS电池、门禁人脸识别升级。\n");
+  test::write_file(root / "风险与遗留问题.md",
+                   "# 风险与遗留问题\n\n| # | 事项 | 对策 |\n|---|---|---|\n| 1 | 门禁人脸识别升级（费用已批）：4/7~4/10 施工 | 提前通知租户 |\n");
+  test::write_file(root / "reports/2026-02_月报.md", "# 2026-02 月报\n\n## 重点事项\n- 门禁人脸识别升级：方案 2/24 评审通过，4 月上旬施工。\n"
+                                                    "- 生鲜损耗专项：2 月损耗率 4.1%。\n");
+  test::write_file(root / "聊天记录/企业微信_运维群.txt",
+                   "2026-03-10 10:00:00 龚蔚然\n门禁人脸识别升级的租户通知，3/20 前要发出去\n"
+                   "2026-03-10 10:05:00 韩思远\n工单超时自动升级的规则我改好了\n"
+                   "2026-03-11 10:00:00 龚蔚然\n今日重点：损耗专项的晚间分段打折今天起全区执行\n");
+  test::write_file(root / "聊天记录/微信_刘长青.txt", "2026-03-12 10:00:00 刘长青\n另外损耗专项那个事，叶菜报损超过5%的部分我们补货\n");
+  test::write_file(root / "聊天记录/客服_0001.txt", "2026-03-12 10:00:00 客服\n好的，问题我马上升级处理\n2026-03-13 10:00:00 客服\n我这边帮您升级处理\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const char* name : {"门禁人脸识别升级", "损耗专项"}) {
+    INFO(name);
+    REQUIRE(entity(r, name));
+    CHECK(entity(r, name)->kind == "project");
+  }
+  for (const char* not_one : {"超时自动升级", "马上升级", "帮您升级"}) {
+    INFO(not_one);
+    CHECK(entity(r, not_one) == nullptr);
+  }
+}
