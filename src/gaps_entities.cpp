@@ -294,6 +294,20 @@ class EntityFinder {
         out.push_back(outside);
         out.push_back(inside);
       }
+      // ("医保结算接口（易联医保中间件 YL-MedLink）" in 医保接口_易联中间件.md: the name outside is the file's in full,
+      // and inside are the product's other names, MedLink for short.)
+      if (out.empty() && fold(outside) != file && has_cjk(file) && related(outside, file_name) && code_points(inside).size() >= 2) {
+        out.push_back(outside);
+        for (std::size_t start = 0; start < inside.size();) {
+          const std::size_t end = std::min(inside.find(' ', start), inside.size());
+          const std::string part = inside.substr(start, end - start);
+          start = end + 1;
+          if (code_points(part).size() < 2 || made_of_common_words(fold(part))) continue;
+          out.push_back(part);
+          if (const std::size_t dash = part.rfind('-'); !has_cjk(part) && dash != std::string::npos && part.size() - dash - 1 >= 4)
+            out.push_back(part.substr(dash + 1));
+        }
+      }
       if (!out.empty()) return out;
     }
     // "森域服务云 — 售后服务平台使用说明" in 售后服务平台说明.md: the part that is not the file's name is another

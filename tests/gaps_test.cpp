@@ -1740,3 +1740,19 @@ TEST_CASE("gaps: works named by what is done (…升级, …整改) when several
     CHECK(entity(r, not_one) == nullptr);
   }
 }
+
+TEST_CASE("gaps: a write-up titled with the system's full name and, in brackets, its product's names", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "系统 systems/医保接口_易联中间件.md",
+                   "# 医保结算接口（易联医保中间件 YL-MedLink）\n\n## 用途\n门店 POS 与医保平台之间的结算。\n\n## 使用方法\n每日对账。\n\n"
+                   "## 注意事项\n升级前通知门店。\n");
+  test::write_file(root / "聊天记录/企业微信_运营组.txt",
+                   "2026-03-17 10:00:00 沈佳怡\nMedLink 3月22日晚上升级，易联医保中间件那晚停用两小时\n"
+                   "2026-03-18 10:00:00 陆昊\nMedLink 升级通知已转门店，易联医保中间件的回滚方案也有了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE(entity(r, "医保接口"));
+  CHECK(entity(r, "MedLink") == entity(r, "医保接口"));
+  CHECK(entity(r, "易联医保中间件") == entity(r, "医保接口"));
+  CHECK(entity(r, "医保接口")->write_up != Coverage::missing);
+}
