@@ -842,6 +842,8 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
       const std::size_t to = line.find(',', last);
       const std::size_t begin = from == npos ? 0 : from + 1;
       told = speaks_of_password(line.substr(begin, (to == npos ? line.size() : to) - begin));
+    } else if (!cells.empty()) {
+      told = false;  // across two cells of a row: "操作员XZ-DY-02,U盾2个" is no token
     }
     if (token.size() >= 8 && kinds >= 3 && !address && !setting && told && is_credential(token))
       out.push_back({first, last, "password"});
@@ -902,7 +904,8 @@ void account_pairs(std::string_view line, std::vector<Span>& out) {
     // The password: the token right after it.
     const std::size_t first = skip_blanks(line, slash + 1, line.size());
     std::size_t last = first;
-    while (last < line.size() && is_graph(line[last]) && !is_non_ascii(line[last])) ++last;
+    // (A comma ends it: "CFR Jebel Ali/Dammam,2026-01-01" in a price list is a port and the next field.)
+    while (last < line.size() && is_graph(line[last]) && !is_non_ascii(line[last]) && line[last] != ',') ++last;
     while (last > first && is_one_of(line[last - 1], ".,;)]}>\"'")) --last;
     const std::string_view token = line.substr(first, last - first);
     const int kinds = character_kinds(token);

@@ -949,3 +949,16 @@ TEST_CASE("A column of where the credential is kept (凭据保管) holds an acco
   // Notes of how the team works are not such a column.
   CHECK(scan_findings("系统,账号,操作说明\n安矩门禁,admin,admin / 在门禁后台改\n").empty());
 }
+
+TEST_CASE("A token is never read across the cells of a row: a port and a date, an operator and a U盾", "[findings]") {
+  for (std::string_view text :
+       {"机型,配置,区域,经销商价(USD),底价(USD),贸易术语,生效日期,备注\nDY-E215,标准臂1.0m³斗,中东,118500,112000,CFR Jebel Ali/Dammam,2026-01-01,含阿/英双语铭牌\n",
+        "系统,用途,账号,密码/获取方式,持有人,审批人,备注\n"
+        "江淮银行企业网银,国际结算/交单申请,操作员XZ-DY-02,U盾2个；登录密码见保管库,许嘉怡（制单）/彭雪（复核）,欧阳立军,U盾3/27交部长\n"}) {
+    INFO(text);
+    CHECK(scan_findings(text).empty());
+  }
+  // Still a password, in a cell or after an account.
+  CHECK(scan_findings("系统,账号,密码\n堡垒机,emergency,Hm#Jump2024!qz\n").size() == 1);
+  CHECK(scan_findings("堡垒机应急账号：emergency / Hm#Jump2024!qz\n").size() == 1);
+}
