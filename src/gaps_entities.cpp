@@ -1366,11 +1366,23 @@ class EntityFinder {
     if (d.rec.format != "chat") return;
     std::string stem = fs::path(d.rec.path).stem().string();
     std::replace(stem.begin(), stem.end(), '-', '_');
-    std::size_t start = 0;
-    while (start <= stem.size()) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0; start <= stem.size();) {
       const std::size_t end = std::min(stem.find('_', start), stem.size());
       std::string part = stem.substr(start, end - start);
       start = end + 1;
+      // "孙浩(远澜物流)": a person, and in brackets whom they are with.
+      bool bracketed = false;
+      for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", ")"}, {"（", "）"}})
+        if (const std::size_t o = part.find(open); o != std::string::npos && part.ends_with(close) && o > 0) {
+          parts.push_back(part.substr(0, o));
+          parts.push_back(part.substr(o + open.size(), part.size() - o - open.size() - close.size()));
+          bracketed = true;
+          break;
+        }
+      if (!bracketed) parts.push_back(part);
+    }
+    for (std::string part : parts) {
       // "与译声同传Linda的QQ消息记录": "with", not part of the name.
       for (std::string_view with : {"与", "和", "跟"})
         if (part.starts_with(with)) part.erase(0, with.size());

@@ -1756,3 +1756,22 @@ TEST_CASE("gaps: a write-up titled with the system's full name and, in brackets,
   CHECK(entity(r, "易联医保中间件") == entity(r, "医保接口"));
   CHECK(entity(r, "医保接口")->write_up != Coverage::missing);
 }
+
+TEST_CASE("gaps: a chat named for a person with their company in brackets names that company, not 'person(company'", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "聊天记录/微信_孙浩(远澜物流).txt",
+                   "微信聊天记录导出\n聊天对象：孙浩-远澜物流\n导出时间：2026-03-16 18:22:07\n"
+                   "------------------------------------------------------------\n\n"
+                   "2026-03-03 09:41:12  孙浩-远澜物流\n许经理早，船公司通知4月1日起中东线加收紧急附加费，40FR每箱加 USD 600\n\n"
+                   "2026-03-03 09:43:50  许嘉怡\n啊？我们年度协议不是按月锁价吗，这个也要加？\n\n"
+                   "2026-03-03 09:47:05  孙浩-远澜物流\n3月已经订舱的按3月锁价走，不受影响。4月1日以后开船的都得加。\n");
+  test::write_file(root / "聊天记录/微信_邓晓（恒通物流）.txt",
+                   "微信聊天记录导出\n聊天对象：邓晓\n\n2026-03-10 10:00:00  邓晓\n查验通知到了\n\n2026-03-10 10:05:00  许嘉怡\n收到\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE_FALSE(r.entities.empty());
+  for (const auto& e : r.entities) {
+    CHECK(e.name.find("孙浩") == std::string::npos);
+    CHECK(e.name.find("邓晓") == std::string::npos);
+  }
+}
