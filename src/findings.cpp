@@ -212,9 +212,30 @@ bool could_be_password(std::string_view v) {
 /// ("password: required", "token: string", "password = os.environ[...]"); known weak passwords
 /// (changeme, password) are words but credentials all the same, unless in capitals: PASSWORD is how
 /// manuals write "your password here".
+/// Lower-case letters that no language writes: "hqtmzvkcpxwbdrae", the 授权码 a mail service gives a mail
+/// client (twelve letters or more, eight of them different, fewer than one in four a vowel, five
+/// consonants in a row somewhere). English and pinyin words have a vowel in every few letters.
+bool random_letters(std::string_view v) {
+  if (v.size() < 12 || !std::all_of(v.begin(), v.end(), is_lower)) return false;
+  std::size_t vowels = 0, run = 0, longest = 0;
+  bool seen[26] = {};
+  std::size_t distinct = 0;
+  for (char c : v) {
+    const bool vowel = is_one_of(c, "aeiou");
+    vowels += vowel;
+    run = vowel ? 0 : run + 1;
+    longest = std::max(longest, run);
+    if (!seen[c - 'a']) {
+      seen[c - 'a'] = true;
+      ++distinct;
+    }
+  }
+  return distinct >= 8 && vowels * 4 < v.size() && longest >= 5;
+}
+
 bool is_credential(std::string_view v) {
   if (!could_be_password(v) || is_code(v)) return false;
-  if (!is_word_like(v)) return true;
+  if (!is_word_like(v) || random_letters(v)) return true;
   if (std::none_of(v.begin(), v.end(), is_lower)) return false;
   const std::string lower = ascii_lower(v);
   return std::find(std::begin(weak_passwords), std::end(weak_passwords), lower) != std::end(weak_passwords);
@@ -264,6 +285,8 @@ constexpr SecretLabel secret_labels[] = {
     {"checkword", "api_key"},  // SF Express's open platform: the key a request's digest is signed with
     {"corpsecret", "app_secret"},  // WeCom's API: corpid and corpsecret get an app's access token
     {"corp secret", "app_secret"},
+    {"授权码", "password"},  // a mail account's password for SMTP/IMAP clients (QQ, 163, 企业邮箱)
+    {"授權碼", "password"},
     {"凭据", "password"},  // (not 凭证, which is also an accounting voucher: 记账凭证)
     {"憑據", "password"},
     {"credential", "password"},

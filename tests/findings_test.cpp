@@ -962,3 +962,14 @@ TEST_CASE("A token is never read across the cells of a row: a port and a date, a
   CHECK(scan_findings("系统,账号,密码\n堡垒机,emergency,Hm#Jump2024!qz\n").size() == 1);
   CHECK(scan_findings("堡垒机应急账号：emergency / Hm#Jump2024!qz\n").size() == 1);
 }
+
+TEST_CASE("A mail client's 授权码 is a password, also in random lower-case letters, but words and pinyin are not", "[findings]") {
+  const auto found = scan_findings("01-09 群发通知用 kfc@qhims.org.cn 发信，SMTP 授权码 hqtmzvkcpxwbdrae\n");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].label == "password");
+  for (std::string_view text : {"授权码：见保管库\n", "软件授权码 向IT申请\n", "password: internationalization\n", "密码 zhongguancunxinxi\n",
+                                "密码：xxxxxxxxxxxxxxxx\n", "授权码 ****************\n"}) {
+    INFO(text);
+    CHECK(scan_findings(text).empty());
+  }
+}
