@@ -1279,7 +1279,10 @@ class EntityFinder {
                                "腾讯会议", "手机", "电脑", "系统", "平台", "个人", "自己", "公司", "我们", "他们", "对方",
                                "官网", "网站", "首页", "客户端", "网银", "账号", "账户", "密码", "成功", "失败", "之后", "以后",
                                "信息", "用户", "管理员", "活跃"});
-    return tools.in(fold(name));
+    // (The office's OA, where approvals go: "OA", "OA系统", "OA审批"; not the oa inside a word.)
+    const std::string f = fold(name);
+    if (f == "oa" || (f.starts_with("oa") && has_cjk(f.substr(2)) && code_points(f).size() <= 6)) return true;
+    return tools.in(f);
   }
 
   void note_thing(const std::string& name, const char* kind, const Doc& d) {

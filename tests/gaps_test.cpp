@@ -1349,10 +1349,11 @@ TEST_CASE("gaps: a list of the team's accounts names a system in each row, not a
                    "企业微信,扫码登录,无,何静怡,\n"
                    "访客 WiFi,guest,见前台,行政,\n"
                    "12306 企业账号,qy01,见保管库,行政,\n"
+                   "OA,shenjy,域账号,沈佳怡,审批\n"
                    "山岚供应商协同平台,DY-SL-0031,见客户档案,沈佳怡,客户的系统\n");
   test::write_file(root / "chats/运营群.txt",
                    "2025-11-18 10:00:00 何静怡\n仓掌柜WMS今天盘点，数据魔方BI的周报晚点出，观澜BI卡了，山岚供应商协同平台约了交货\n"
-                   "2025-11-19 10:00:00 张伟东\n仓掌柜WMS盘完了，企业微信通知大家，访客WiFi密码换了\n");
+                   "2025-11-19 10:00:00 张伟东\n仓掌柜WMS盘完了，企业微信通知大家，访客WiFi密码换了，OA审批走完了\n");
   test::write_file(root / "chats/微信_王海鹏.txt", "2025-11-20 10:00:00 王海鹏\n观澜BI和数据魔方BI今晚升级，山岚的单子到了\n");
   const GapReport r = analyse_folder(root, data);
   for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << e.conversations);
@@ -1363,7 +1364,7 @@ TEST_CASE("gaps: a list of the team's accounts names a system in each row, not a
     CHECK(e->kind == "system");
     CHECK(e->write_up == Coverage::missing);
   }
-  for (const char* not_one : {"企业微信", "访客", "WiFi", "12306", "山岚供应商协同平台"}) {
+  for (const char* not_one : {"企业微信", "访客", "WiFi", "12306", "山岚供应商协同平台", "OA"}) {
     INFO(not_one);
     const Entity* e = entity(r, not_one);
     CHECK((e == nullptr || e->name != not_one));
