@@ -373,7 +373,16 @@ class EntityFinder {
     // ("SouthernCross_AU", "Nordkyst_NO": the country a supplier is in, by its ISO code in capitals.)
     static const std::set<std::string> countries = {"AU", "BR", "NO", "US", "UK", "JP", "DE", "FR", "NZ", "CA", "HK", "TW", "SG", "KR",
                                                     "IT", "ES", "NL", "CL", "AR", "TH", "VN", "MY", "ID", "IN", "RU", "MX", "DK", "SE"};
-    while (tokens.size() > 1 && (is_document_word(tokens.back()) || countries.count(tokens.back()))) tokens.pop_back();
+    // (And in Chinese: "Mekong_Delta_越南", "Kilimanjaro_坦桑".)
+    static const std::set<std::string> country_names = {
+        "越南", "印尼", "印度尼西亚", "泰国", "马来", "马来西亚", "菲律宾", "新加坡", "柬埔寨", "缅甸", "老挝", "印度", "巴基斯坦",
+        "孟加拉", "沙特", "阿联酋", "迪拜", "卡塔尔", "科威特", "阿曼", "伊拉克", "土耳其", "埃及", "肯尼亚", "坦桑", "坦桑尼亚",
+        "尼日利亚", "南非", "摩洛哥", "阿尔及利亚", "埃塞", "加纳", "巴西", "墨西哥", "智利", "秘鲁", "阿根廷", "俄罗斯", "哈萨克斯坦",
+        "美国", "加拿大", "英国", "德国", "法国", "意大利", "西班牙", "荷兰", "波兰", "日本", "韩国", "澳洲", "澳大利亚", "新西兰",
+        "挪威", "瑞典", "丹麦", "芬兰", "欧洲", "中东", "东南亚", "非洲"};
+    while (tokens.size() > 1 && (is_document_word(tokens.back()) || countries.count(tokens.back()) ||
+                                 (country_names.count(tokens.back()) && !has_cjk(tokens.front()))))
+      tokens.pop_back();
     // "成都_蓉信人力": the city a partner is in, then its name.
     while (tokens.size() > 1 && std::find(std::begin(places), std::end(places), tokens.front()) != std::end(places)) tokens.erase(tokens.begin());
     // A Chinese name, then what the file says about it.

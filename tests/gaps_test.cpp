@@ -1776,3 +1776,16 @@ TEST_CASE("gaps: a chat named for a person with their company in brackets names 
     CHECK(e.name.find("邓晓") == std::string::npos);
   }
 }
+
+TEST_CASE("gaps: a dealer's file named with its country in Chinese (Mekong_Delta_越南.md) is that dealer's write-up", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户资料/Mekong_Delta_越南.md",
+                   "# Mekong Delta Equipment JSC\n\n## 联系人\nMr. Tran\n\n## 合作历史\n2023 年起代理\n\n## 需求\n挖机 20 台/年\n");
+  test::write_file(root / "聊天记录/企业微信_海外部.txt",
+                   "2026-03-10 10:00:00 许嘉怡\nMekong Delta 的信用证到了\n2026-03-11 10:00:00 韩子墨\nMekong Delta 要的配件清单发了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE(entity(r, "Mekong Delta"));
+  CHECK(entity(r, "Mekong Delta")->write_up != Coverage::missing);
+  for (const auto& e : r.entities) CHECK(e.name.find("越南") == std::string::npos);
+}
