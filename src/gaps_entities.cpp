@@ -230,8 +230,14 @@ class EntityFinder {
     // "服务通（售后工单系统）说明" in 工单系统_服务通.md: the name is the one outside the brackets (not a
     // place: 华晟汽配_宁波.md titled 宁波华晟汽车零部件有限公司（华晟汽配）).
     if (has_a && has_b) {
-      const std::string outside = fold(strip_brackets(named));
-      const bool out_a = contains(outside, fold(a)), out_b = contains(outside, fold(b));
+      // (Before a dash: "江淮商业银行徐州分行（国际业务部）—— 信用证…" in 江淮银行_信用证.md is the bank's, 江淮银行 for
+      // short; what follows the dash is what the document is about.)
+      std::string head = named;
+      for (std::string_view dash : {"——", "—", " - "})
+        if (const std::size_t at = head.find(dash); at != std::string::npos && at > 0) head = head.substr(0, at);
+      const std::string outside = fold(strip_brackets(head));
+      const auto in_head = [&](const std::string& part) { return contains(outside, fold(part)) || abbreviates(fold(part), outside); };
+      const bool out_a = in_head(a), out_b = in_head(b);
       const std::string& chosen = out_a ? a : b;
       if (out_a != out_b && std::find(std::begin(places), std::end(places), chosen) == std::end(places)) return chosen;
     }
@@ -298,10 +304,17 @@ class EntityFinder {
       // and inside are the product's other names, MedLink for short.)
       if (out.empty() && fold(outside) != file && has_cjk(file) && related(outside, file_name) && code_points(inside).size() >= 2) {
         out.push_back(outside);
+        // (Its Chinese and its Latin names apart; "Seller Central" stays one name.)
+        std::vector<std::string> parts;
         for (std::size_t start = 0; start < inside.size();) {
           const std::size_t end = std::min(inside.find(' ', start), inside.size());
-          const std::string part = inside.substr(start, end - start);
+          if (end > start) parts.push_back(inside.substr(start, end - start));
           start = end + 1;
+        }
+        const bool scripts_differ = std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return has_cjk(p); }) &&
+                                    std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return !has_cjk(p); });
+        if (!scripts_differ) parts = {inside};
+        for (const std::string& part : parts) {
           if (code_points(part).size() < 2 || made_of_common_words(fold(part))) continue;
           out.push_back(part);
           if (const std::size_t dash = part.rfind('-'); !has_cjk(part) && dash != std::string::npos && part.size() - dash - 1 >= 4)
@@ -400,7 +413,15 @@ class EntityFinder {
   static bool list_like(const std::string& name) {
     static const CueSet words({"总表", "清单", "一览", "汇总", "列表", "名单", "名录", "索引", "目录", "进度表", "台账",
                                "overview", "list", "index", "readme"});
-    return words.in(fold(name));
+    if (!words.in(fold(name))) return false;
+    // ("PartsNavi配件电子目录": a product's name, an electronic catalogue, not a list of them.)
+    for (std::size_t i = 0; i < name.size();) {
+      std::size_t j = i;
+      while (j < name.size() && std::isalpha(static_cast<unsigned char>(name[j]))) ++j;
+      if (j - i >= 4 && std::isupper(static_cast<unsigned char>(name[i])) && !words.in(ascii_lower(name.substr(i, j - i)))) return false;
+      i = j == i ? i + 1 : j;
+    }
+    return true;
   }
 
   // The rows of a list of entities ("| 6 | 合肥蓝湾冷链物流有限公司 | …"): each company named in a cell is

@@ -1789,3 +1789,29 @@ TEST_CASE("gaps: a dealer's file named with its country in Chinese (Mekong_Delta
   CHECK(entity(r, "Mekong Delta")->write_up != Coverage::missing);
   for (const auto& e : r.entities) CHECK(e.name.find("越南") == std::string::npos);
 }
+
+TEST_CASE("gaps: a file named by a short name and a topic, a product's electronic catalogue, a Latin name in brackets", "[gaps]") {
+  test::TempDir root, data;
+  // 江淮银行 is the bank of the title, for short; 信用证 is what the document is about.
+  test::write_file(root / "合作方 Partners/江淮银行_信用证.md",
+                   "# 江淮商业银行徐州分行（国际业务部）—— 信用证通知、审单、交单、保函\n\n## 联系人\n周经理\n\n## 合作方式\n交单\n\n## 重要事项\n不符点\n");
+  // An electronic catalogue (目录) named for its product is that system's write-up, not a list.
+  test::write_file(root / "系统 Systems/PartsNavi配件电子目录.md",
+                   "# PartsNavi 配件电子目录（EPC）使用说明\n\n## 用途\n查配件号\n\n## 使用方法\n按机型查\n\n## 注意事项\n每月更新\n");
+  test::write_file(root / "系统 Systems/亚马逊后台_SellerCentral.md",
+                   "# 亚马逊后台（Seller Central）\n\n## 用途\n店铺管理\n\n## 使用方法\n登录\n\n## 注意事项\n两步验证\n");
+  test::write_file(root / "SOP/广告调价SOP.md", "# 广告调价 SOP\n\n1. 每天 9 点在 SellerPilot 里导出昨日数据。\n2. 按 ACoS 调价。\n");
+  test::write_file(root / "聊天记录/企业微信_海外部.txt",
+                   "2026-03-10 10:00:00 许嘉怡\nPartsNavi 的配件价格更新了，江淮商业银行徐州分行的交单退回来了，SellerPilot 调价跑完了\n"
+                   "2026-03-11 10:00:00 韩子墨\nPartsNavi 登不上，江淮银行说不符点要改，SellerPilot 报错\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  CHECK(entity(r, "信用证") == nullptr);
+  REQUIRE(entity(r, "江淮商业银行徐州分行"));
+  CHECK(entity(r, "江淮商业银行徐州分行")->write_up != Coverage::missing);
+  REQUIRE(entity(r, "PartsNavi"));
+  CHECK(entity(r, "PartsNavi")->kind == "system");
+  CHECK(entity(r, "PartsNavi")->write_up != Coverage::missing);
+  REQUIRE(entity(r, "SellerPilot"));
+  CHECK(entity(r, "SellerPilot") != entity(r, "亚马逊后台"));
+}
