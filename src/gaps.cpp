@@ -118,6 +118,22 @@ std::string core_name_uncached(std::string_view name) {
         again = true;
       }
   }
+  // "Nordwerk 上海联络处", "PetNova 北京代表处": a foreign company's office in a city is the company.
+  for (std::string_view office : {"联络处", "办事处", "代表处"})
+    if (s.ends_with(office) && !has_cjk(s.substr(0, 1))) {
+      std::string rest = s.substr(0, s.size() - office.size());
+      auto chars = code_points(rest);
+      for (std::size_t n : {3u, 2u})
+        if (chars.size() > n) {
+          std::string tail;
+          for (std::size_t i = chars.size() - n; i < chars.size(); ++i) tail += chars[i];
+          if (is_place(tail)) {
+            rest.resize(rest.size() - tail.size());
+            break;
+          }
+        }
+      if (!rest.empty() && !has_cjk(rest)) return rest;
+    }
   for (std::string_view place : places)
     if (s.starts_with(place) && code_points(s).size() >= code_points(place).size() + 2) {
       s.erase(0, place.size());

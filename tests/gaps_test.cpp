@@ -1815,3 +1815,17 @@ TEST_CASE("gaps: a file named by a short name and a topic, a product's electroni
   REQUIRE(entity(r, "SellerPilot"));
   CHECK(entity(r, "SellerPilot") != entity(r, "亚马逊后台"));
 }
+
+TEST_CASE("gaps: a foreign company's office in a city (Nordwerk 上海联络处) is that company", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "合作方 Partners/Nordwerk_CE认证.md",
+                   "# Nordwerk Prüf- und Zertifizierungs GmbH\n\n## 联系人\nDr. Hoffmann\n\n## 合作方式\nCE 换证审核\n\n## 重要事项\n新机械法规\n");
+  test::write_file(root / "通讯录.csv", "姓名,单位,手机\n王蕾,Nordwerk 上海联络处,13900000003\n");
+  test::write_file(root / "聊天记录/企业微信_海外部.txt",
+                   "2026-03-10 10:00:00 许嘉怡\nNordwerk 上海联络处说审核排在4月\n2026-03-11 10:00:00 韩子墨\nNordwerk 的报价到了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE(entity(r, "Nordwerk"));
+  CHECK(entity(r, "上海联络处") == entity(r, "Nordwerk"));
+  CHECK(entity(r, "Nordwerk")->write_up != Coverage::missing);
+}
