@@ -634,7 +634,7 @@ class SecretColumns {
         std::string_view header = trim(line.substr(cells[k].begin, cells[k].end - cells[k].begin));
         for (std::string_view about : {"保管", "说明", "存放", "位置", "备注"})
           if (header.size() > about.size() && header.ends_with(about)) {
-            const std::size_t end = cells[k].begin + static_cast<std::size_t>(header.data() - line.substr(cells[k].begin).data()) + header.size() - about.size();
+            const std::size_t end = static_cast<std::size_t>(header.data() - line.data()) + header.size() - about.size();
             if (auto l = label_before(line.substr(0, end), end); l && l->begin >= cells[k].begin) label = l;
             break;
           }

@@ -37,7 +37,7 @@ std::vector<std::string> code_points(std::string_view s) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    const std::size_t n = utf8_length(c);
     out.emplace_back(s.substr(i, std::min(n, s.size() - i)));
     i += n;
   }
@@ -1426,7 +1426,7 @@ class Analysis {
       std::vector<std::string> next;  // the characters from pos, as many as the name has
       for (std::size_t p = pos; p < text.size() && next.size() + 1 < a.chars.size();) {
         const auto c = static_cast<unsigned char>(text[p]);
-        const std::size_t len = std::min<std::size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, text.size() - p);
+        const std::size_t len = std::min<std::size_t>(utf8_length(c), text.size() - p);
         next.push_back(text.substr(p, len));
         p += len;
       }
@@ -1442,7 +1442,7 @@ class Analysis {
     const auto scan = [&](const std::string& text, const Doc& d) {
       for (std::size_t pos = 0; pos < text.size();) {
         const auto c = static_cast<unsigned char>(text[pos]);
-        const std::size_t len = std::min<std::size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, text.size() - pos);
+        const std::size_t len = std::min<std::size_t>(utf8_length(c), text.size() - pos);
         const std::string first = text.substr(pos, len);
         if (const auto it = by_first.find(first); it != by_first.end())
           for (const auto& [name, i] : it->second)
@@ -1831,7 +1831,7 @@ std::vector<std::string> sentences(std::string_view text) {
   std::size_t start = 0;
   for (std::size_t pos = 0; pos < text.size();) {
     const auto c = static_cast<unsigned char>(text[pos]);
-    const std::size_t len = std::min<std::size_t>(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, text.size() - pos);
+    const std::size_t len = std::min<std::size_t>(utf8_length(c), text.size() - pos);
     const std::string_view cp = text.substr(pos, len);
     if (std::find(std::begin(ends), std::end(ends), cp) != std::end(ends)) {
       keep(text.substr(start, pos - start));

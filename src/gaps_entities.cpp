@@ -146,10 +146,10 @@ class EntityFinder {
         const std::string& text = u.folded_text;
         for (std::size_t i = 0; i < text.size();) {
           const auto c = static_cast<unsigned char>(text[i]);
-          const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+          const std::size_t len = utf8_length(c);
           if (i + len < text.size()) {
             const auto c2 = static_cast<unsigned char>(text[i + len]);
-            const std::size_t len2 = c2 < 0x80 ? 1 : c2 < 0xE0 ? 2 : c2 < 0xF0 ? 3 : 4;
+            const std::size_t len2 = utf8_length(c2);
             if (const auto it = by_start.find(text.substr(i, len + len2)); it != by_start.end())
               for (auto& [name, thing] : it->second)
                 if (text.compare(i, name.size(), name) == 0) thing->documents.insert(d.rec.id);
@@ -1279,7 +1279,7 @@ class EntityFinder {
         std::size_t pos = at + login.size(), n = 0;
         while (pos < u.text.size() && n < 6) {
           const auto c = static_cast<unsigned char>(u.text[pos]);
-          const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+          const std::size_t len = utf8_length(c);
           const std::string cp = u.text.substr(pos, len);
           if (!is_han(cp) || stops.find(cp) != std::string::npos) break;
           run += cp;

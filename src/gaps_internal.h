@@ -18,6 +18,8 @@ namespace baton::gaps_detail {
 
 // --- names ---------------------------------------------------------------------------------------
 
+// The bytes of the UTF-8 character that starts with `lead` (1 to 4).
+inline std::size_t utf8_length(unsigned char lead) { return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
 std::vector<std::string> code_points(std::string_view s);
 bool has_cjk(std::string_view s);
 // A Chinese character that can be part of a name: an ideograph, not CJK punctuation (，「（ are in the
