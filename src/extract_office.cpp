@@ -616,6 +616,8 @@ class OoxmlWalker {
       sink_.text("-");
     else if (name == "sp" && mode_ != Mode::word)
       return enter_shape(n);
+    else if (name == "docPr" || (name == "cNvPr" && local_name(n.parent()) == "nvPicPr"))
+      picture(n);
     else if (is_skipped(name))
       return false;
     return true;
@@ -656,6 +658,27 @@ class OoxmlWalker {
     if (const pugi::xml_node num = child(ppr, "numPr"); num && attr(child(num, "numId"), "val") != "0")
       style.list = true;
     return style;
+  }
+
+  // A picture is its alternative text, or the name of the file it was inserted from: "[image: 组织架构图]",
+  // "[image: python-powered.png]" (a document of pictures only is found by them). Word gives both the
+  // drawing (docPr) and the picture (cNvPr) these attributes, often the same; "Picture 3" is no name.
+  void picture(pugi::xml_node n) {
+    if (local_name(n) == "docPr") last_picture_.clear();  // a new drawing
+    std::string text = one_line(attr(n, "descr"));
+    if (text.empty()) text = one_line(attr(n, "title"));
+    if (text.empty()) {
+      const std::string name = one_line(attr(n, "name"));
+      static constexpr std::string_view image_types[] = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".svg", ".emf", ".wmf", ".webp"};
+      const std::string lower = lower_ascii(name);
+      if (std::any_of(std::begin(image_types), std::end(image_types), [&](std::string_view e) { return lower.size() > e.size() && lower.ends_with(e); }))
+        text = name;
+    }
+    if (text.empty() || text == last_picture_) return;
+    last_picture_ = text;
+    sink_.text("[image: " + text + "]");
+    if (mode_ == Mode::word) sink_.text(" ");
+    else sink_.line_break();
   }
 
   // A table of contents repeats the headings, with page numbers: it would make its section match them all.
@@ -736,6 +759,7 @@ class OoxmlWalker {
   bool after_list_ = false;
   std::string title_;
   pugi::xml_node title_shape_;
+  std::string last_picture_;  // (so that a drawing's and its picture's same text is said once)
 };
 
 /// ODF text (content.xml): text:h headings, text:p, lists, tables. Footnotes and comments are set

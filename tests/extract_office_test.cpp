@@ -215,9 +215,15 @@ TEST_CASE("docx: every file of the corpus extracts", "[office]") {
     CHECK(docs);
   }
   CHECK(files == 11);
-  // Pictures only: a document without text, not an error.
-  CHECK(all_text(only(extract_corpus("office/docx/python-docx__having-images.docx"))).find_first_not_of('\n') ==
-        std::string::npos);
+}
+
+TEST_CASE("docx: a picture is its alternative text or the name of its file", "[office]") {
+  // Pictures only, each once per drawing (Word names the drawing "Picture 1" and the picture python.bmp).
+  const std::string text = all_text(only(extract_corpus("office/docx/python-docx__having-images.docx")));
+  CHECK(count(text, "[image: python.bmp]") == 1);
+  CHECK(count(text, "[image: monty-truth.png]") == 2);
+  CHECK(count(text, "[image: python-powered.png]") == 2);
+  CHECK(text.find("Picture") == std::string::npos);
 }
 
 TEST_CASE("xlsx: one section per sheet, one line per row", "[office]") {
@@ -304,6 +310,16 @@ TEST_CASE("docx: part names ignore case and styleIds speak without styles.xml", 
   // No package relationships at all: word/document.xml is where it always is.
   const Document bare = only(extract("b.docx", make_zip({{"word/document.xml", word_document(para("只有正文"))}})));
   CHECK(bare.sections.at(0).text == "只有正文");
+}
+
+TEST_CASE("docx: a picture's alternative text is said once, where the picture is", "[office]") {
+  const std::string drawing =
+      R"(<w:r><w:drawing><wp:inline><wp:docPr id="1" name="图片 1" descr="华东仓 组织架构图"/><a:graphic><a:graphicData>)"
+      R"(<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="image1.png" descr="华东仓 组织架构图"/></pic:nvPicPr></pic:pic>)"
+      R"(</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>)";
+  const std::string body = R"(<w:p><w:r><w:t>见下图：</w:t></w:r>)" + drawing + R"(<w:r><w:t>（2024 版）</w:t></w:r></w:p>)";
+  const Document doc = only(extract("a.docx", make_zip({{"word/document.xml", word_document(body)}})));
+  CHECK(doc.sections.at(0).text == "见下图：[image: 华东仓 组织架构图] （2024 版）");
 }
 
 namespace {
