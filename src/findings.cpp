@@ -20,6 +20,9 @@ constexpr std::size_t excerpt_bytes = 160;
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
+bool is_hex_digit(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 bool is_upper(char c) {
   return c >= 'A' && c <= 'Z';
 }
@@ -233,8 +236,22 @@ bool random_letters(std::string_view v) {
   return distinct >= 8 && vowels * 4 < v.size() && longest >= 5;
 }
 
+/// A key's public fingerprint, as ssh prints it to be compared: SHA256:qV3l8Yk2… (base64 of a hash),
+/// MD5:3f:9a:… or 3f:9a:…:c1 (sixteen or more hex pairs). Anyone may see it; it opens nothing.
+bool is_fingerprint(std::string_view v) {
+  if (v.starts_with("SHA256:") || v.starts_with("SHA1:")) {
+    const std::string_view body = v.substr(v.find(':') + 1);
+    return body.size() >= 27 && std::all_of(body.begin(), body.end(), [](char c) { return is_alnum(c) || is_one_of(c, "+/="); });
+  }
+  if (v.starts_with("MD5:")) v.remove_prefix(4);
+  if (v.size() < 47 || (v.size() + 1) % 3 != 0) return false;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (i % 3 == 2 ? v[i] != ':' : !is_hex_digit(v[i])) return false;
+  return true;
+}
+
 bool is_credential(std::string_view v) {
-  if (!could_be_password(v) || is_code(v)) return false;
+  if (!could_be_password(v) || is_code(v) || is_fingerprint(v)) return false;
   if (!is_word_like(v) || random_letters(v)) return true;
   if (std::none_of(v.begin(), v.end(), is_lower)) return false;
   const std::string lower = ascii_lower(v);
@@ -422,8 +439,10 @@ void trim_value(std::string_view line, Value& v) {
   for (bool trimmed = true; trimmed && v.begin < v.end;) {
     const char c = line[v.end - 1];
     const std::string_view inside = line.substr(v.begin, v.end - v.begin - 1);
+    // (A code span's closing mark: `export API_KEY=${API_KEY}`.)
     trimmed = c == '*' || c == '.' || c == ',' || c == ';' || (c == ')' && inside.find('(') == npos) ||
-              (c == ']' && inside.find('[') == npos) || (c == '}' && inside.find('{') == npos);
+              (c == ']' && inside.find('[') == npos) || (c == '}' && inside.find('{') == npos) ||
+              (c == '`' && inside.find('`') == npos);
     if (trimmed) --v.end;
   }
 }
@@ -690,9 +709,6 @@ bool is_alnum_or_dash(char c) {
 bool is_alnum_or_underscore(char c) {
   return is_alnum(c) || c == '_';
 }
-bool is_hex_digit(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 /// A credential recognisable by its form alone: a fixed prefix and a body of `min` to `max` characters.
 struct TokenShape {
@@ -841,8 +857,9 @@ void password_in_sentence(std::string_view line, std::vector<Span>& out) {
       next = end + 1;
     }
     std::size_t first = i, last = end;  // without the punctuation around it
-    while (first < end && is_one_of(line[first], ":(['\"<")) ++first;
-    while (last > first && is_one_of(line[last - 1], ".,;:)]}>\"'")) --last;
+    // (and without Markdown's emphasis and code marks: "**登录 RateSense**" is a product's name in bold)
+    while (first < end && is_one_of(line[first], ":(['\"<*`")) ++first;
+    while (last > first && is_one_of(line[last - 1], ".,;:)]}>\"'*`")) --last;
     const std::string_view token = line.substr(first, last - first);
     // ("mysql://<用户名>:<密码>@<地址>:3306/db": the rest of a template, after a placeholder's name.)
     if (token.empty() || token.find_first_of("<>") != npos) {

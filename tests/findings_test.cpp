@@ -269,6 +269,7 @@ TEST_CASE("labelled values that are not credentials are not flagged", "[findings
         // And the ways code, forms and templates mention them.
         "password: required", "token: string;", "password = os.environ['DB_PASS']", "password=$DB_PASSWORD",
         "password: ${DB_PASSWORD}", "password: {{ vault_password }}", "api_key: YOUR_API_KEY",
+        "脚本里用环境变量：`export RATESENSE_API_KEY=${RATESENSE_API_KEY}`",
         "api_key: your-api-key-here", "密码：Qh****", "密码：同上", "密码：手机号后 6 位", "密码：8 位以上，含大小写",
         "修改密码 2024-06-01 前完成", "token: process.env.SHOP_TOKEN", "密码：（空）", "私钥 ~/.ssh/id_rsa",
         "password: https://vault.example.com/shop", "passport: E12345678", "bypass: abc12345", "密码强度：Strong1",
@@ -286,12 +287,18 @@ TEST_CASE("a password said in a sentence, as chats say it", "[findings]") {
   CHECK(secret("速检后台 ops01 的密码我改了，之前那个外包的人也知道。新的是 Sj@Hq2026!ops ，大家别外传") ==
         "password Sj******");
   CHECK(secret("the password for the staging box is now Tr0ub4dor&3, don't share it.") == "password Tr******");
+  CHECK(secret("临时密码 **Gs#Ext2025!rev**，用完就改") == "password Gs******");
   // A CSV export's row: the message's fields one by one, not the row's run of ids and times.
   CHECK(secret("1011,wxid_gcy0917hh,1,0,1,1750067419,2,Jyt@2025ls# 是新的密码,2025-06-16 17:50:19") == "password Jy******");
   // Not without a password word, nor a value of one or two kinds, an address, a date or an option.
   for (std::string_view line : {"新的是 Sj@Hq2026!ops", "密码发到 ops01@example.cn 了", "密码 2026-12-01 起统一改",
                                 "密码改成 rooms2026 了吗？问一下",
                                 "账号：lcxl_bd01，密码同样放在 1Password「调度组」保险库", "重置密码见 https://sso.example.cn/Reset?x=1",
+                                // a host key's fingerprint, to compare, is public
+                                "首次连接时提示的主机指纹：SHA256:qV3l8Yk2Xz0pH7mN4rT9wB6cF1dS5aE8gJ2uK0oL3iM（服务器公钥指纹，不是密码）",
+                                "密码登录已关，指纹 MD5:3f:9a:1c:77:02:bd:e4:55:90:6a:c8:11:f0:2e:7b:c1",
+                                // a product's name in bold is no password of three kinds of character
+                                "1. **08:30 登录 RateSense**（企业邮箱 SSO）。SSO 用的是企业邮箱密码，每 90 天强制修改一次",
                                 "--root-password=PASSWORD, --root-password-file=PATH", "密码规则：ABC 开头 + 8 位数字",
                                 // a chat export's row: the group's id is a name at a host, not the password
                                 // where the passwords are kept: a Windows share and a drive, not a password
