@@ -589,6 +589,7 @@ class Analysis {
       if (s.entity.kind.empty()) s.entity.kind = guess_kind(s);
       judge_write_up(s);
     }
+    drop_partner_programmes();
     for (const auto& s : states_)
       if (s.ignored && !s.entity.decision.empty()) report_.ignored.push_back({s.entity.key, s.entity.name});
     std::erase_if(states_, [](const EntityState& s) {
@@ -797,15 +798,24 @@ class Analysis {
         if (k < a.size() && c == a[k]) ++k;
       return k == a.size();
     };
+    // (The Chinese of a name is what is said: "冷机改造" of 冷机节能改造_EMC.md; and "启明二期项目" is 启明二期.)
+    const auto chinese = [](const std::string& name) {
+      std::vector<std::string> out;
+      for (auto& c : code_points(fold(name)))
+        if (is_han(c)) out.push_back(std::move(c));
+      return out;
+    };
     for (std::size_t j = 0; j < candidates.size(); ++j) {
       if (!candidates[j].write_ups.empty() || top_kind(candidates[j]) != "project") continue;
-      const auto part = code_points(fold(candidates[j].name));
+      auto part = code_points(fold(candidates[j].name));
+      if (part.size() >= 6 && part[part.size() - 2] + part.back() == "项目") part.resize(part.size() - 2);
       if (part.size() < 4) continue;
       for (std::size_t i = 0; i < candidates.size(); ++i) {
         if (candidates[i].write_ups.empty() || top_kind(candidates[i]) != "project") continue;
         const bool same = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) {
-          const auto whole = code_points(fold(n.first));
-          return 2 * part.size() >= whole.size() && within(part, whole);
+          for (const auto& whole : {code_points(fold(n.first)), chinese(n.first)})
+            if (!whole.empty() && 2 * part.size() >= whole.size() && within(part, whole)) return true;
+          return false;
         });
         if (same) {
           merger.join(i, j);
@@ -1113,6 +1123,22 @@ class Analysis {
       bool common = !s.folded_names.empty();
       for (const std::string& n : s.folded_names) common = common && made_of_common_words(n);
       if (common) s.ignored = true;
+    }
+  }
+
+  // "游程优选酒店计划" in the mail of 游程旅行网: a 计划 named with a partner's name is the partner's programme,
+  // which the team joins or not, not an undertaking of its own (a project named with a client's name,
+  // 启明二期, is the team's work for that client).
+  void drop_partner_programmes() {
+    for (auto& s : states_) {
+      if (s.ignored || s.entity.kind != "project" || !s.write_ups.empty() || !s.entity.decision.empty()) continue;
+      const std::string name = fold(s.entity.name);
+      if (!name.ends_with("计划")) continue;
+      s.ignored = std::any_of(states_.begin(), states_.end(), [&](const EntityState& o) {
+        if (&o == &s || o.ignored || o.entity.kind != "partner") return false;
+        const auto core = code_points(core_name(o.entity.name));
+        return core.size() >= 2 && has_cjk(core[0]) && name.starts_with(core[0] + core[1]);
+      });
     }
   }
 

@@ -80,6 +80,7 @@ class EntityFinder {
       if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name)) ||
           !after_a_word(fold(name), longer, 2, 3).empty())
         continue;
+      if (t.kind == "system" && said_to_be_theirs(name)) continue;
       if (departments_.count(name)) continue;  // the team's own 项目部 (a site it runs), not a project to write up
       const bool known = index_.count(fold(name)) > 0;  // named by stronger evidence already
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
@@ -95,6 +96,18 @@ class EntityFinder {
   }
 
  private:
+  // "员工都走他们的差旅平台": a system some document says is someone else's, theirs to run, wherever else
+  // it is named.
+  bool said_to_be_theirs(const std::string& name) const {
+    static constexpr std::string_view theirs[] = {"他们的", "她们的", "对方的", "人家的", "他们自己的", "对方自己的"};
+    for (const Doc& d : docs_)
+      for (const Unit& u : d.units)
+        for (std::size_t at = u.text.find(name); at != std::string::npos; at = u.text.find(name, at + name.size()))
+          if (std::any_of(std::begin(theirs), std::end(theirs), [&](std::string_view w) { return std::string_view(u.text).substr(0, at).ends_with(w); }))
+            return true;
+    return false;
+  }
+
   // "报告电子签章系统" in a mail and "电子签章系统" in a chat: a sentence's run before 系统 may take a word
   // of the sentence with it; the shorter name the longer one ends with is the thing, named in both.
   void pool_longer_forms() {
@@ -202,6 +215,15 @@ class EntityFinder {
       Candidate& c = add(name, kind->id, 3);
       c.write_ups.push_back({&d, {}});
       for (const std::string& t : names_in_title(d.rec.title, name)) ++c.names[t];
+      // "启明二期_考勤排班实施.md", "冷机节能改造_EMC.md": a project's file gives its short name and what it is;
+      // the team calls it by either (启明二期, 冷机改造), whichever the title names.
+      if (kind->id == "project" && i + 2 == parts.size()) {
+        const std::string stem = fs::path(parts.back()).stem().string();
+        if (const std::size_t cut = stem.find_first_of("-_"); cut != std::string::npos && stem.find_first_of("-_", cut + 1) == std::string::npos)
+          for (const std::string& part : {stem.substr(0, cut), stem.substr(cut + 1)})
+            if (fold(part) != fold(name) && has_cjk(part) && code_points(part).size() >= 4 && !made_of_common_words(fold(part)))
+              c.names.emplace(part, 0);
+      }
       return;
     }
   }
@@ -484,13 +506,24 @@ class EntityFinder {
 
   // One of a list: "宁海县天工模具有限公司" is 天工模具 when the team talks of it, so the name without its
   // county is another of its names.
+  // So is "厦门鹭航航空服务有限公司" 鹭航航空: a name that ends in what every firm does (服务, 管理, 发展) is
+  // said without it.
   Candidate& add_listed(const std::string& name, const EntityKind& kind) {
     Candidate& listed = add(name, kind.id, 1);
-    const auto core = code_points(core_name(name));
+    auto core = code_points(core_name(name));
     if (const std::size_t place = place_prefix(core); place > 0) {
+      core.erase(core.begin(), core.begin() + static_cast<std::ptrdiff_t>(place));
       std::string rest;
-      for (std::size_t i = place; i < core.size(); ++i) rest += core[i];
+      for (const auto& c : core) rest += c;
       ++listed.names[rest];
+    }
+    if (core.size() >= 6 && std::all_of(core.begin(), core.end(), [](const std::string& c) { return is_han(c); })) {
+      const std::string tail = core[core.size() - 2] + core.back();
+      if (tail == "服务" || tail == "管理" || tail == "发展") {
+        std::string shorter;
+        for (std::size_t i = 0; i + 2 < core.size(); ++i) shorter += core[i];
+        ++listed.names[shorter];
+      }
     }
     return listed;
   }
@@ -1088,6 +1121,15 @@ class EntityFinder {
         // "Clearwater 项目", "Atlas系统": a code name in Latin letters.
         if (n == 0 && (suffix == "项目" || suffix == "系统" || suffix == "平台"))
           if (const std::string word = latin_word_before(t, at); !word.empty()) note_thing(word, system ? "system" : "project", d);
+        // "楼控BA系统": what it runs, in Chinese, and its letters (not "公司OA系统", the office's).
+        if (n == 0 && (suffix == "系统" || suffix == "平台")) {
+          std::size_t letters = at;
+          while (letters > 0 && std::isupper(static_cast<unsigned char>(t[letters - 1])) && at - letters < 5) --letters;
+          std::size_t m = 0;
+          const std::string han = at - letters >= 2 && at - letters <= 4 ? han_run_before(t, letters, 6, name_breaks, m) : std::string();
+          if (m >= 2 && !made_of_common_words(fold(han)) && t.compare(letters, at - letters, "OA") != 0)
+            note_thing(han + t.substr(letters, at - letters) + suffix, "system", d);
+        }
       }
   }
 
@@ -1101,7 +1143,9 @@ class EntityFinder {
       std::size_t b = start - 1;
       while (b > 0 && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) --b;
       const std::string cp = t.substr(b, start - b);
-      if (!is_han(cp) || breaks.find(cp) != std::string_view::npos) break;
+      // (The 新 of 更新, 翻新, 创新 is part of a word: "客梯更新改造" is one name, "新系统" a new one.)
+      const bool word_new = cp == "新" && b >= 3 && std::string_view("更翻创刷革焕").find(t.substr(b - 3, 3)) != std::string_view::npos;
+      if (!is_han(cp) || (breaks.find(cp) != std::string_view::npos && !word_new)) break;
       run.insert(0, cp);
       start = b;
       ++n;
@@ -1177,7 +1221,17 @@ class EntityFinder {
         if (std::any_of(endings.begin(), endings.end(), [&](const std::string& e) { return inner.ends_with(e); })) {
           note_thing(inner, "project", d);
           things_[inner].quoted = true;
+          continue;
         }
+        // "西溪店“游程直连”试点": the quoted name, then what it is.
+        const std::string_view after = std::string_view(t).substr(b + close.size());
+        for (std::string_view what : {"试点", "专项"})
+          if (after.starts_with(what)) {
+            const std::string name = inner + std::string(what);
+            note_thing(name, "project", d);
+            things_[name].quoted = true;
+            break;
+          }
       }
   }
 

@@ -1829,3 +1829,62 @@ TEST_CASE("gaps: a foreign company's office in a city (Nordwerk 上海联络处)
   CHECK(entity(r, "上海联络处") == entity(r, "Nordwerk"));
   CHECK(entity(r, "Nordwerk")->write_up != Coverage::missing);
 }
+
+TEST_CASE("gaps: a listed firm called without its 服务, works named with 更新, a system named in Chinese and letters", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户 Accounts/协议客户总表.csv",
+                   "客户,类型,适用酒店,负责人\n厦门鹭航航空服务有限公司,机组协议,厦门湖里,林雅琪\n杭州芯曜半导体有限公司,公司协议,杭州西溪,沈若岚\n");
+  test::write_file(root / "聊天记录/企业微信_工程部群.txt",
+                   "2025-11-20 10:00:00 林雅琪\n鹭航航空刚来通知：明年 1 月起机组房从每晚 20 间加到 28 间\n"
+                   "2025-11-21 10:00:00 彭立军\n迅梯3#/4#客梯更新改造的正式报价到了，168万两台\n"
+                   "2025-11-22 10:00:00 彭立军\n加班空调在楼控BA系统里排好了，公司OA系统里的申请也批了\n"
+                   "2025-11-23 10:00:00 顾思源\n楼控BA系统的操作员密码别贴群里\n");
+  test::write_file(root / "个人笔记/随手记.txt", "11-27 客梯更新改造报价有效期到12-31\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " conversations " << e.conversations);
+  const Entity* listed = entity(r, "厦门鹭航航空服务有限公司");
+  CHECK((listed && listed->conversations >= 1));
+  const Entity* works = entity(r, "客梯更新改造");
+  CHECK((works && works->kind == "project"));
+  const Entity* system = entity(r, "楼控BA系统");
+  CHECK((system && system->kind == "system"));
+  CHECK(entity(r, "公司OA系统") == nullptr);
+}
+
+TEST_CASE("gaps: a project called by its file's other part, by its Chinese, or with 项目 after it is the written-up one", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "projects/冷机节能改造_EMC.md",
+                   "# 汇景国际大厦 冷水机组节能改造（EMC）\n\n## 目标\n节能 20%\n\n## 团队\n彭立军\n\n## 进度\n12 月到货\n");
+  test::write_file(root / "项目Projects/启明二期_考勤排班实施.md",
+                   "# 启明餐饮 考勤排班实施\n\n## 目标\n分批上线\n\n## 进度\n第一批已上线\n");
+  test::write_file(root / "聊天记录/钉钉_对接群.txt",
+                   "2025-11-10 18:02:37 顾思源\n冷机改造的新机组到货推迟到12月20日\n"
+                   "2025-11-11 09:00:00 夏雨\n启明二期项目经理这周请假，冷机改造的调试也顺延\n");
+  test::write_file(root / "聊天记录/企业微信_组群.txt", "2025-11-12 09:00:00 韩子墨\n启明二期项目的周会改到周四，冷机改造的验收也排了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE(entity(r, "冷机节能改造"));
+  CHECK(entity(r, "冷机改造") == entity(r, "冷机节能改造"));
+  CHECK(entity(r, "冷机节能改造")->conversations == 2);
+  REQUIRE(entity(r, "启明二期"));
+  CHECK(entity(r, "启明二期") == entity(r, "考勤排班实施"));
+  CHECK(entity(r, "启明二期项目") == entity(r, "考勤排班实施"));
+}
+
+TEST_CASE("gaps: a quoted pilot's name, not a partner's programme nor a platform someone says is theirs", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "合作伙伴/游程旅行网.md",
+                   "# 游程旅行网\n\n## 联系人\n蔡文博\n\n## 合作方式\n佣金 15%\n\n## 重要事项\n- 蔡文博提过西溪店做“游程直连”（不经过云桥）的试点，还没有定\n");
+  test::write_file(root / "客户 Accounts/芯曜半导体.md",
+                   "# 杭州芯曜半导体有限公司\n\n## 联系人\n王敏\n\n## 偏好\n- 要求员工都走他们的差旅平台（芯曜 iTravel）直连我们的协议价\n");
+  test::write_file(root / "聊天记录/企业微信_收益组.txt",
+                   "2025-11-20 10:00:00 沈若岚\n游程蔡文博又提了西溪店“游程直连”试点，说 1 月可以测\n"
+                   "2025-11-21 10:00:00 江屿\n加入“游程优选酒店计划”要 12-15 前确认，芯曜说差旅平台里超标订单提交不了\n"
+                   "2025-11-22 10:00:00 沈若岚\n游程优选酒店计划先不加，游程直连试点等云桥升级\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* pilot = entity(r, "游程直连试点");
+  CHECK((pilot && pilot->kind == "project"));
+  CHECK(entity(r, "游程优选酒店计划") == nullptr);
+  CHECK(entity(r, "差旅平台") == nullptr);
+}
