@@ -89,7 +89,7 @@ std::string fold(std::string_view s) {
   std::string out;
   for (const auto& cp : code_points(n)) {
     if (cp.size() == 1 && !std::isalnum(static_cast<unsigned char>(cp[0]))) continue;
-    static constexpr std::string_view punctuation[] = {"，", "。", "、", "·", "・", "：", "“", "”"};
+    static constexpr std::string_view punctuation[] = {"，", "。", "、", "·", "・", "：", "“", "”", "—", "–", "－", "～"};
     if (std::find(std::begin(punctuation), std::end(punctuation), std::string_view(cp)) != std::end(punctuation)) continue;
     out += cp;
   }
@@ -1117,11 +1117,18 @@ class Analysis {
   // "店铺技术支持", "厂商", "服务平台", "另外改造": names made only of words any business uses name no one
   // thing; "杭州市特种设备检测研究院", "西湖区消防救援大队": public bodies the team deals with are not its
   // clients or partners. Dropped unless written up (a write-up makes it a thing of the handover).
+  // (So is a place and what stands there: "慈溪工厂" is where the client loads, "北仑仓库" a warehouse.)
   void drop_common_names() {
+    static constexpr std::string_view sites[] = {"工厂", "厂区", "厂", "仓库", "仓", "门店", "工地", "基地", "办公室", "分公司", "总部"};
+    const auto site = [](const std::string& n) {
+      return std::any_of(std::begin(sites), std::end(sites), [&](std::string_view w) {
+        return n.size() > w.size() && n.ends_with(w) && is_place(n.substr(0, n.size() - w.size()));
+      });
+    };
     for (auto& s : states_) {
       if (!s.write_ups.empty()) continue;
       bool common = !s.folded_names.empty();
-      for (const std::string& n : s.folded_names) common = common && made_of_common_words(n);
+      for (const std::string& n : s.folded_names) common = common && (made_of_common_words(n) || site(n));
       if (common) s.ignored = true;
     }
   }

@@ -96,15 +96,23 @@ class EntityFinder {
   }
 
  private:
-  // "员工都走他们的差旅平台": a system some document says is someone else's, theirs to run, wherever else
-  // it is named.
+  // "员工都走他们的差旅平台", "through their internal Workday expense system": a system some document
+  // says is someone else's, theirs to run, wherever else it is named.
   bool said_to_be_theirs(const std::string& name) const {
-    static constexpr std::string_view theirs[] = {"他们的", "她们的", "对方的", "人家的", "他们自己的", "对方自己的"};
+    static constexpr std::string_view theirs[] = {"他们的", "她们的", "对方的", "人家的", "他们自己的", "对方自己的",
+                                                  "their", "their own", "their internal", "their in-house"};
     for (const Doc& d : docs_)
       for (const Unit& u : d.units)
-        for (std::size_t at = u.text.find(name); at != std::string::npos; at = u.text.find(name, at + name.size()))
-          if (std::any_of(std::begin(theirs), std::end(theirs), [&](std::string_view w) { return std::string_view(u.text).substr(0, at).ends_with(w); }))
+        for (std::size_t at = u.text.find(name); at != std::string::npos; at = u.text.find(name, at + name.size())) {
+          std::string_view before = std::string_view(u.text).substr(0, at);
+          while (before.ends_with(" ")) before.remove_suffix(1);
+          const std::string tail = ascii_lower(before.substr(before.size() - std::min<std::size_t>(before.size(), 20)));
+          if (std::any_of(std::begin(theirs), std::end(theirs), [&](std::string_view w) {
+                return tail.ends_with(w) && (!std::isalpha(static_cast<unsigned char>(w[0])) || tail.size() == w.size() ||
+                                             !std::isalpha(static_cast<unsigned char>(tail[tail.size() - w.size() - 1])));
+              }))
             return true;
+        }
     return false;
   }
 
@@ -247,6 +255,9 @@ class EntityFinder {
       return contains(n, f) || abbreviates(f, core_name(named));
     };
     const bool has_a = in_title(a), has_b = in_title(b);
+    // ("宁波-曼萨尼略新航线.md" titled "宁波 — 曼萨尼略（墨西哥）新航线上线": a route from a city is named by
+    // where it goes; a city alone names nothing.)
+    if (is_place(a) && !is_place(b)) return b;
     if (has_b && (!has_a || contains(fold(b), fold(a)))) return b;
     if (has_a && !has_b) return a;
     // "服务通（售后工单系统）说明" in 工单系统_服务通.md: the name is the one outside the brackets (not a
@@ -1359,10 +1370,11 @@ class EntityFinder {
 
   // Tools everyone has: not systems a handover must explain.
   static bool generic_tool(const std::string& name) {
+    // (开发者 of "在开发者后台重新生成密钥": a platform's developer console, part of that platform.)
     static const CueSet tools({"微信", "企业微信", "钉钉", "飞书", "QQ", "邮箱", "邮件", "Excel", "网盘", "公众号", "小程序",
                                "腾讯会议", "手机", "电脑", "系统", "平台", "个人", "自己", "公司", "我们", "他们", "对方",
                                "官网", "网站", "首页", "客户端", "网银", "账号", "账户", "密码", "成功", "失败", "之后", "以后",
-                               "信息", "用户", "管理员", "活跃"});
+                               "信息", "用户", "管理员", "活跃", "开发者"});
     // (The office's OA, where approvals go: "OA", "OA系统", "OA审批"; not the oa inside a word.)
     const std::string f = fold(name);
     if (f == "oa" || (f.starts_with("oa") && has_cjk(f.substr(2)) && code_points(f).size() <= 6)) return true;

@@ -1888,3 +1888,34 @@ TEST_CASE("gaps: a quoted pilot's name, not a partner's programme nor a platform
   CHECK(entity(r, "游程优选酒店计划") == nullptr);
   CHECK(entity(r, "差旅平台") == nullptr);
 }
+
+TEST_CASE("gaps: a developer console, a system someone says is theirs, a place's factory and a route from a city", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "系统/易充API对接.md",
+                   "# 易充开放平台 API 对接说明\n\n## 用途\n推送价格\n\n## 使用方法\n- 开发者后台：https://open.example.com\n"
+                   "- 推送失败的在易充开发者后台提工单\n");
+  test::write_file(root / "客户/Volkmar_Automotive.md",
+                   "# Volkmar Automotive\n\n## Contacts\nAnna Berg\n\n## Billing\nParents claim reimbursement from Volkmar through "
+                   "their internal Workday expense system.\n");
+  test::write_file(root / "项目Projects/宁波-曼萨尼略新航线.md",
+                   "# 宁波 — 曼萨尼略（墨西哥）新航线上线\n\n## 目标\n首航 12-20\n\n## 进度\nEHL 协议已签\n");
+  test::write_file(root / "聊天记录/企业微信_KA客服组.txt",
+                   "2025-11-12 10:00:00 方磊\nv2 接口要在开发者后台重新生成密钥\n"
+                   "2025-11-13 10:00:00 陈思琪\n欣悦电器的货在慈溪工厂装柜，宁波—曼萨尼略新航线首航推迟一周\n"
+                   "2025-11-14 10:00:00 王蕾\n慈溪工厂那边 14 号前货好；Workday 报销的事 Volkmar 自己处理\n"
+                   "2025-11-15 10:00:00 陈思琪\n宁波—曼萨尼略新航线的首航客户还是欣悦电器\n");
+  test::write_file(root / "聊天记录/微信_冯师傅.txt", "2025-11-16 10:00:00 冯师傅\n开发者后台我进不去，慈溪工厂地址发我\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const char* not_one : {"开发者", "Workday", "慈溪工厂"}) {
+    INFO(not_one);
+    CHECK(entity(r, not_one) == nullptr);
+  }
+  const Entity* route = entity(r, "曼萨尼略新航线");
+  REQUIRE(route);
+  CHECK(route->name != "宁波");
+  CHECK(route->write_up != Coverage::missing);
+  for (const auto& e : r.entities)  // the dash of "宁波—曼萨尼略新航线" in the chat is no other route
+    if (&e != route) CHECK(e.name.find("曼萨尼略") == std::string::npos);
+  CHECK(route->conversations >= 1);
+}
