@@ -73,7 +73,7 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       const std::string id = need_string(a, "id", "checklist area");
       const std::string where = "checklist area " + id;
       ChecklistArea area{id, need_string(a, "zh", where), need_string(a, "en", where), need_string(a, "what", where),
-                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, false, {}, {}, 0, {}};
+                         strings(a, "cues", where), strings(a, "kinds", where), {}, 0, false, {}, {}, 0, false, {}};
       area.not_in_kinds = strings(a, "not_in_kinds", where);
       if (a.contains("parts")) {
         if (!a["parts"].is_array()) throw std::runtime_error(where + ": \"parts\" must be a list");
@@ -90,6 +90,10 @@ Result<Checklist> Checklist::parse(std::string_view text, std::string source) {
       if (a.contains("not_in_write_ups")) {
         if (!a["not_in_write_ups"].is_boolean()) throw std::runtime_error(where + ": \"not_in_write_ups\" must be true or false");
         area.not_in_write_ups = a["not_in_write_ups"].get<bool>();
+      }
+      if (a.contains("each_up_to_date")) {
+        if (!a["each_up_to_date"].is_boolean()) throw std::runtime_error(where + ": \"each_up_to_date\" must be true or false");
+        area.each_up_to_date = a["each_up_to_date"].get<bool>();
       }
       if (a.contains("unlisted_in_conversation")) {
         const json& u = a["unlisted_in_conversation"];

@@ -521,6 +521,7 @@ class EntityFinder {
   // said without it.
   Candidate& add_listed(const std::string& name, const EntityKind& kind) {
     Candidate& listed = add(name, kind.id, 1);
+    listed.listed = true;
     auto core = code_points(core_name(name));
     if (const std::size_t place = place_prefix(core); place > 0) {
       core.erase(core.begin(), core.begin() + static_cast<std::ptrdiff_t>(place));
@@ -1522,7 +1523,7 @@ class EntityFinder {
   Candidate& add(const std::string& name, const std::string& kind, int weight) {
     const std::string key = fold(name);
     auto [it, fresh] = index_.try_emplace(key, candidates_.size());
-    if (fresh) candidates_.push_back({name, {}, {}, {}, false, false, {}});
+    if (fresh) candidates_.push_back({name, {}, {}, {}, false, false, false, {}});
     Candidate& c = candidates_[it->second];
     ++c.names[name];
     if (!kind.empty()) c.kinds[kind] += weight;

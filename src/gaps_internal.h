@@ -170,6 +170,7 @@ struct Candidate {
   std::vector<Scope> write_ups;
   bool from_mail = false;            // seen as a mail correspondent's organisation
   bool weak = false;                 // only a trade name said twice: dropped if it is part of a written-up name
+  bool listed = false;               // a row of the team's list of clients or partners (客户合同一览.csv)
   std::set<std::string> mail_docs;   // mails whose organisations name it
 };
 

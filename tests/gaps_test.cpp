@@ -111,15 +111,26 @@ TEST_CASE("gaps: a bad checklist is refused with a message that names the proble
       R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "cues": ["甲"], "not_in_kinds": "manual"}]})", "x");
   REQUIRE_FALSE(bad_kinds.ok());
   CHECK_THAT(bad_kinds.error().message, Catch::Contains("not_in_kinds"));
+  auto bad_current = Checklist::parse(
+      R"({"name": "n", "entities": {}, "areas": [{"id": "a", "zh": "甲", "en": "A", "what": "w", "kinds": ["manual"], "each_up_to_date": "yes"}]})", "x");
+  REQUIRE_FALSE(bad_current.ok());
+  CHECK_THAT(bad_current.error().message, Catch::Contains("each_up_to_date"));
+  CHECK(Checklist::builtin().areas.at(5).id == "sops");
+  CHECK(Checklist::builtin().areas.at(5).each_up_to_date);
+  CHECK_FALSE(ok->areas.front().each_up_to_date);
 }
 
 TEST_CASE("gaps: areas are judged covered, partial or missing as a careful reader would", "[gaps]") {
   const GapReport r = Fixture::get().report();
-  for (const char* id : {"duties", "projects", "sops", "team", "risks", "plan"}) {
+  for (const char* id : {"duties", "projects", "team", "risks", "plan"}) {
     INFO(id);
     CHECK(area(r, id).state == Coverage::covered);
     CHECK_FALSE(area(r, id).evidence.empty());
   }
+  // Two procedures, one of them out of date: each must be current, so partial, and the page says which.
+  CHECK(area(r, "sops").state == Coverage::partial);
+  CHECK_FALSE(area(r, "sops").evidence.empty());
+  CHECK_THAT(area(r, "sops").missing, Catch::Contains("操作手册/客户续费提醒流程.md"));
   for (const char* id : {"clients", "partners", "systems", "training"}) {
     INFO(id);
     CHECK(area(r, id).state == Coverage::partial);
@@ -1244,12 +1255,21 @@ TEST_CASE("gaps: an area half of whose documents are out of date is partial, old
     CHECK(sops(r).state == Coverage::partial);
     CHECK_THAT(sops(r).missing, Catch::Contains("out of date: 2 of 4"));
   }
-  SECTION("one of four: covered") {
+  SECTION("one of four SOPs: partial, each procedure must be current; a checklist may ask less") {
     test::TempDir root, data;
     test::write_file(root / "SOP/充值异常处理.md", sop("充值异常处理流程", "2023-06-02"));
     test::write_file(root / "SOP/礼包码申请发放.md", sop("礼包码申请发放流程", "2026-09-08"));
     test::write_file(root / "SOP/渠道对账流程.md", sop("渠道对账流程", "2026-10-20"));
     test::write_file(root / "SOP/版本更新上线SOP.md", sop("版本更新上线流程", "2026-11-02"));
+    const GapReport r = analyse_folder(root, data);
+    CHECK(sops(r).state == Coverage::partial);
+    CHECK_THAT(sops(r).missing, Catch::Contains("out of date: SOP/充值异常处理.md"));
+    // Without each_up_to_date, one of four is not enough.
+    std::string checklist = test::read_file(std::filesystem::path(BATON_SOURCE_DIR) / "data/checklist.json");
+    const std::string flag = "\"each_up_to_date\": true,";
+    REQUIRE(checklist.find(flag) != std::string::npos);
+    checklist.erase(checklist.find(flag), flag.size());
+    test::write_file(data.path() / "checklist.json", checklist);
     CHECK(sops(analyse_folder(root, data)).state == Coverage::covered);
   }
   SECTION("the old versions kept in 旧资料/ and old/: covered") {
@@ -1918,4 +1938,21 @@ TEST_CASE("gaps: a developer console, a system someone says is theirs, a place's
   for (const auto& e : r.entities)  // the dash of "宁波—曼萨尼略新航线" in the chat is no other route
     if (&e != route) CHECK(e.name.find("曼萨尼略") == std::string::npos);
   CHECK(route->conversations >= 1);
+}
+
+TEST_CASE("gaps: a public body the team's list of clients names is a client (a sanitation contractor's 街道办事处)", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户 Clients/客户合同与单价一览.csv",
+                   "客户,合同,年金额,到期\n云溪区枫桥街道办事处,农贸市场周边清运,38万,2025-12-31\n云溪区城市管理局,环卫一体化,1260万,2028-12-31\n");
+  test::write_file(root / "聊天记录/企业微信_进场群.txt",
+                   "2025-11-12 10:00:00 顾晓峰\n枫桥街道的合同 12-31 到期，明年并入一体化项目\n"
+                   "2025-11-13 10:00:00 邱文杰\n云溪区枫桥街道办事处那边说续到 1 月底\n"
+                   "2025-11-14 10:00:00 顾晓峰\n市场监管局下周来查农贸市场\n");
+  test::write_file(root / "聊天记录/微信_沈丽娟.txt", "2025-11-15 10:00:00 沈丽娟\n市场监管局的检查你陪一下\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* listed = entity(r, "枫桥街道");
+  REQUIRE(listed);
+  CHECK(listed->kind == "client");
+  CHECK(entity(r, "市场监管局") == nullptr);  // named in chat only: the state's, not a client
 }

@@ -51,6 +51,10 @@ struct ChecklistArea {
   /// the area is partial ("风险清单有6条，但漏了只在邮件/聊天里的风险"). 0: not checked.
   std::vector<std::string> unlisted_words;
   std::size_t unlisted_at_least = 0;
+  /// True if each document of the area's `kinds` must be current: one out of date makes the area partial
+  /// (an SOP is followed step by step; an old one leads the successor astray). Otherwise two or more,
+  /// and a third of them or more, must be.
+  bool each_up_to_date = false;
   /// What the area is made of, when it is several things (training: sessions held or planned, and
   /// lessons learned): covered only when every part has a title, heading or labelled line of its own.
   struct Part {
