@@ -779,6 +779,25 @@ std::size_t jwt_end(std::string_view line, std::size_t i) {
   return j;
 }
 
+/// Where a key in the style of OpenAI's with a vendor's segment at line[i] ends, or npos: "sk-", two to
+/// eight lower-case letters and "-", then a random body of 20 to 200 letters and digits with upper case,
+/// lower case and digits (sk-sy-7Qm2Lr8V…, sk-ant-…). Not sk-ecdsa-sha2-nistp256@openssh.com.
+std::size_t vendor_sk_end(std::string_view line, std::size_t i) {
+  if (!starts_with_at(line, i, "sk-")) return npos;
+  std::size_t j = i + 3;
+  while (j < line.size() && j - i - 3 <= 8 && is_lower(line[j])) ++j;
+  if (j - i - 3 < 2 || j - i - 3 > 8 || j >= line.size() || line[j] != '-') return npos;
+  const std::size_t body = j + 1;
+  std::size_t end = body;
+  while (end < line.size() && end - body <= 200 && is_alnum(line[end])) ++end;
+  if (end - body < 20 || end - body > 200 || (end < line.size() && is_token_char(line[end]))) return npos;
+  const std::string_view b = line.substr(body, end - body);
+  if (std::none_of(b.begin(), b.end(), is_upper) || std::none_of(b.begin(), b.end(), is_lower) ||
+      std::none_of(b.begin(), b.end(), is_digit) || is_placeholder(b))
+    return npos;
+  return end;
+}
+
 /// Where a key in the style of Stripe's at line[i] ends, or npos: two or three lower-case letters, "_live_"
 /// or "_test_", then a random body of 20 to 200 letters and digits with upper case, lower case and digits
 /// (sp_live_4f9Kx2Qm…: a vendor's copy of sk_live_). Not sk_live_****, nor run_test_all_the_modules, nor
@@ -970,6 +989,7 @@ void token_shapes_in(std::string_view line, std::vector<Span>& out) {
     for (const TokenShape& shape : token_shapes)
       if (const std::size_t end = shape_end(line, i, shape); end != npos) found = Span{i, end, shape.type};
     if (const std::size_t end = live_key_end(line, i); !found && end != npos) found = Span{i, end, "api_key"};
+    if (const std::size_t end = vendor_sk_end(line, i); !found && end != npos) found = Span{i, end, "api_key"};
     if (const std::size_t end = jwt_end(line, i); !found && end != npos) found = Span{i, end, "token"};
     if (!found) found = bearer_token(line, i);
     if (!found) continue;

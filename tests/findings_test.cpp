@@ -387,6 +387,7 @@ TEST_CASE("well-known token shapes are secrets without a label", "[findings]") {
   CHECK(secret("机器人 xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp") == "token xo******");
   CHECK(secret("OPENAI=sk-Ab12Cd34Ef56Gh78Ij90Kl12") == "api_key sk******");
   CHECK(secret("OPENAI=sk-proj-Ab12Cd34_Ef56-Gh78Ij90Kl12") == "api_key sk******");
+  CHECK(secret("- 我们在用的 Key：sk-sy-7Qm2Lr8VfT4nXc9aKd3WpE6hJz1BoY5u") == "api_key sk******");
   CHECK(secret("key AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q") == "api_key AI******");
   CHECK(secret("登录后拿到 " + jwt + " 放请求头") == "token ey******");
   CHECK(secret("Authorization: Bearer 7fQ2kLm9Xa0bC3dE5fG7hJ") == "token 7f******");
