@@ -573,6 +573,8 @@ class Analysis {
     vendor_pairs(candidates, merger);
     project_pairs(candidates, merger);
     system_tail_pairs(candidates, merger);
+    latin_brand_pairs(candidates, merger);
+    unit_pairs(candidates, merger);
     std::map<std::size_t, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < candidates.size(); ++i) groups[merger.find(i)].push_back(i);
     for (const auto& [root, members] : groups) states_.push_back(merge(candidates, members));
@@ -827,7 +829,7 @@ class Analysis {
   }
 
   // "报价系统里的车价要不要先改" and the write-up of 途易报价系统: a system named by what it is, that the end
-  // of one written-up system's name is, is that system (two written-up ones that end so: neither).
+  // (or the start) of one written-up system's name is, is that system (two written-up ones that end so: neither).
   void system_tail_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
     std::vector<std::size_t> written;
     for (std::size_t i = 0; i < candidates.size(); ++i)
@@ -838,11 +840,64 @@ class Analysis {
       if (!has_cjk(tail) || code_points(tail).size() < 3) continue;
       std::size_t found = candidates.size(), count = 0;
       for (const std::size_t i : written) {
+        // ("易订云" of the write-up titled 易订云DMS（经销商订货平台）操作说明: its head too.)
         const bool ends = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) {
           const std::string whole = fold(n.first);
-          return whole.size() > tail.size() && whole.ends_with(tail) && code_points(whole).size() >= code_points(tail).size() + 2;
+          return whole.size() > tail.size() && (whole.ends_with(tail) || whole.starts_with(tail)) &&
+                 code_points(whole).size() >= code_points(tail).size() + 2;
         });
         if (ends && merger.find(i) != found) {
+          found = merger.find(i);
+          ++count;
+        }
+      }
+      if (count == 1) merger.join(found, j);
+    }
+  }
+
+  // "MemoraCAT Server" in a mail and the write-up 系统工具/MemoraCAT服务器.md: a system named by a Latin word of
+  // five letters or more is the one written-up system whose name starts with that word.
+  void latin_brand_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    const auto brand = [](const std::string& name) {
+      std::string word;
+      for (char c : std::string(trim(name))) {
+        if (!std::isalpha(static_cast<unsigned char>(c))) break;
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      return word.size() >= 5 ? word : std::string();
+    };
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      if (!candidates[j].write_ups.empty() || top_kind(candidates[j]) != "system") continue;
+      const std::string b = brand(candidates[j].name);
+      if (b.empty()) continue;
+      std::size_t found = candidates.size(), count = 0;
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (candidates[i].write_ups.empty() || top_kind(candidates[i]) != "system") continue;
+        const bool named = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) { return brand(n.first) == b; });
+        if (named && merger.find(i) != found) {
+          found = merger.find(i);
+          ++count;
+        }
+      }
+      if (count == 1) merger.join(found, j);
+    }
+  }
+
+  // "汇澄银行股份有限公司" in the mails and the write-up of 汇澄银行股份有限公司金融科技创新实验室: a registered
+  // name that one written-up entity's name starts with is that entity's organisation, the one the team deals with.
+  void unit_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      if (!candidates[j].write_ups.empty()) continue;
+      const std::string whole = fold(strip_brackets(candidates[j].name));
+      if (!candidates[j].name.ends_with("有限公司") || code_points(whole).size() < 6) continue;
+      std::size_t found = candidates.size(), count = 0;
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (candidates[i].write_ups.empty()) continue;
+        const bool unit = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) {
+          const std::string f = fold(strip_brackets(n.first));
+          return f.size() > whole.size() + 3 && f.starts_with(whole);
+        });
+        if (unit && merger.find(i) != found) {
           found = merger.find(i);
           ++count;
         }

@@ -223,6 +223,26 @@ class EntityFinder {
       Candidate& c = add(name, kind->id, 3);
       c.write_ups.push_back({&d, {}});
       for (const std::string& t : names_in_title(d.rec.title, name)) ++c.names[t];
+      // "TPM费用系统.md" titled "费控通 TPM（促销费用管理）使用说明", "ERP使用笔记.md" titled "ERP（启元ERP）使用笔记": a
+      // system's write-up named by what it is; its title says the product's name, outside or in brackets.
+      if (kind->id == "system" && i + 2 == parts.size()) {
+        static constexpr std::string_view document_words[] = {"操作说明", "使用说明", "使用笔记", "使用手册", "操作手册", "说明", "笔记",
+                                                              "手册", "指南", "介绍"};
+        std::string outside = clean_heading(d.rec.title);
+        for (std::string_view w : document_words)
+          if (outside.ends_with(w)) {
+            outside = std::string(trim(std::string_view(outside).substr(0, outside.size() - w.size())));
+            break;
+          }
+        if (code_points(fold(outside)).size() >= 3 && fold(outside) != fold(name)) c.names.emplace(outside, 0);
+        const std::string raw(trim(d.rec.title));
+        if (const std::size_t open = raw.find("（"); open != std::string::npos)
+          if (const std::size_t close = raw.find("）", open); close != std::string::npos) {
+            const std::string inside(trim(std::string_view(raw).substr(open + 3, close - open - 3)));
+            const std::string fi = fold(inside), fo = fold(outside);
+            if (code_points(fi).size() >= 3 && !fo.empty() && fi != fo && (contains(fi, fo) || contains(fo, fi))) c.names.emplace(inside, 0);
+          }
+      }
       // "启明二期_考勤排班实施.md", "冷机节能改造_EMC.md": a project's file gives its short name and what it is;
       // the team calls it by either (启明二期, 冷机改造), whichever the title names.
       if (kind->id == "project" && i + 2 == parts.size()) {
@@ -273,6 +293,12 @@ class EntityFinder {
       const bool out_a = in_head(a), out_b = in_head(b);
       const std::string& chosen = out_a ? a : b;
       if (out_a != out_b && std::find(std::begin(places), std::end(places), chosen) == std::end(places)) return chosen;
+      // ("MT引擎_深演.md" titled "深演 MT 引擎（深演智能科技（北京）有限公司）": a title says the name, then
+      // what it is; the part it starts with is the name.)
+      if (out_a && out_b && !is_place(a) && !is_place(b)) {
+        const std::size_t at_a = outside.find(fold(a)), at_b = outside.find(fold(b));
+        if (at_a != std::string::npos && at_b != std::string::npos && at_a != at_b) return at_a < at_b ? a : b;
+      }
     }
     return stem;
   }
@@ -1062,7 +1088,7 @@ class EntityFinder {
       // "COuld", "SUnday", "EMails": the shift key held one letter too long, not a name.
       const bool shift_slip = std::isupper(static_cast<unsigned char>(word[1])) &&
                               std::all_of(word.begin() + 2, word.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
-      if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0])) && !shift_slip)
+      if (word.size() >= 5 && inner_upper && lower_run && std::isupper(static_cast<unsigned char>(word[0])) && !shift_slip && !generic_tool(word))
         note_thing(word, "system", d);
     }
     quoted_projects(t, d);
@@ -1101,6 +1127,10 @@ class EntityFinder {
         const bool word_goes_on = !next.empty() && word_after.count(std::string(code_points(next.substr(0, 4)).front()));
         if (suffix == "通" && (through.count(code_points(run).back()) || n > 3 || word_goes_on)) continue;
         if (suffix == "看板" && (n < 2 || n > 4 || made_of_common_words(fold(run)))) continue;
+        // ("天成云谷" is a building, 云端 and 云盘 are words: a 云 the word goes on after ends no name; 运力云平台
+        // is 运力云's.)
+        static const std::set<std::string> cloud_words = {"谷", "端", "盘", "集", "顶", "朵", "层", "海", "山", "霄", "图", "计"};
+        if (suffix == "云" && !next.empty() && cloud_words.count(std::string(code_points(next.substr(0, 4)).front()))) continue;
         // "恒泰云南奖励游": the 云 of a place (云南) ends no name.
         if (short_suffix && std::any_of(std::begin(places), std::end(places), [&](std::string_view place) {
               return place.starts_with(suffix) && std::string_view(t).substr(at).starts_with(place);
@@ -1375,7 +1405,8 @@ class EntityFinder {
     static const CueSet tools({"微信", "企业微信", "钉钉", "飞书", "QQ", "邮箱", "邮件", "Excel", "网盘", "公众号", "小程序",
                                "腾讯会议", "手机", "电脑", "系统", "平台", "个人", "自己", "公司", "我们", "他们", "对方",
                                "官网", "网站", "首页", "客户端", "网银", "账号", "账户", "密码", "成功", "失败", "之后", "以后",
-                               "信息", "用户", "管理员", "活跃", "开发者"});
+                               "信息", "用户", "管理员", "活跃", "开发者", "FrameMaker", "InDesign", "Photoshop", "Illustrator",
+                               "Acrobat", "AutoCAD", "Visio", "PowerPoint", "OneNote", "Dropbox"});
     // (The office's OA, where approvals go: "OA", "OA系统", "OA审批"; not the oa inside a word.)
     const std::string f = fold(name);
     if (f == "oa" || (f.starts_with("oa") && has_cjk(f.substr(2)) && code_points(f).size() <= 6)) return true;

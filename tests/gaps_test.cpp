@@ -1956,3 +1956,42 @@ TEST_CASE("gaps: a public body the team's list of clients names is a client (a s
   CHECK(listed->kind == "client");
   CHECK(entity(r, "市场监管局") == nullptr);  // named in chat only: the state's, not a client
 }
+
+TEST_CASE("gaps: write-ups named by what they are, found by the names their titles give, and names that are no one's", "[gaps]") {
+  test::TempDir root, data;
+  // A co-working operator's member companies are its clients; a bank's lab is the bank the mails name.
+  test::write_file(root / "会员公司/汇澄银行创新实验室.md",
+                   "# 汇澄银行股份有限公司金融科技创新实验室\n\n## 联系人\n陈璐\n\n## 合同\n2026-06-30 到期\n");
+  test::write_file(root / "会员公司/Lindqvist_Maritime.md", "# Lindqvist Maritime AB\n\n## Contacts\nKarin Holm\n\n## Contract\n2025-12-31\n");
+  // The name first, then what it is; a system's file named by what it is, its title by the product.
+  test::write_file(root / "供应商&译员/MT引擎_深演.md", "# 深演 MT 引擎（深演智能科技（北京）有限公司）\n\n## 联系人\n刘工\n\n## 合作方式\n按量计费\n");
+  test::write_file(root / "系统工具/MemoraCAT服务器.md", "# MemoraCAT 服务器说明\n\n## 用途\n翻译记忆\n\n## 使用方法\n登录\n");
+  test::write_file(root / "系统说明/TPM费用系统.md", "# 费控通 TPM（促销费用管理）使用说明\n\n## 用途\n促销费用\n\n## 使用方法\n申请\n");
+  test::write_file(root / "系统说明/DMS订货平台操作说明.md", "# 易订云 DMS（经销商订货平台）使用说明\n\n## 用途\n经销商订货\n\n## 使用方法\n下单\n");
+  test::write_file(root / "聊天记录/企业微信_项目群.txt",
+                   "2026-01-08 10:00:00 高静怡\n深演智能科技有限公司的额度下月调整，MemoraCAT Server 的授权文件延期到 1/20\n"
+                   "2026-01-08 11:00:00 沈奕辰\n排版用 FrameMaker 出 PDF，易订云 下周二晚上停机升级，费控通TPM 的核销也要等\n"
+                   "2026-01-09 10:00:00 陈璐\n汇澄银行股份有限公司的门禁名单我发你；天成云谷那边的停车还没批\n"
+                   "2026-01-09 11:00:00 沈奕辰\n天成云谷物业说下周检修\n");
+  test::write_file(root / "聊天记录/微信_刘工.txt",
+                   "2026-01-10 10:00:00 刘工\n深演智能科技有限公司的新合同到了，MemoraCAT Server 迁移排在周末，FrameMaker 的模板也更新了\n"
+                   "2026-01-10 11:00:00 陆子航\n易订云 和 费控通TPM 的账号都开好了，汇澄银行股份有限公司那边也确认了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind << " " << (e.write_up == Coverage::missing ? "no write-up" : "written"));
+  const auto written = [&](const char* name) {
+    const Entity* e = entity(r, name);
+    return e && e->write_up != Coverage::missing;
+  };
+  for (const char* name : {"Lindqvist", "深演", "费控通", "易订云", "汇澄银行股份有限公司"}) {
+    INFO(name);
+    CHECK(written(name));
+    if (const Entity* e = entity(r, name); e && std::string(name) != "Lindqvist") CHECK(e->conversations == 2);
+  }
+  CHECK(entity(r, "深演")->kind == "partner");
+  for (const auto& e : r.entities)  // "MemoraCAT Server" in the chats is the write-up's MemoraCAT 服务器
+    if (e.name.find("MemoraCAT") != std::string::npos) CHECK(e.write_up != Coverage::missing);
+  for (const char* not_one : {"FrameMaker", "天成云"}) {
+    INFO(not_one);
+    CHECK(entity(r, not_one) == nullptr);
+  }
+}
