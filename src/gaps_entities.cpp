@@ -331,7 +331,22 @@ class EntityFinder {
     const std::string raw(trim(title));
     for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}}) {
       if (!raw.ends_with(close)) continue;
-      const std::size_t at = raw.rfind(open);
+      // (The bracket that the last one closes: "深演 MT 引擎（深演智能科技（北京）有限公司）" holds a bracket of its own.)
+      std::size_t at = std::string::npos;
+      for (std::size_t depth = 0, p = raw.size() - close.size(); p > 0;) {
+        const std::size_t c = raw.rfind(close, p - 1), o = raw.rfind(open, p - 1);
+        if (o == std::string::npos) break;
+        if (c != std::string::npos && c > o) {
+          ++depth;
+          p = c;
+        } else if (depth == 0) {
+          at = o;
+          break;
+        } else {
+          --depth;
+          p = o;
+        }
+      }
       if (at == std::string::npos || at == 0) continue;
       // ("船公司：Pacora Line（青岛代理：青岛百川船务代理有限公司）", "（简称：华辰）": a label before a colon is not
       // part of the name.)

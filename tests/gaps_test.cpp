@@ -1988,6 +1988,10 @@ TEST_CASE("gaps: write-ups named by what they are, found by the names their titl
     if (const Entity* e = entity(r, name); e && std::string(name) != "Lindqvist") CHECK(e->conversations == 2);
   }
   CHECK(entity(r, "深演")->kind == "partner");
+  for (const auto& alias : entity(r, "深演")->aliases) {  // the title's bracket holds one of its own: （北京）
+    INFO(alias);
+    CHECK_FALSE(alias.starts_with("北京"));
+  }
   for (const auto& e : r.entities)  // "MemoraCAT Server" in the chats is the write-up's MemoraCAT 服务器
     if (e.name.find("MemoraCAT") != std::string::npos) CHECK(e.write_up != Coverage::missing);
   for (const char* not_one : {"FrameMaker", "天成云"}) {
