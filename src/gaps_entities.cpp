@@ -77,7 +77,7 @@ class EntityFinder {
                                                      : t.conversations.size() >= 2 || t.quoted || t.listed || t.accounts || t.known || t.said >= 3 ||
                                                            t.logged_in || (!t.documents.empty() && !t.conversations.empty());
       // ("上海虹桥云" is the piece of 虹桥云汇会展中心 too: the city it starts with is not part of the name.)
-      if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && someone_elses(name)) ||
+      if (!kept || fragment(fold(name), longer) || fragment(core_name(name), longer) || (t.known && (someone_elses(name) || in_their_write_ups(name))) ||
           !after_a_word(fold(name), longer, 2, 3).empty())
         continue;
       if (t.kind == "system" && said_to_be_theirs(name)) continue;
@@ -851,6 +851,27 @@ class EntityFinder {
       Candidate& c = add(top, kind->id, 2);
       c.write_ups.push_back({&d, top});
     }
+  }
+
+  // "They submit every invoice into SAP Concur" in 会员公司/Lindqvist_Maritime.md: a product the team's
+  // documents name only in write-ups of clients and partners is theirs (the mails that name it are theirs too).
+  bool in_their_write_ups(const std::string& product) const {
+    bool named = false;
+    for (const Doc& d : docs_) {
+      if (d.conversation || std::none_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return u.text.find(product) != std::string::npos; }))
+        continue;
+      bool theirs = false;
+      for (std::size_t start = 0; start < d.rec.path.size() && !theirs;) {
+        const std::size_t slash = d.rec.path.find('/', start);
+        if (slash == std::string::npos) break;
+        const EntityKind* kind = kind_of_folder(d.rec.path.substr(start, slash - start));
+        theirs = kind && (kind->id == "client" || kind->id == "partner");
+        start = slash + 1;
+      }
+      if (!theirs) return false;
+      named = true;
+    }
+    return named;
   }
 
   bool in_entity_folder(const std::string& path) const {

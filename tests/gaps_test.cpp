@@ -1999,3 +1999,18 @@ TEST_CASE("gaps: write-ups named by what they are, found by the names their titl
     CHECK(entity(r, not_one) == nullptr);
   }
 }
+
+TEST_CASE("gaps: a known product only a client's write-up names is the client's, one the team's SOP uses is the team's", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "客户/Lindqvist_Maritime.md",
+                   "# Lindqvist Maritime AB\n\n## Contacts\nKarin Holm\n\n## Billing\nThey submit every invoice into SAP Concur.\n");
+  test::write_file(root / "SOP/月结SOP.md", "# 月结 SOP\n\n1. 在金蝶里导出应收明细。\n2. 核对后提交。\n");
+  test::write_file(root / "聊天记录/企业微信_财务群.txt",
+                   "2025-09-08 10:00:00 沈一诺\nLindqvist 说没有 PO 号的发票会被 SAP 退回\n"
+                   "2025-09-09 10:00:00 邱宇航\n金蝶这个月的结账日提前到 25 号\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  CHECK(entity(r, "SAP") == nullptr);
+  const Entity* ours = entity(r, "金蝶");
+  CHECK((ours && ours->kind == "system"));
+}
