@@ -543,7 +543,7 @@ struct EntityState {
   std::set<std::string> mail_docs;       // conversations naming it (after find_mentions)
   std::set<std::string> correspondence;  // mails and chats with it (its organisation in the headers, a chat named for it)
   bool weak = true;                      // every name of it is weak evidence (see Candidate::weak)
-  bool listed = false;                   // the team's list of clients or partners names it
+  bool listed = false;                   // the team's list of clients or partners, or of its accounts, names it
   std::vector<Scope> write_ups;
   bool ignored = false;
 };
@@ -596,8 +596,9 @@ class Analysis {
     for (const auto& s : states_)
       if (s.ignored && !s.entity.decision.empty()) report_.ignored.push_back({s.entity.key, s.entity.name});
     std::erase_if(states_, [](const EntityState& s) {
-      // A mail domain nobody wrote about and no conversation names is noise (a list server, a newsletter).
-      return s.ignored || (s.write_ups.empty() && s.entity.conversations == 0 && s.entity.decision.empty());
+      // A mail domain nobody wrote about and no conversation names is noise (a list server, a newsletter);
+      // a system the team holds an account in (观澜看板 in 账号权限清单.csv) is one the successor will use.
+      return s.ignored || (s.write_ups.empty() && s.entity.conversations == 0 && s.entity.decision.empty() && !(s.listed && s.entity.kind == "system"));
     });
     rank();
   }

@@ -86,6 +86,7 @@ class EntityFinder {
       Candidate& c = add(name, t.kind, t.kind.empty() ? 0 : 1);
       if (!known && t.kind.empty()) c.weak = true;
       if (t.accounts) {
+        c.listed = true;  // the team holds an account in it: the successor will use it
         // (Other names, not counted as seen: the name stays the one the list gives.)
         if (const std::string brand = system_brand(name, longer); !brand.empty()) c.names.emplace(brand, 0);
         // ("CRM 权限还没下来" of 对公CRM: the team's one CRM is called by its kind.)

@@ -133,18 +133,22 @@ template <typename F>
 void for_each_contact_row(const Doc& d, F f) {
   for (const Unit& u : d.units) {
     ContactColumns columns;
+    bool header = true;  // a table's first row is its header; a row under another table's header is data
     for (std::size_t pos = 0; pos < u.text.size();) {
       const std::size_t end = std::min(u.text.find('\n', pos), u.text.size());
       const std::vector<std::string> cells = table_cells(std::string_view(u.text).substr(pos, end - pos));
       pos = end + 1;
       if (cells.empty()) {
         columns = {};
+        header = true;
         continue;
       }
-      if (!columns.contact_list()) {
+      if (header) {
         columns = contact_columns(cells);
+        header = false;
         continue;
       }
+      if (!columns.contact_list()) continue;  // ("报表 | 周期 | … | 看的人": a row "… | 邮件发驿修吴佳 | 客户" is no header)
       const bool rule = std::all_of(cells.begin(), cells.end(), [](const std::string& c) {  // |---|:--:|
         return c.find_first_not_of("-: ") == std::string::npos;
       });
@@ -170,7 +174,7 @@ struct Candidate {
   std::vector<Scope> write_ups;
   bool from_mail = false;            // seen as a mail correspondent's organisation
   bool weak = false;                 // only a trade name said twice: dropped if it is part of a written-up name
-  bool listed = false;               // a row of the team's list of clients or partners (客户合同一览.csv)
+  bool listed = false;               // a row of the team's list of clients or partners, or of its accounts
   std::set<std::string> mail_docs;   // mails whose organisations name it
 };
 

@@ -2014,3 +2014,36 @@ TEST_CASE("gaps: a known product only a client's write-up names is the client's,
   const Entity* ours = entity(r, "金蝶");
   CHECK((ours && ours->kind == "system"));
 }
+
+TEST_CASE("gaps: a table's first row is its header (a report list's row is no contact list), and a system the team has an account in is reported", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "reports/报表清单说明.md",
+                   "# 报表清单说明\n\n| 报表 | 周期 | 数据来源 | 存放位置 | 看的人 |\n|---|---|---|---|---|\n"
+                   "| 大客户日销售 | 每天 | 观澜看板 | 看板在线看 | 方卫东、韩立 |\n| 驿修常备件库存表 | 每周五 | 观澜看板导出 | 邮件发驿修吴佳 | 客户 |\n"
+                   "| 大客户月报 | 每月 | 商城订单导出 | 共享盘 | 方卫东、月会 |\n| 汽配云集店铺周报 | 每周一 | 商家后台 | 钉钉群 | 孙晓萌出 |\n");
+  test::write_file(root / "账号权限清单.csv", "系统,账号,用途,持有人\n观澜看板,chensy,报表只读,陈思远\n");
+  test::write_file(root / "聊天记录/企业微信_运营群.txt", "2026-03-10 10:00:00 方卫东\n月报这周五前发我\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const char* not_one : {"方卫东、月会", "孙晓萌出", "客户"}) {
+    INFO(not_one);
+    CHECK(entity(r, not_one) == nullptr);
+  }
+  const Entity* board = entity(r, "观澜看板");
+  REQUIRE(board);
+  CHECK(board->kind == "system");
+  CHECK(board->write_up == Coverage::missing);
+}
+
+TEST_CASE("gaps: a system only the team's account list and notes name is still one to write up", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "账号权限清单.csv", "系统,账号,用途,持有人\n观澜看板,chensy,报表只读,陈思远\n");
+  test::write_file(root / "个人笔记/随手记.txt", "03-02 观澜看板的大客户页要加一列回款\n");
+  test::write_file(root / "聊天记录/企业微信_运营群.txt", "2026-03-10 10:00:00 方卫东\n月报这周五前发我\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* board = entity(r, "观澜看板");
+  REQUIRE(board);
+  CHECK(board->kind == "system");
+  CHECK(board->write_up == Coverage::missing);
+}
