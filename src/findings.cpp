@@ -974,7 +974,9 @@ void account_pairs(std::string_view line, std::vector<Span>& out) {
     // A user name has a letter (not "100 / Box#12kg!").
     const bool url_like = user > 0 && line[user - 1] == ':';
     const bool named = std::any_of(line.begin() + static_cast<std::ptrdiff_t>(user), line.begin() + static_cast<std::ptrdiff_t>(user_end), is_alpha);
-    const bool plain = about_account || (!url_like && named && token.find_first_of("=?&%<>") == npos);
+    // (A user name has a letter also on a line about an account: "Data Source=10.0.0.2:1521/HISDB;User Id=…" is a
+    // host's port and database.)
+    const bool plain = named && (about_account || (!url_like && token.find_first_of("=?&%<>") == npos));
     if (token.size() >= 8 && kinds >= (about_account ? 3 : 4) && plain && token.find('/') == npos && !file_name && is_credential(token))
       out.push_back({first, last, "password"});
   }

@@ -294,6 +294,8 @@ TEST_CASE("a password said in a sentence, as chats say it", "[findings]") {
   for (std::string_view line : {"新的是 Sj@Hq2026!ops", "密码发到 ops01@example.cn 了", "密码 2026-12-01 起统一改",
                                 "密码改成 rooms2026 了吗？问一下",
                                 "账号：lcxl_bd01，密码同样放在 1Password「调度组」保险库", "重置密码见 https://sso.example.cn/Reset?x=1",
+                                // a connection string's host, port and database beside a placeholder account
+                                "- 连接串格式：Data Source=192.168.20.21:1521/HISDB;User Id=<只读账号>;Password=<见保管库>",
                                 // a host key's fingerprint, to compare, is public
                                 "首次连接时提示的主机指纹：SHA256:qV3l8Yk2Xz0pH7mN4rT9wB6cF1dS5aE8gJ2uK0oL3iM（服务器公钥指纹，不是密码）",
                                 "密码登录已关，指纹 MD5:3f:9a:1c:77:02:bd:e4:55:90:6a:c8:11:f0:2e:7b:c1",
