@@ -2047,3 +2047,15 @@ TEST_CASE("gaps: a system only the team's account list and notes name is still o
   CHECK(board->kind == "system");
   CHECK(board->write_up == Coverage::missing);
 }
+
+TEST_CASE("gaps: a folder of vendors (厂商/) holds partners' write-ups", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "厂商/中汇通信.md", "# 中汇通信（专线运营商）\n\n## 联系人\n陈工\n\n## 合作方式\n专线 100M\n");
+  test::write_file(root / "聊天记录/企业微信_信息科.txt", "2025-12-01 10:00:00 曾立新\n中汇通信的专线合同月底到期\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* vendor = entity(r, "中汇通信");
+  REQUIRE(vendor);
+  CHECK(vendor->kind == "partner");
+  CHECK(vendor->write_up != Coverage::missing);
+}
