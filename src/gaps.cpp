@@ -857,24 +857,35 @@ class Analysis {
   }
 
   // "MemoraCAT Server" in a mail and the write-up 系统工具/MemoraCAT服务器.md: a system named by a Latin word of
-  // five letters or more is the one written-up system whose name starts with that word.
+  // five letters or more is the one written-up system whose name starts with that word; so is the domain its
+  // notices come from (notify.tradewharf.com of TradeWharf卖家后台). An organisation shares a brand written in
+  // camel case only ("EuroHub Fulfilment B.V." and 供应商/EuroHub海外仓_荷兰.md; not "Pacific …").
   void latin_brand_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
-    const auto brand = [](const std::string& name) {
+    const auto brand = [](const std::string& name, bool camel) {
       std::string word;
+      bool inner_capital = false;
       for (char c : std::string(trim(name))) {
         if (!std::isalpha(static_cast<unsigned char>(c))) break;
-        word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        inner_capital = inner_capital || (!word.empty() && std::isupper(static_cast<unsigned char>(c)) && std::islower(static_cast<unsigned char>(word.back())));
+        word += c;
       }
-      return word.size() >= 5 ? word : std::string();
+      if (word.size() < 5 || (camel && !inner_capital)) return std::string();
+      return ascii_lower(word);
     };
     for (std::size_t j = 0; j < candidates.size(); ++j) {
-      if (!candidates[j].write_ups.empty() || top_kind(candidates[j]) != "system") continue;
-      const std::string b = brand(candidates[j].name);
-      if (b.empty()) continue;
+      if (!candidates[j].write_ups.empty()) continue;
+      const std::string kind = top_kind(candidates[j]);
+      const bool domain = is_domain(candidates[j].name);
+      const bool organisation = kind == "client" || kind == "partner";
+      if (!domain && kind != "system" && !organisation) continue;
+      const std::string b = domain ? domain_label(candidates[j].name) : brand(candidates[j].name, organisation);
+      if (b.size() < 5) continue;
       std::size_t found = candidates.size(), count = 0;
       for (std::size_t i = 0; i < candidates.size(); ++i) {
-        if (candidates[i].write_ups.empty() || top_kind(candidates[i]) != "system") continue;
-        const bool named = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) { return brand(n.first) == b; });
+        const std::string other = top_kind(candidates[i]);
+        if (candidates[i].write_ups.empty() || (domain ? other != "system" : other != kind)) continue;
+        const bool named = std::any_of(candidates[i].names.begin(), candidates[i].names.end(),
+                                       [&](const auto& n) { return brand(n.first, organisation) == b; });
         if (named && merger.find(i) != found) {
           found = merger.find(i);
           ++count;

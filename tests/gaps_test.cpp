@@ -2059,3 +2059,17 @@ TEST_CASE("gaps: a folder of vendors (厂商/) holds partners' write-ups", "[gap
   CHECK(vendor->kind == "partner");
   CHECK(vendor->write_up != Coverage::missing);
 }
+
+TEST_CASE("gaps: the domain a written-up system's notices come from is that system", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "系统/TradeWharf卖家后台说明.md", "# TradeWharf 卖家后台说明\n\n## 用途\n平台店铺\n\n## 使用方法\n回复询盘\n");
+  test::write_file(root / "mail存档/rfq.eml",
+                   mail("TradeWharf <no-reply@notify.tradewharf.com>", "[TradeWharf] New RFQ Organic Silver Needle",
+                        "Fri, 2 Jan 2026 09:00:00 +0000", "A buyer sent you an RFQ. Reply within 24 hours in TradeWharf.\n"));
+  test::write_file(root / "聊天记录/企业微信_国际业务部.txt", "2026-01-03 10:00:00 陈思颖\nTradeWharf 的询盘我回了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  CHECK(entity(r, "notify.tradewharf.com") == entity(r, "TradeWharf"));
+  REQUIRE(entity(r, "TradeWharf"));
+  CHECK(entity(r, "TradeWharf")->write_up != Coverage::missing);
+}
