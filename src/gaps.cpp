@@ -1742,8 +1742,8 @@ class Analysis {
     // partial with one out of date (拼箱SOP of 2023, with the old warehouse and cut-off times). The readers of
     // bench/gaps19 to gaps45 judged so (+13 areas in 27 sets); those of gaps to gaps18 did not (−14 in 18):
     // the later sets are written as the next ones will be.
-    const bool outdated = (stale_docs.size() >= 2 && stale_docs.size() * 3 >= area_docs.size()) || !stale_guide.empty() ||
-                          !stale_procedure.empty();
+    const bool mostly_stale = stale_docs.size() >= 2 && stale_docs.size() * 3 >= area_docs.size();
+    const bool outdated = mostly_stale || !stale_guide.empty() || !stale_procedure.empty();
     r.state = chars < 20 ? Coverage::missing : thin || unfinished_area || outdated ? Coverage::partial : Coverage::covered;
     r.score = r.state == Coverage::covered ? 1.0 : r.state == Coverage::partial ? 0.5 : 0.0;
     if (sections == 0) r.missing = "nothing on " + area.en + " (没有" + area.zh + "的内容): " + area.what;
@@ -1753,7 +1753,7 @@ class Analysis {
     else if (unfinished_area) r.missing = "unfinished: " + std::to_string(unfinished) + " of " + std::to_string(sections) + " sections marked TODO/待补充";
     else if (outdated && !stale_guide.empty())
       r.missing = "out of date: its guide " + stale_guide + " not updated for " + std::to_string(stale_days_) + " days (说明文档过时)";
-    else if (outdated && !stale_procedure.empty() && !(stale_docs.size() >= 2 && stale_docs.size() * 3 >= area_docs.size()))
+    else if (outdated && !mostly_stale)
       r.missing = "out of date: " + stale_procedure + " not updated for " + std::to_string(stale_days_) + " days (操作手册过时)";
     else if (outdated)
       r.missing = "out of date: " + std::to_string(stale_docs.size()) + " of " + std::to_string(area_docs.size()) +

@@ -98,23 +98,30 @@ class EntityFinder {
 
  private:
   // "员工都走他们的差旅平台", "through their internal Workday expense system": a system some document
-  // says is someone else's, theirs to run, wherever else it is named.
+  // says is someone else's, theirs to run, wherever else it is named. (What follows each such word is
+  // collected once, in one pass over the documents.)
   bool said_to_be_theirs(const std::string& name) const {
-    static constexpr std::string_view theirs[] = {"他们的", "她们的", "对方的", "人家的", "他们自己的", "对方自己的",
-                                                  "their", "their own", "their internal", "their in-house"};
-    for (const Doc& d : docs_)
-      for (const Unit& u : d.units)
-        for (std::size_t at = u.text.find(name); at != std::string::npos; at = u.text.find(name, at + name.size())) {
-          std::string_view before = std::string_view(u.text).substr(0, at);
-          while (before.ends_with(" ")) before.remove_suffix(1);
-          const std::string tail = ascii_lower(before.substr(before.size() - std::min<std::size_t>(before.size(), 20)));
-          if (std::any_of(std::begin(theirs), std::end(theirs), [&](std::string_view w) {
-                return tail.ends_with(w) && (!std::isalpha(static_cast<unsigned char>(w[0])) || tail.size() == w.size() ||
-                                             !std::isalpha(static_cast<unsigned char>(tail[tail.size() - w.size() - 1])));
-              }))
-            return true;
+    if (!theirs_) {
+      theirs_.emplace();
+      static constexpr std::string_view words[] = {"他们的", "她们的", "对方的", "人家的", "他们自己的", "对方自己的",
+                                                   "their", "their own", "their internal", "their in-house"};
+      for (const Doc& d : docs_)
+        for (const Unit& u : d.units) {
+          const std::string lower = ascii_lower(u.text);
+          for (std::string_view w : words)
+            for (std::size_t at = lower.find(w); at != std::string::npos; at = lower.find(w, at + w.size())) {
+              // (An English word stands alone: not the "their" of "theirs" or of "Northeirn".)
+              if (std::isalpha(static_cast<unsigned char>(w[0])) &&
+                  ((at > 0 && std::isalpha(static_cast<unsigned char>(lower[at - 1]))) ||
+                   (at + w.size() < lower.size() && std::isalpha(static_cast<unsigned char>(lower[at + w.size()])))))
+                continue;
+              std::size_t from = at + w.size();
+              while (from < u.text.size() && u.text[from] == ' ') ++from;
+              theirs_->push_back(u.text.substr(from, 64));
+            }
         }
-    return false;
+    }
+    return std::any_of(theirs_->begin(), theirs_->end(), [&](const std::string& after) { return after.starts_with(name); });
   }
 
   // "报告电子签章系统" in a mail and "电子签章系统" in a chat: a sentence's run before 系统 may take a word
@@ -861,29 +868,25 @@ class EntityFinder {
     for (const Doc& d : docs_) {
       if (d.conversation || std::none_of(d.units.begin(), d.units.end(), [&](const Unit& u) { return u.text.find(product) != std::string::npos; }))
         continue;
-      bool theirs = false;
-      for (std::size_t start = 0; start < d.rec.path.size() && !theirs;) {
-        const std::size_t slash = d.rec.path.find('/', start);
-        if (slash == std::string::npos) break;
-        const EntityKind* kind = kind_of_folder(d.rec.path.substr(start, slash - start));
-        theirs = kind && (kind->id == "client" || kind->id == "partner");
-        start = slash + 1;
-      }
-      if (!theirs) return false;
+      const EntityKind* kind = kind_of_path(d.rec.path);
+      if (!kind || (kind->id != "client" && kind->id != "partner")) return false;
       named = true;
     }
     return named;
   }
 
-  bool in_entity_folder(const std::string& path) const {
+  // The entity kind of the first folder on `path` that holds write-ups of one (客户/, 供应商&合作方/), or nullptr.
+  const EntityKind* kind_of_path(const std::string& path) const {
     for (std::size_t start = 0; start < path.size();) {
       const std::size_t slash = path.find('/', start);
       if (slash == std::string::npos) break;
-      if (kind_of_folder(path.substr(start, slash - start))) return true;
+      if (const EntityKind* kind = kind_of_folder(path.substr(start, slash - start))) return kind;
       start = slash + 1;
     }
-    return false;
+    return nullptr;
   }
+
+  bool in_entity_folder(const std::string& path) const { return kind_of_path(path) != nullptr; }
 
   // A heading that names something, not a field or an area ("联系人", "概述", "注意事项").
   bool entity_like_heading(const std::string& heading) const {
@@ -1617,6 +1620,7 @@ class EntityFinder {
     bool accounts = false;                // a row of the team's account list
   };
   std::map<std::string, Thing> things_;
+  mutable std::optional<std::vector<std::string>> theirs_;  // what follows 他们的, their … (said_to_be_theirs)
   std::set<std::string> departments_;  // "西溪数智园项目" of 西溪数智园项目部
   std::optional<std::vector<std::string>> project_files_;
   std::set<std::string> registered_;   // registered company names found in conversations' sentences
