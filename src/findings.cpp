@@ -779,15 +779,9 @@ std::size_t jwt_end(std::string_view line, std::size_t i) {
   return j;
 }
 
-/// Where a key in the style of OpenAI's with a vendor's segment at line[i] ends, or npos: "sk-", two to
-/// eight lower-case letters and "-", then a random body of 20 to 200 letters and digits with upper case,
-/// lower case and digits (sk-sy-7Qm2Lr8V…, sk-ant-…). Not sk-ecdsa-sha2-nistp256@openssh.com.
-std::size_t vendor_sk_end(std::string_view line, std::size_t i) {
-  if (!starts_with_at(line, i, "sk-")) return npos;
-  std::size_t j = i + 3;
-  while (j < line.size() && j - i - 3 <= 8 && is_lower(line[j])) ++j;
-  if (j - i - 3 < 2 || j - i - 3 > 8 || j >= line.size() || line[j] != '-') return npos;
-  const std::size_t body = j + 1;
+/// Where the random body of a key that starts at `body` ends, or npos: 20 to 200 letters and digits with
+/// upper case, lower case and digits, not a placeholder, and nothing of a token right after it.
+std::size_t random_body_end(std::string_view line, std::size_t body) {
   std::size_t end = body;
   while (end < line.size() && end - body <= 200 && is_alnum(line[end])) ++end;
   if (end - body < 20 || end - body > 200 || (end < line.size() && is_token_char(line[end]))) return npos;
@@ -798,24 +792,26 @@ std::size_t vendor_sk_end(std::string_view line, std::size_t i) {
   return end;
 }
 
+/// Where a key in the style of OpenAI's with a vendor's segment at line[i] ends, or npos: "sk-", two to
+/// eight lower-case letters and "-", then a random body (sk-sy-7Qm2Lr8V…, sk-ant-…). Not
+/// sk-ecdsa-sha2-nistp256@openssh.com.
+std::size_t vendor_sk_end(std::string_view line, std::size_t i) {
+  if (!starts_with_at(line, i, "sk-")) return npos;
+  std::size_t j = i + 3;
+  while (j < line.size() && j - i - 3 <= 8 && is_lower(line[j])) ++j;
+  if (j - i - 3 < 2 || j - i - 3 > 8 || j >= line.size() || line[j] != '-') return npos;
+  return random_body_end(line, j + 1);
+}
+
 /// Where a key in the style of Stripe's at line[i] ends, or npos: two or three lower-case letters, "_live_"
-/// or "_test_", then a random body of 20 to 200 letters and digits with upper case, lower case and digits
-/// (sp_live_4f9Kx2Qm…: a vendor's copy of sk_live_). Not sk_live_****, nor run_test_all_the_modules, nor
-/// pk_live_ (a publishable key).
+/// or "_test_", then a random body (sp_live_4f9Kx2Qm…: a vendor's copy of sk_live_). Not sk_live_****, nor
+/// run_test_all_the_modules, nor pk_live_ (a publishable key).
 std::size_t live_key_end(std::string_view line, std::size_t i) {
   std::size_t j = i;
   while (j < line.size() && j - i <= 3 && is_lower(line[j])) ++j;
   if (j - i < 2 || j - i > 3 || !(starts_with_at(line, j, "_live_") || starts_with_at(line, j, "_test_"))) return npos;
   if (line.substr(i, j - i) == "pk") return npos;  // Stripe's publishable key: public, in every checkout page
-  const std::size_t body = j + 6;
-  std::size_t end = body;
-  while (end < line.size() && end - body <= 200 && is_alnum(line[end])) ++end;
-  if (end - body < 20 || end - body > 200 || (end < line.size() && is_token_char(line[end]))) return npos;
-  const std::string_view b = line.substr(body, end - body);
-  if (std::none_of(b.begin(), b.end(), is_upper) || std::none_of(b.begin(), b.end(), is_lower) ||
-      std::none_of(b.begin(), b.end(), is_digit))
-    return npos;
-  return end;
+  return random_body_end(line, j + 6);
 }
 
 /// The token after "Bearer " at line[i] (a span of it), or nothing.
