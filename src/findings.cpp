@@ -1016,6 +1016,54 @@ void connection_strings(std::string_view line, std::vector<Span>& out) {
   }
 }
 
+/// A credential a command takes as an argument, with no label beside it: the secret key of an S3 client's
+/// alias ("mc alias set cjg https://dam.example.cn yc-dist-ro 9fQ2xL7v…", the fourth argument; "mc config
+/// host add" the same), the password of "sshpass -p", of "redis-cli -a", of "mysql -pSECRET" (attached).
+void command_credentials(std::string_view line, std::vector<Span>& out) {
+  const auto word_at = [&](std::size_t& pos) {  // the next space-separated argument from pos, advancing past it
+    while (pos < line.size() && line[pos] == ' ') ++pos;
+    const std::size_t begin = pos;
+    while (pos < line.size() && is_graph(line[pos])) ++pos;
+    return std::pair{begin, pos};
+  };
+  const auto take = [&](std::size_t begin, std::size_t end, std::string_view type) {
+    // (Quotes around the value are the shell's: -p 'Rk8#vP2q'.)
+    if (end - begin >= 2 && (line[begin] == '\'' || line[begin] == '"') && line[end - 1] == line[begin]) ++begin, --end;
+    if (could_be_password(line.substr(begin, end - begin))) out.push_back({begin, end, type});
+  };
+  for (std::string_view command : {"mc alias set ", "mc config host add "})
+    for (std::size_t at = line.find(command); at != npos; at = line.find(command, at + 1)) {
+      if (at > 0 && is_graph(line[at - 1])) continue;
+      std::size_t pos = at + command.size();
+      std::pair<std::size_t, std::size_t> args[4];
+      for (auto& a : args) a = word_at(pos);
+      const std::string_view url = line.substr(args[1].first, args[1].second - args[1].first);
+      if (args[3].first < args[3].second && url.find("://") != npos) take(args[3].first, args[3].second, "secret");
+    }
+  // The option's value is the next argument; mysql's is attached to its -p ("mysql -u root -p" alone asks
+  // for it at the prompt).
+  struct Option {
+    std::string_view command, option;
+    bool attached;
+  };
+  static constexpr Option options[] = {{"sshpass ", "-p", false},  {"redis-cli ", "-a", false},  {"mysql ", "-p", true},
+                                       {"mysqldump ", "-p", true}, {"mysqladmin ", "-p", true}};
+  for (const Option& o : options)
+    for (std::size_t at = line.find(o.command); at != npos; at = line.find(o.command, at + 1)) {
+      if (at > 0 && is_graph(line[at - 1])) continue;
+      for (std::size_t pos = at + o.command.size(); pos < line.size();) {
+        const auto [begin, end] = word_at(pos);
+        if (begin == end || is_one_of(line[begin], "|;&>")) break;  // the command ends
+        if (o.attached && end - begin > 2 && line.compare(begin, 2, o.option) == 0) take(begin + 2, end, "password");
+        if (!o.attached && line.substr(begin, end - begin) == o.option) {
+          const auto [v_begin, v_end] = word_at(pos);
+          if (v_begin < v_end) take(v_begin, v_end, "password");
+          break;
+        }
+      }
+    }
+}
+
 /// A key in a URL's query: ...webhook/send?key=6f2b9c3e-81d4-... (a chat robot's webhook, a signed link).
 /// Only names no label covers, and only long values: "?key=home" is a page, not a secret.
 void url_keys(std::string_view line, std::vector<Span>& out) {
@@ -1315,6 +1363,7 @@ class SecretScanner {
     if (spans_.empty()) key_in_sentence(head, spans_);
     token_shapes_in(head, spans_);
     connection_strings(head, spans_);
+    command_credentials(head, spans_);
     url_keys(head, spans_);
     hook_paths(head, spans_);
     columns_.scan(head, spans_);

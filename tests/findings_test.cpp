@@ -983,3 +983,21 @@ TEST_CASE("A mail client's 授权码 is a password, also in random lower-case le
     CHECK(scan_findings(text).empty());
   }
 }
+
+TEST_CASE("A credential given to a command as an argument: an S3 client's secret key, sshpass, redis-cli, mysql -p", "[findings]") {
+  const auto mc = scan_findings("  - mc alias set cjg https://dam.example.cn yc-dist-ro 9fQ2xL7vRk3WmT8pZa6NcY1uHs4Bd0Ge\n");
+  REQUIRE(mc.size() == 1);
+  CHECK(mc[0].label == "secret");
+  CHECK(redact_secrets("mc alias set cjg https://dam.example.cn yc-dist-ro 9fQ2xL7vRk3WmT8pZa6NcY1uHs4Bd0Ge\n").find("yc-dist-ro") != std::string::npos);
+  CHECK(scan_findings("mc config host add old http://10.0.0.8:9000 minio 'Mn#2024store'\n").size() == 1);
+  CHECK(scan_findings("sshpass -p Rk8#vP2q ssh ops@10.20.3.16\n").size() == 1);
+  CHECK(scan_findings("redis-cli -h 10.0.0.5 -p 6379 -a Redis@2025pass\n").size() == 1);
+  CHECK(scan_findings("mysqldump -u backup -pBk2025#db shop > shop.sql\n").size() == 1);
+  // The command without its secret, or with a placeholder, is no credential.
+  for (std::string_view text : {"mc alias set cjg https://dam.example.cn yc-dist-ro ${SECRET_KEY}\n", "mc alias set cjg https://dam.example.cn\n",
+                                "mysql -u root -p shop\n", "mysql -u root -p${DB_PASS}\n", "sshpass -p '<密码>' ssh host\n",
+                                "mc alias list\n"}) {
+    INFO(text);
+    CHECK(scan_findings(text).empty());
+  }
+}
