@@ -172,6 +172,21 @@ const std::unordered_set<std::string>& places_of_friso() {
 }
 }  // namespace
 
+// Words of two characters in friso's main dictionary (变更, 查看, 验证): the language's, where a product's
+// name of two characters (金蝶, 用友) mostly is not.
+bool everyday_word(const std::string& two) {
+  static const std::unordered_set<std::string> words = [] {
+    std::unordered_set<std::string> out;
+    std::ifstream in(std::string(BATON_FRISO_DICT) + "lex-main.lex");
+    for (std::string line; std::getline(in, line);) {
+      const std::string word = line.substr(0, line.find('/'));  // "变更/null"
+      if (is_utf8(word) && code_points(word).size() == 2) out.insert(word);
+    }
+    return out;
+  }();
+  return words.count(two) > 0;
+}
+
 bool is_place(const std::string& name) {
   return std::find(std::begin(places), std::end(places), name) != std::end(places) || places_of_friso().count(name) > 0;
 }
@@ -378,6 +393,19 @@ bool made_of_common_words(const std::string& folded) {
   return reach[folded.size()];
 }
 
+// "杭州市特种设备检测研究院", "西湖区消防救援大队", "市场监督管理局": a public body, by what its name ends with.
+bool public_body(const std::string& folded) {
+  static constexpr std::string_view endings[] = {"局", "委员会", "管委会", "人民政府", "政府", "街道办事处", "街道办", "派出所",
+                                                 "法院", "检察院", "大队", "支队", "海关", "居委会", "村委会", "办事处", "消防救援站"};
+  if (std::any_of(std::begin(endings), std::end(endings), [&](std::string_view e) { return folded.ends_with(e) && folded.size() > e.size(); }))
+    return true;
+  // A research or testing institute of a city or province (a company's lab is 检测, not 研究院).
+  const bool official = std::any_of(std::begin(places), std::end(places), [&](std::string_view p) {
+    return folded.starts_with(std::string(p) + "市") || folded.starts_with(std::string(p) + "省");
+  });
+  return official && (folded.ends_with("研究院") || folded.ends_with("研究所") || folded.ends_with("检测院") || folded.ends_with("检验院"));
+}
+
 }  // namespace baton::gaps_detail
 
 namespace baton {
@@ -476,19 +504,6 @@ bool heading_matches(const Unit& u, const CueSet& cues) {
 
 std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
-}
-
-// "杭州市特种设备检测研究院", "西湖区消防救援大队", "市场监督管理局": a public body, by what its name ends with.
-bool public_body(const std::string& folded) {
-  static constexpr std::string_view endings[] = {"局", "委员会", "管委会", "人民政府", "政府", "街道办事处", "街道办", "派出所",
-                                                 "法院", "检察院", "大队", "支队", "海关", "居委会", "村委会", "办事处", "消防救援站"};
-  if (std::any_of(std::begin(endings), std::end(endings), [&](std::string_view e) { return folded.ends_with(e) && folded.size() > e.size(); }))
-    return true;
-  // A research or testing institute of a city or province (a company's lab is 检测, not 研究院).
-  const bool official = std::any_of(std::begin(places), std::end(places), [&](std::string_view p) {
-    return folded.starts_with(std::string(p) + "市") || folded.starts_with(std::string(p) + "省");
-  });
-  return official && (folded.ends_with("研究院") || folded.ends_with("研究所") || folded.ends_with("检测院") || folded.ends_with("检验院"));
 }
 
 // Union-find over candidates: names, abbreviations and domains of one company become one entity.

@@ -21,7 +21,7 @@ namespace {
 
 class EntityFinder {
   // What a name found by its ending does not hold: particles, pronouns, demonstratives.
-  static constexpr std::string_view name_breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各";
+  static constexpr std::string_view name_breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各按";
 
  public:
   EntityFinder(const Checklist& checklist, const std::vector<Doc>& docs) : checklist_(checklist), docs_(docs) {}
@@ -228,6 +228,10 @@ class EntityFinder {
       }
       name = entity_of_file_name(name);
       if (name.empty()) continue;
+      // "政府项目/武侯区民政局_居家养老服务项目.md": a project's file named for an organisation is the write-up of
+      // the one the work is for, a client.
+      if (kind->id == "project" && (public_body(fold(name)) || registered_name(name) || company_like(name)))
+        if (const EntityKind* client = kind_by_id("client")) kind = client;
       Candidate& c = add(name, kind->id, 3);
       c.write_ups.push_back({&d, {}});
       for (const std::string& t : names_in_title(d.rec.title, name)) ++c.names[t];
@@ -523,14 +527,16 @@ class EntityFinder {
     const bool by_column = kind.id == "client" || kind.id == "partner";
     for (const Unit& u : d.units) {
       std::size_t name_col = std::string::npos, short_col = std::string::npos;
+      std::vector<std::string> headers;
       bool header = true;
       for_each_line(u.text, [&](std::string_view line) {
         const std::vector<std::string> cells = table_cells(line);
         if (cells.empty()) return true;
         if (header) {
           header = false;
+          for (const std::string& cell : cells) headers.push_back(fold(cell));
           for (std::size_t i = 0; by_column && i < cells.size(); ++i) {
-            const std::string h = fold(cells[i]);
+            const std::string& h = headers[i];
             if (name_col == std::string::npos && name_headers.count(h)) name_col = i;
             else if (short_col == std::string::npos && short_headers.count(h)) short_col = i;
           }
@@ -546,12 +552,42 @@ class EntityFinder {
           const auto chars = code_points(name);
           const bool venue = (name.ends_with("中心") || name.ends_with("基地")) && chars.size() >= 5 &&
                              std::all_of(chars.begin(), chars.end(), is_han) && !made_of_common_words(fold(name));
+          // "蜀安人寿成都分公司", "青羊区民政局" under "甲方/合作方" in 项目进度表: a list of projects names whom each
+          // is for or with, a client or a partner by the column, not a project.
+          if (kind.id == "project") {
+            const EntityKind* party = c < headers.size() ? party_of_column(headers[c]) : nullptr;
+            if (party && (registered_name(name) || company_like(name) || venue || public_body(fold(name)))) add_listed(name, *party);
+            continue;
+          }
           if (!registered_name(name) && (name_col != std::string::npos || (!company_like(name) && !venue))) continue;
           add_listed(name, kind);
         }
         return true;
       });
     }
+  }
+
+  const EntityKind* kind_by_id(std::string_view id) const {
+    for (const auto& k : checklist_.entity_kinds)
+      if (k.id == id) return &k;
+    return nullptr;
+  }
+
+  // The kind of the organisations in a project list's column: "甲方", "客户", "甲方/合作方" (the first word
+  // says) are clients; "合作方", "供应商", "分包" partners; other columns name none.
+  const EntityKind* party_of_column(const std::string& header) const {
+    static constexpr std::pair<std::string_view, std::string_view> words[] = {
+        {"甲方", "client"},    {"客户", "client"},  {"委托方", "client"},  {"业主", "client"},    {"client", "client"},
+        {"customer", "client"}, {"合作方", "partner"}, {"供应商", "partner"}, {"服务商", "partner"}, {"分包", "partner"},
+        {"厂商", "partner"},   {"partner", "partner"}, {"vendor", "partner"}, {"supplier", "partner"}};
+    std::size_t first = std::string::npos;
+    std::string_view id;
+    for (const auto& [word, kind] : words)
+      if (const std::size_t at = header.find(word); at < first) {
+        first = at;
+        id = kind;
+      }
+    return id.empty() ? nullptr : kind_by_id(id);
   }
 
   // One row's name column (and its short name) in a list of clients or partners.
@@ -1422,7 +1458,8 @@ class EntityFinder {
           pos += len;
           ++n;
         }
-        if (n < 2 || n > 5 || generic_tool(run)) continue;
+        // ("逾期将无法登录变更", "登录查看": a verb of the language after it, not a product's name.)
+        if (n < 2 || n > 5 || generic_tool(run) || (n == 2 && everyday_word(run))) continue;
         note_used(run, u.text, d);
         // "登录云信通后台 →", "登录明途OA": the step names the system as one; "登录会话" is a word.
         static constexpr std::string_view system_words[] = {"后台", "系统", "平台", "OA", "ERP", "CRM", "APP", "App", "→", "->", " →", " >"};

@@ -56,12 +56,18 @@ const std::string& core_name(const std::string& name);
 std::size_t place_prefix(const std::vector<std::string>& core);
 // True if `name` is a place (a city, county or province, with or without its 市/县/省).
 bool is_place(const std::string& name);
+
+// True if `two` (two characters) is a word of the language in friso's main dictionary (变更, 查看).
+bool everyday_word(const std::string& two);
 // The trade name without its trade words: "速展国际物流" → "速展"; "" when nothing distinctive is left.
 std::string brand_of(const std::string& core);
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in 宏昌包装材料.
 bool abbreviates(const std::string& shorter, const std::string& longer);
 // True if a folded name is only words any business uses (店铺技术支持, 服务平台): it names no one.
 bool made_of_common_words(const std::string& folded);
+
+// "市场监督管理局", "西湖区消防救援大队", "玉林街道办事处": a public body, by what its (folded) name ends with.
+bool public_body(const std::string& folded);
 // 华辰 → "huachen" (ICU Han-Latin, ASCII letters and digits only).
 const std::string& pinyin(const std::string& cjk);
 bool is_domain(std::string_view s);

@@ -2073,3 +2073,39 @@ TEST_CASE("gaps: the domain a written-up system's notices come from is that syst
   REQUIRE(entity(r, "TradeWharf"));
   CHECK(entity(r, "TradeWharf")->write_up != Coverage::missing);
 }
+
+TEST_CASE("gaps: a project list names whom each project is for (甲方), a client, and a project's file named for an organisation is that client's write-up", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "政府项目/项目进度表_2025.csv",
+                   "项目,甲方/合作方,类型,状态,负责人\n武侯居家养老2025,武侯区民政局,政府购买,执行中,唐宇航\n"
+                   "长照险居家上门照护,蜀安人寿成都分公司,长照险定点,执行中,唐宇航\n青羊区探访关爱项目投标,青羊区民政局,投标,准备中,唐宇航\n");
+  test::write_file(root / "政府项目/武侯区民政局_居家养老服务项目.md",
+                   "# 武侯区民政局 · 居家养老上门服务\n\n## 联系人\n王科长\n\n## 合作历史\n2023 年起政府购买服务\n");
+  test::write_file(root / "聊天记录/企业微信_运营部.txt",
+                   "2025-12-01 10:00:00 何静怡\n青羊区民政局的招标 1 月 6 日截止\n2025-12-02 10:00:00 唐宇航\n蜀安人寿成都分公司说 11 月稽核要整改\n"
+                   "2025-12-03 10:00:00 何静怡\n武侯区民政局说工单要 3 张照片\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const char* client : {"武侯区民政局", "蜀安人寿成都分公司", "青羊区民政局"}) {
+    INFO(client);
+    const Entity* e = entity(r, client);
+    REQUIRE(e);
+    CHECK(e->kind == "client");
+  }
+  CHECK(entity(r, "武侯区民政局")->write_up != Coverage::missing);
+  CHECK(entity(r, "青羊区民政局")->write_up == Coverage::missing);
+}
+
+TEST_CASE("gaps: a word of the language after 登录 (登录变更) or a run after 按 names no system", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "mail/v5.eml",
+                   mail("颐管家 <notice@yiguanjia-saas.cn>", "颐管家 V5 升级通知", "Mon, 1 Dec 2025 09:00:00 +0800",
+                        "如需变更绑定手机，请于12月26日前提交申请，逾期将无法登录变更。\n"));
+  test::write_file(root / "聊天记录/企业微信_武侯项目群.txt",
+                   "2025-12-01 10:00:00 罗晓梅\n12月工单全部按新标准，区里按平台有效工单结算。\n2025-12-02 10:00:00 何静怡\n收到，区里按平台结算\n"
+                   "2025-12-03 10:00:00 何静怡\n登录变更的事我来跟\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  CHECK(entity(r, "变更") == nullptr);
+  CHECK(entity(r, "区里按平台") == nullptr);
+}
