@@ -598,6 +598,7 @@ class Analysis {
     drop_common_names();
     apply(decisions);
     write_ups_by_file_name();
+    drop_their_portals();
     drop_public_bodies();
     const auto named_in = documents_naming();
     for (std::size_t i = 0; i < states_.size(); ++i) {
@@ -1103,17 +1104,30 @@ class Analysis {
       // The entities a name names: its own name, its core, a name it starts, (three characters or
       // more) an abbreviation of its core: 鑫盛劳务 of 安徽鑫盛建筑劳务有限公司, or (four or more) the end of
       // a name after its region: 明德医院 of 华东明德医院.
+      // ("知页阅读" of 知页科技（北京）有限公司: a registered company is also called by its trade name, its core's
+      // first two characters, and what it runs.)
+      const auto same_trade = [](const std::string& p, const std::string& name) {
+        static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "全国", "智慧", "数字", "科技", "信息"};
+        if (!name.ends_with("公司")) return false;
+        const auto a = code_points(p), b = code_points(core_name(name));
+        return a.size() >= 3 && b.size() >= 4 && is_han(a[0]) && is_han(a[1]) && a[0] == b[0] && a[1] == b[1] && !general.count(a[0] + a[1]);
+      };
+      // (The trade name is the weaker reading: tried when no name is written so.)
       const auto named_by = [&](const std::string& p) {
         std::vector<EntityState*> out;
         const std::size_t n = code_points(p).size();
         if (n < 2 || (!has_cjk(p) && n < 3)) return out;
-        for (auto& st : states_) {
-          if (st.ignored || !st.write_ups.empty()) continue;
-          if (std::any_of(st.folded_names.begin(), st.folded_names.end(), [&](const std::string& name) {
-                return name == p || core_name(name) == p || name.starts_with(p) || (n >= 3 && has_cjk(p) && abbreviates(p, core_name(name))) ||
-                       (n >= 4 && has_cjk(p) && name.ends_with(p) && !made_of_common_words(p));
-              }))
-            out.push_back(&st);
+        for (bool by_trade : {false, true}) {
+          for (auto& st : states_) {
+            if (st.ignored || !st.write_ups.empty()) continue;
+            if (std::any_of(st.folded_names.begin(), st.folded_names.end(), [&](const std::string& name) {
+                  return by_trade ? same_trade(p, name)
+                                  : name == p || core_name(name) == p || name.starts_with(p) || (n >= 3 && has_cjk(p) && abbreviates(p, core_name(name))) ||
+                                        (n >= 4 && has_cjk(p) && name.ends_with(p) && !made_of_common_words(p));
+                }))
+              out.push_back(&st);
+          }
+          if (!out.empty()) break;
         }
         return out;
       };
@@ -1229,6 +1243,29 @@ class Analysis {
         if (&o == &s || o.ignored || o.entity.kind != "partner") return false;
         const auto core = code_points(core_name(o.entity.name));
         return core.size() >= 2 && has_cjk(core[0]) && name.starts_with(core[0] + core[1]);
+      });
+    }
+  }
+
+  // "声海内容合作平台" beside the write-up of the channel 声海FM (声海网络科技有限公司): a platform named with the
+  // trade name of a written-up client is that client's (its portal, where the team uploads and reads its
+  // statements), and so is a partner's portal for its merchants or suppliers; covered under their write-up,
+  // not a system of the team's. (A partner's product the team runs, 云健SaaS of 云健科技, stays.)
+  void drop_their_portals() {
+    static const CueSet portal({"合作平台", "商户", "商家", "供应商", "门户", "开放平台", "portal"});
+    static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "全国", "智慧", "数字", "科技", "信息"};
+    for (auto& s : states_) {
+      if (s.ignored || s.entity.kind != "system" || !s.write_ups.empty() || !s.entity.decision.empty()) continue;
+      const std::string name = fold(s.entity.name);
+      if (code_points(name).size() < 4) continue;
+      s.ignored = std::any_of(states_.begin(), states_.end(), [&](const EntityState& o) {
+        if (&o == &s || o.ignored || o.write_ups.empty()) return false;
+        const std::string kind = o.entity.kind.empty() ? guess_kind(o) : o.entity.kind;  // (a mail's organisation: guessed later)
+        if (kind != "client" && (kind != "partner" || !portal.in(name))) return false;
+        return std::any_of(o.folded_names.begin(), o.folded_names.end(), [&](const std::string& n) {
+          const auto core = code_points(core_name(n));
+          return core.size() >= 3 && is_han(core[0]) && is_han(core[1]) && !general.count(core[0] + core[1]) && name.starts_with(core[0] + core[1]);
+        });
       });
     }
   }

@@ -2109,3 +2109,20 @@ TEST_CASE("gaps: a word of the language after 登录 (登录变更) or a run aft
   CHECK(entity(r, "变更") == nullptr);
   CHECK(entity(r, "区里按平台") == nullptr);
 }
+
+TEST_CASE("gaps: a write-up named for what a registered company runs (渠道/知页阅读.md) is that company's, and a platform named with a written-up client's trade name is the client's portal", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "渠道/知页阅读.md", "# 知页阅读\n\n## 联系人\n王编辑\n\n## 合作历史\n2021 年上架\n\n## 未结问题\n结算周期\n");
+  test::write_file(root / "邮件/zhiye.eml",
+                   mail("知页科技有限公司 <bd@zhiye-read.com>", "关于2026年起文件格式调整的通知", "Mon, 10 Nov 2025 09:00:00 +0800",
+                        "知页科技有限公司通知：2026年起只接收EPUB3。请在声海内容合作平台之外的渠道另行确认。\n"));
+  test::write_file(root / "聊天记录/企业微信_数字发行组.txt",
+                   "2025-11-11 10:00:00 沈嘉怡\n知页科技有限公司说 EPUB3 的事\n2025-11-12 10:00:00 韩子墨\n知页内容合作平台上传失败了\n"
+                   "2025-11-13 10:00:00 沈嘉怡\n知页内容合作平台要重新登录\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* channel = entity(r, "知页科技有限公司");
+  REQUIRE(channel);
+  CHECK(channel->write_up != Coverage::missing);
+  CHECK(entity(r, "知页内容合作平台") == nullptr);
+}
