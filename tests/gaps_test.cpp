@@ -1686,6 +1686,16 @@ TEST_CASE("gaps: a risk list that leaves out the risks only mail and chat raise 
     CHECK(area(r, "risks").state == Coverage::partial);
     CHECK_THAT(area(r, "risks").missing, Catch::Contains("只在邮件/聊天里"));
   }
+  SECTION("one risk only in the chat is one the list misses: partial; named by its first four characters, covered") {
+    for (const bool named : {false, true}) {
+      test::TempDir root, data;
+      test::write_file(root / "风险与问题清单.md", risks + (named ? "| 谱测检测送检 | 排期 | 提前预约 | 宋佩琳 |\n" : ""));
+      test::write_file(root / "聊天记录/微信_物流部.txt", chat("谱测检测技术说送检预约的截止日改到3月20日。"));
+      test::write_file(root / "通讯录.csv", "姓名,单位,手机\n王敏,青岛谱测检测技术有限公司,18600000002\n");
+      INFO(named);
+      CHECK(area(analyse_folder(root, data), "risks").state == (named ? Coverage::covered : Coverage::partial));
+    }
+  }
   SECTION("the same, with the list naming them: covered") {
     test::TempDir root, data;
     test::write_file(root / "风险与问题清单.md", risks + "| 远捷物流、谱测检测、京膳坊商贸 | 成本、回款 | 见聊天记录，逐个跟进 | 宋佩琳 |\n");
