@@ -590,6 +590,8 @@ class Analysis {
     system_tail_pairs(candidates, merger);
     latin_brand_pairs(candidates, merger);
     unit_pairs(candidates, merger);
+    maker_pairs(candidates, merger);
+    shared_name_pairs(candidates, merger);
     std::map<std::size_t, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < candidates.size(); ++i) groups[merger.find(i)].push_back(i);
     for (const auto& [root, members] : groups) states_.push_back(merge(candidates, members));
@@ -908,6 +910,64 @@ class Analysis {
         }
       }
       if (count == 1) merger.join(found, j);
+    }
+  }
+
+  // "FaceGate,系统厂商,…" and "票易开,系统厂商,…" in the contact list beside the write-ups 系统/FaceGate闸机平台.md
+  // and 系统/票易开电子发票_使用说明.md: an organisation called by the name a written-up system starts with (its
+  // brand: a Latin word of five letters or more, or three Chinese characters or more) is the system's maker,
+  // listed with the system, not a partner of its own.
+  void maker_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    std::vector<std::size_t> written;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      if (!candidates[i].write_ups.empty() && top_kind(candidates[i]) == "system") written.push_back(i);
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      const std::string kind = top_kind(candidates[j]);
+      if (!candidates[j].write_ups.empty() || (!kind.empty() && kind != "partner")) continue;
+      for (const auto& [n, _] : candidates[j].names) {
+        if (is_domain(n)) continue;
+        const std::string b = fold(n);
+        const bool latin = !has_cjk(b);
+        const auto chars = code_points(b);
+        if (latin ? b.size() < 5 || !std::all_of(b.begin(), b.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })
+                  : chars.size() < 3 || !std::all_of(chars.begin(), chars.end(), is_han))
+          continue;
+        std::size_t found = candidates.size(), count = 0;
+        for (const std::size_t i : written) {
+          const bool starts = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& w) {
+            const std::string f = fold(w.first);
+            // (The brand whole: "FaceGate闸机平台", not "Facegates"; "票易开电子发票", not a longer Chinese word.)
+            return f.size() > b.size() && f.starts_with(b) && (latin ? !std::isalpha(static_cast<unsigned char>(f[b.size()])) : code_points(f).size() >= chars.size() + 2);
+          });
+          if (starts && merger.find(i) != found) {
+            found = merger.find(i);
+            ++count;
+          }
+        }
+        if (count == 1) {
+          merger.join(found, j);
+          break;
+        }
+      }
+    }
+  }
+
+  // "piaoyikai.com", the sender of 【票易开】's notices, after the contact list's row "票易开,系统厂商,…,service@
+  // piaoyikai.com" joined the system's write-up: a name another candidate brought into one written-up entity
+  // is that entity's wherever it is seen.
+  void shared_name_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
+    std::unordered_set<std::size_t> written;  // groups with a write-up
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      if (!candidates[i].write_ups.empty()) written.insert(merger.find(i));
+    std::unordered_map<std::string, std::set<std::size_t>> groups_named;  // folded name → written-up groups with it
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      if (const std::size_t root = merger.find(i); written.count(root))
+        for (const auto& [n, _] : candidates[i].names) groups_named[fold(n)].insert(root);
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+      if (!candidates[j].write_ups.empty() || written.count(merger.find(j))) continue;
+      const std::string key = fold(candidates[j].name);
+      if (code_points(key).size() < 3) continue;
+      if (const auto it = groups_named.find(key); it != groups_named.end() && it->second.size() == 1) merger.join(*it->second.begin(), j);
     }
   }
 

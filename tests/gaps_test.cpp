@@ -2136,3 +2136,25 @@ TEST_CASE("gaps: a write-up named for what a registered company runs (渠道/知
   CHECK(channel->write_up != Coverage::missing);
   CHECK(entity(r, "知页内容合作平台") == nullptr);
 }
+
+TEST_CASE("gaps: an organisation called by the brand a written-up system starts with is its maker, and every name of it is the system's", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "系统/FaceGate闸机平台.md", "# FaceGate闸机平台\n\n## 用途\n门店人脸闸机\n\n## 使用方法\n后台录入人脸\n");
+  test::write_file(root / "系统/票易开电子发票_使用说明.md", "# 票易开 电子发票 使用说明\n\n## 用途\n开票\n\n## 使用方法\n每月 1-5 日开票\n");
+  test::write_file(root / "通讯录_外部联系人.csv",
+                   "单位,类型,角色,电话,邮箱\nFaceGate,系统厂商,技术支持,400-900-5127,support@facegate-cloud.cn\n"
+                   "票易开,系统厂商,客服,400-016-3388,service@piaoyikai.com\n");
+  test::write_file(root / "mail/v1.eml",
+                   mail("票易开 <notice@piaoyikai.com>", "【票易开】开票接口V1版本停止服务通知", "Fri, 21 Nov 2025 09:00:00 +0800",
+                        "开票接口V1版本将于2026年1月1日停止服务，请尽快切换。\n"));
+  test::write_file(root / "聊天记录/企业微信_运营群.txt",
+                   "2025-11-05 10:00:00 冯嘉欣\nFaceGate 技术支持说下个固件改增量同步\n2025-11-22 10:00:00 苏婉婷\n票易开的接口要换 V2\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE(entity(r, "FaceGate闸机平台"));
+  CHECK(entity(r, "FaceGate") == entity(r, "FaceGate闸机平台"));
+  CHECK(entity(r, "facegate-cloud.cn") == entity(r, "FaceGate闸机平台"));
+  REQUIRE(entity(r, "票易开电子发票"));
+  CHECK(entity(r, "piaoyikai.com") == entity(r, "票易开电子发票"));
+  for (const auto& e : r.entities) CHECK((e.kind != "partner" || e.write_up != Coverage::missing));  // no maker on its own
+}
