@@ -17,7 +17,7 @@
 // names were searchable; holdout16 (the same) at 0d27802; holdout17 (the same) at d3aa948; holdout18 (the same) at 8f83422;
 // holdout19 (the same) at ff1cf95; holdout20 and holdout21 (the same) at c0a40ba; holdout22 at 5d17e3d and
 // holdout23 at 2179c80, holdout24 at 90c444c, holdout25 at 555f256 and holdout26 at e1f9908 (the same, 2026-11-29);
-// holdout27 and holdout28 at b0cb21c (the same, 2026-11-29).
+// holdout27 and holdout28 at b0cb21c, holdout29 and holdout30 at 5b9b977 (the same, 2026-11-29).
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iomanip>
@@ -109,7 +109,7 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
                                          "holdout5", "holdout6", "holdout7", "holdout8", "holdout9",
                                          "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18",
                                          "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26",
-                                         "holdout27", "holdout28"};
+                                         "holdout27", "holdout28", "holdout29", "holdout30"};
   std::map<std::string, std::vector<KnownItem>> items;
   for (const auto& set : sets) {
     items[set] = load(set + ".tsv");
@@ -148,7 +148,7 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // holdout16 0.933 / 0.900; holdout17 0.833 / 0.867; holdout18 0.767 / 0.867; holdout19 0.933 / 0.933;
   // holdout20 0.767 / 0.900; holdout21 0.867 / 1.000; holdout22 0.967 / 0.867; holdout23 0.933 / 0.900;
   // holdout24 0.767 / 0.833; holdout25 0.800 / 0.900; holdout26 0.700 / 0.900; holdout27 0.933 / 0.933;
-  // holdout28 0.800 / 0.800.
+  // holdout28 0.800 / 0.800; holdout29 0.833 / 0.900; holdout30 0.800 / 1.000.
   // First runs on sets nobody had tuned to: holdout3 0.840 / 0.800, holdout4 0.800 / 0.760, holdout5
   // 0.840 / 0.920, holdout6 0.667 / 0.667 (at 9e2b4b7), holdout7 0.767 / 0.633 (at 3e11980), holdout8
   // 0.833 / 0.833 (at ac7f3f4: the ranking measured here; 3e11980 also 0.833 / 0.833), holdout9 0.867 /
@@ -160,7 +160,7 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   // holdout22 0.967 / 0.833 (at 5d17e3d; 0.867 in English once pictures were read, 2179c80), holdout23 0.933 / 0.900
   // (at 2179c80), holdout24 0.767 / 0.833 (at 90c444c), holdout25 0.800 / 0.900 (at 555f256), holdout26 0.700 / 0.900
   // (at e1f9908; 0.667 / 0.900 with the thesaurus before it), holdout27 0.933 / 0.933 and holdout28 0.800 / 0.800
-  // (at b0cb21c).
+  // (at b0cb21c), holdout29 0.833 / 0.900 and holdout30 0.800 / 1.000 (at 5b9b977).
   CHECK(results["dev " + def]["zh"].success5() >= 0.79);
   CHECK(results["dev " + def]["en"].success5() >= 0.88);
   CHECK(results["holdout " + def]["zh"].success5() >= 0.87);
@@ -224,6 +224,10 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   CHECK(results["holdout27 " + def]["en"].success5() >= 0.89);
   CHECK(results["holdout28 " + def]["zh"].success5() >= 0.76);
   CHECK(results["holdout28 " + def]["en"].success5() >= 0.76);
+  CHECK(results["holdout29 " + def]["zh"].success5() >= 0.80);
+  CHECK(results["holdout29 " + def]["en"].success5() >= 0.86);
+  CHECK(results["holdout30 " + def]["zh"].success5() >= 0.76);
+  CHECK(results["holdout30 " + def]["en"].success5() >= 0.96);
   // Requiring every n-gram (the peer's way) must stay far behind for paraphrased Chinese.
   CHECK(results["holdout " + def]["zh"].success5() > results["holdout xapian"]["zh"].success5());
   CHECK(results["holdout2 " + def]["zh"].success5() > results["holdout2 xapian"]["zh"].success5());
@@ -253,4 +257,6 @@ TEST_CASE("known-item queries find their document in the top 5", "[corpus][relev
   CHECK(results["holdout26 " + def]["zh"].success5() > results["holdout26 xapian"]["zh"].success5());
   CHECK(results["holdout27 " + def]["zh"].success5() > results["holdout27 xapian"]["zh"].success5());
   CHECK(results["holdout28 " + def]["zh"].success5() > results["holdout28 xapian"]["zh"].success5());
+  CHECK(results["holdout29 " + def]["zh"].success5() > results["holdout29 xapian"]["zh"].success5());
+  CHECK(results["holdout30 " + def]["zh"].success5() > results["holdout30 xapian"]["zh"].success5());
 }
