@@ -963,11 +963,17 @@ class Analysis {
     for (std::size_t i = 0; i < candidates.size(); ++i)
       if (const std::size_t root = merger.find(i); written.count(root))
         for (const auto& [n, _] : candidates[i].names) groups_named[fold(n)].insert(root);
+    // ("颐信科技（颐管家）" in the contact list: the product its row names in brackets is the written-up 颐管家.)
     for (std::size_t j = 0; j < candidates.size(); ++j) {
       if (!candidates[j].write_ups.empty() || written.count(merger.find(j))) continue;
-      const std::string key = fold(candidates[j].name);
-      if (code_points(key).size() < 3) continue;
-      if (const auto it = groups_named.find(key); it != groups_named.end() && it->second.size() == 1) merger.join(*it->second.begin(), j);
+      for (const std::string& n : {candidates[j].name, candidates[j].bracketed}) {
+        const std::string key = fold(n);
+        if (code_points(key).size() < 3) continue;
+        if (const auto it = groups_named.find(key); it != groups_named.end() && it->second.size() == 1) {
+          merger.join(*it->second.begin(), j);
+          break;
+        }
+      }
     }
   }
 

@@ -836,6 +836,11 @@ class EntityFinder {
       if (any_column && !given(columns.person) && !given(columns.mail) && !given(columns.phone)) return;
       Candidate& c = add(name, sort ? sort->id : "", sort ? 1 : 0);
       c.mail_docs.insert(d.rec.id);
+      // "颐信科技（颐管家）": another name of it, or what it makes, in brackets.
+      const std::string& raw = cells[columns.organisation];
+      if (const std::size_t open = raw.find("（"); open != std::string::npos)
+        if (const std::size_t close = raw.find("）", open); close != std::string::npos)
+          c.bracketed = std::string(trim(std::string_view(raw).substr(open + 3, close - open - 3)));
       if (columns.mail >= cells.size()) return;
       const std::string& address = cells[columns.mail];
       const auto at = address.rfind('@');
@@ -1631,7 +1636,7 @@ class EntityFinder {
   Candidate& add(const std::string& name, const std::string& kind, int weight) {
     const std::string key = fold(name);
     auto [it, fresh] = index_.try_emplace(key, candidates_.size());
-    if (fresh) candidates_.push_back({name, {}, {}, {}, false, false, false, {}});
+    if (fresh) candidates_.push_back({name, {}, {}, {}, false, false, false, {}, {}});
     Candidate& c = candidates_[it->second];
     ++c.names[name];
     if (!kind.empty()) c.kinds[kind] += weight;

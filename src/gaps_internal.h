@@ -182,6 +182,7 @@ struct Candidate {
   bool weak = false;                 // only a trade name said twice: dropped if it is part of a written-up name
   bool listed = false;               // a row of the team's list of clients or partners, or of its accounts
   std::set<std::string> mail_docs;   // mails whose organisations name it
+  std::string bracketed;             // what a contact list's row says in brackets after it: "颐信科技（颐管家）"
 };
 
 // Every client, partner, project and system the material names, with the write-ups found for each

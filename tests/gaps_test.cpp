@@ -2158,3 +2158,15 @@ TEST_CASE("gaps: an organisation called by the brand a written-up system starts 
   CHECK(entity(r, "piaoyikai.com") == entity(r, "票易开电子发票"));
   for (const auto& e : r.entities) CHECK((e.kind != "partner" || e.write_up != Coverage::missing));  // no maker on its own
 }
+
+TEST_CASE("gaps: a contact list's organisation with a written-up system in brackets (颐信科技（颐管家）) is that system's maker", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "systems/颐管家使用说明.md", "# 颐管家使用说明\n\n## 用途\n护理管理\n\n## 使用方法\n派单、签到\n");
+  test::write_file(root / "通讯录.csv", "姓名,单位,部门,手机,邮箱\n韩雪,颐信科技（颐管家）,客户成功部,13900000001,hanxue@yixin-soft.com\n");
+  test::write_file(root / "聊天记录/企业微信_运营部.txt",
+                   "2025-12-01 10:00:00 杨帆\n颐信科技说 V5 要加短信验证\n2025-12-02 10:00:00 何静怡\n续费找颐信科技的韩雪\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  REQUIRE(entity(r, "颐管家"));
+  CHECK(entity(r, "颐信科技") == entity(r, "颐管家"));
+}
