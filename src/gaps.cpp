@@ -659,7 +659,7 @@ class Analysis {
   bool any_same(const Candidate& a, const Candidate& b) const {
     for (const auto& [na, _a] : a.names)
       for (const auto& [nb, _b] : b.names)
-        if (same_company(na, nb)) return true;
+        if (same_company(without_local_place(na, nb), without_local_place(nb, na))) return true;
     return false;
   }
 
@@ -677,6 +677,20 @@ class Analysis {
       }
     for (const auto& [prefix, trades] : after)
       if (trades.size() >= 3) local_places_.insert(prefix);
+  }
+
+  // "华峰印染有限公司" for 澄川华峰印染有限公司 beside a domain (huafeng-dyeing.com): a place of the material is
+  // no part of the name a domain spells (chengchuan-water.cn, the team's own, would be every 澄川 company's).
+  std::string without_local_place(const std::string& name, const std::string& other) const {
+    if (!is_domain(other) || is_domain(name)) return name;
+    const auto chars = code_points(fold(name));
+    if (chars.size() < 5 || !local_places_.count(chars[0] + chars[1])) return name;
+    std::size_t skip = 2;
+    if (chars[2] == "县" || chars[2] == "市" || chars[2] == "区") ++skip;
+    if (chars.size() < skip + 3) return name;
+    std::string rest;
+    for (std::size_t i = skip; i < chars.size(); ++i) rest += chars[i];
+    return rest;
   }
 
   // Characters of the place a company's core starts with: a place of the material or of friso's list.
@@ -1122,6 +1136,13 @@ class Analysis {
         s.folded_names.push_back(core);
       for (const std::string& form : short_forms(n))
         if (std::find(s.folded_names.begin(), s.folded_names.end(), form) == s.folded_names.end()) s.folded_names.push_back(form);
+      // (金泽酿造 for 澄川金泽酿造有限公司: without the place of the material it is registered in.)
+      if (const auto core = code_points(core_name(n)); !is_domain(n) && n.ends_with("公司") && core.size() >= 6 && local_places_.count(core[0] + core[1]) &&
+                                                        !(core[2] == "县" || core[2] == "市" || core[2] == "区")) {
+        std::string rest;
+        for (std::size_t i = 2; i < core.size(); ++i) rest += core[i];
+        if (std::find(s.folded_names.begin(), s.folded_names.end(), rest) == s.folded_names.end()) s.folded_names.push_back(rest);
+      }
     }
     s.entity.kind = kinds.empty() ? std::string() : std::max_element(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
     return s;

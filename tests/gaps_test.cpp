@@ -2170,3 +2170,26 @@ TEST_CASE("gaps: a contact list's organisation with a written-up system in brack
   REQUIRE(entity(r, "颐管家"));
   CHECK(entity(r, "颐信科技") == entity(r, "颐管家"));
 }
+
+TEST_CASE("gaps: the team's own domain spells its county (chengchuan-water.cn), not every company registered there", "[gaps]") {
+  test::TempDir root, data;
+  const std::string own = "宋佳琪 <songjq@chengchuan-water.cn>";
+  test::write_file(root / "mail/1.eml", mail("周明 <zhoum@mingtai-paper.com>", "关于水表校验争议", "Mon, 1 Dec 2025 09:00:00 +0800",
+                                             "澄川明泰纸业有限公司对 DN150 水表读数有异议，要求第三方校验。\n", own));
+  test::write_file(root / "mail/2.eml", mail("李华 <lih@huafeng-dyeing.com>", "联系人变更", "Tue, 2 Dec 2025 09:00:00 +0800",
+                                             "澄川华峰印染有限公司自 12 月起由李华对接。\n", own));
+  test::write_file(root / "mail/3.eml", mail(own, "回复：联系人变更", "Tue, 2 Dec 2025 10:00:00 +0800",
+                                             "收到。澄川县水务有限公司 客服计量部\n", "李华 <lih@huafeng-dyeing.com>"));
+  test::write_file(root / "大客户/大用户总表.csv",
+                   "客户名称,用水类别,月均用水\n澄川明泰纸业有限公司,工业,52000\n澄川华峰印染有限公司,工业,61000\n澄川金泽酿造有限公司,工业,18000\n");
+  test::write_file(root / "聊天记录/微信群_计量班组.txt",
+                   "2025-12-03 10:00:00 宋佳琪\n金泽酿造的大表下周换\n2025-12-04 10:00:00 卢海峰\n明泰纸业的校验约在周五\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const char* client : {"澄川明泰纸业有限公司", "澄川华峰印染有限公司", "澄川金泽酿造有限公司"}) {
+    INFO(client);
+    CHECK(entity(r, client));
+  }
+  CHECK(entity(r, "澄川明泰纸业有限公司") != entity(r, "澄川华峰印染有限公司"));
+  CHECK(entity(r, "mingtai-paper.com") == entity(r, "澄川明泰纸业有限公司"));
+}
