@@ -1064,6 +1064,24 @@ void command_credentials(std::string_view line, std::vector<Span>& out) {
     }
 }
 
+/// Oracle's user/password@host: "jdbc:oracle:thin:ys_report/Rpt#2025ccsw@10.10.3.40:1521/YSDB", and the same
+/// after sqlplus, expdp or impdp. The password is between the first "/" and the last "@" (a "/" or "@" of
+/// the host's part comes after it).
+void oracle_logins(std::string_view line, std::vector<Span>& out) {
+  for (std::string_view prefix : {"jdbc:oracle:thin:", "sqlplus ", "expdp ", "impdp "})
+    for (std::size_t at = line.find(prefix); at != npos; at = line.find(prefix, at + 1)) {
+      if (prefix.back() == ' ' && at > 0 && is_graph(line[at - 1])) continue;
+      std::size_t begin = at + prefix.size();
+      while (begin < line.size() && line[begin] == ' ') ++begin;
+      std::size_t end = begin;
+      while (end < line.size() && is_graph(line[end])) ++end;
+      const std::string_view login = line.substr(begin, end - begin);
+      const std::size_t slash = login.find('/'), host = login.rfind('@');
+      if (slash == npos || host == npos || slash == 0 || host < slash) continue;
+      if (could_be_password(login.substr(slash + 1, host - slash - 1))) out.push_back({begin + slash + 1, begin + host, "connection_string"});
+    }
+}
+
 /// A key in a URL's query: ...webhook/send?key=6f2b9c3e-81d4-... (a chat robot's webhook, a signed link).
 /// Only names no label covers, and only long values: "?key=home" is a page, not a secret.
 void url_keys(std::string_view line, std::vector<Span>& out) {
@@ -1364,6 +1382,7 @@ class SecretScanner {
     token_shapes_in(head, spans_);
     connection_strings(head, spans_);
     command_credentials(head, spans_);
+    oracle_logins(head, spans_);
     url_keys(head, spans_);
     hook_paths(head, spans_);
     columns_.scan(head, spans_);
