@@ -873,11 +873,19 @@ class Analysis {
       if (!has_cjk(tail) || code_points(tail).size() < 3) continue;
       std::size_t found = candidates.size(), count = 0;
       for (const std::size_t i : written) {
-        // ("易订云" of the write-up titled 易订云DMS（经销商订货平台）操作说明: its head too.)
+        // ("易订云" of the write-up titled 易订云DMS（经销商订货平台）操作说明: its head too. "易订开放平台" of
+        // 易订DMS: the product's console, its brand and a word for one.)
+        static constexpr std::string_view consoles[] = {"开放平台", "管理后台", "后台", "开发者中心", "门户"};
         const bool ends = std::any_of(candidates[i].names.begin(), candidates[i].names.end(), [&](const auto& n) {
           const std::string whole = fold(n.first);
-          return whole.size() > tail.size() && (whole.ends_with(tail) || whole.starts_with(tail)) &&
-                 code_points(whole).size() >= code_points(tail).size() + 2;
+          if (whole.size() > tail.size() && (whole.ends_with(tail) || whole.starts_with(tail)) &&
+              code_points(whole).size() >= code_points(tail).size() + 2)
+            return true;
+          const auto w = code_points(whole), t = code_points(tail);
+          return w.size() >= 3 && t.size() >= 4 && is_han(w[0]) && is_han(w[1]) && w[0] == t[0] && w[1] == t[1] &&
+                 std::any_of(std::begin(consoles), std::end(consoles), [&](std::string_view c) {
+                   return tail.ends_with(c) && code_points(tail).size() == 2 + code_points(std::string(c)).size();
+                 });
         });
         if (ends && merger.find(i) != found) {
           found = merger.find(i);

@@ -1010,9 +1010,12 @@ class EntityFinder {
                                                  code_points(run.substr(v + verb.size())).size() >= 4)
               run.erase(0, v + verb.size());
           // (A place in brackets, "（苏州）", is where a branch is, not where the name starts.)
+          // (Not inside a registered name that starts with one: the 南通 of 河南通运物流有限公司.)
           const std::size_t bracket = std::min(run.find("（"), run.find("("));
+          const bool starts_at_place = suffix.ends_with("公司") &&
+                                       std::any_of(std::begin(places), std::end(places), [&](std::string_view p) { return run.starts_with(p); });
           for (std::string_view place : places)
-            if (const auto p = run.find(place); p != std::string::npos && p > 0 && p < bracket) {
+            if (const auto p = run.find(place); !starts_at_place && p != std::string::npos && p > 0 && p < bracket) {
               run.erase(0, p);
               break;
             }

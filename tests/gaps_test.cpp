@@ -2193,3 +2193,26 @@ TEST_CASE("gaps: the team's own domain spells its county (chengchuan-water.cn), 
   CHECK(entity(r, "澄川明泰纸业有限公司") != entity(r, "澄川华峰印染有限公司"));
   CHECK(entity(r, "mingtai-paper.com") == entity(r, "澄川明泰纸业有限公司"));
 }
+
+TEST_CASE("gaps: a registered name that starts with its province keeps it whole (河南通运物流, not 南通运物流), and a written-up system's console (易订开放平台) is that system", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "合作单位/通运物流.md", "# 河南通运物流有限公司（通运物流）\n\n## 联系人\n牛建国\n\n## 合作方式\n整车\n");
+  test::write_file(root / "系统/易订DMS使用说明.md", "# 易订DMS使用说明\n\n## 用途\n经销商订货\n\n## 使用方法\n接口文档在开发者中心\n");
+  test::write_file(root / "mail/yunjia.eml",
+                   mail("段志强 <dispatch@tongyun56.cn>", "2026年运价调整函", "Mon, 10 Nov 2025 09:00:00 +0800",
+                        "河南通运物流有限公司自2026年1月1日起整车运价上调5%。\n"));
+  test::write_file(root / "mail/maliann.eml",
+                   mail("郭涛 <guot@malian-tech.cn>", "扫码追溯二期上线安排", "Fri, 14 Nov 2025 09:00:00 +0800",
+                        "二期上线前请在易订开放平台重新生成 AppSecret，批次同步走易订开放平台的新接口。\n"));
+  test::write_file(root / "聊天记录/企业微信_渠道部.txt", "2025-11-15 10:00:00 王振宇\n易订开放平台的接口文档更新了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const auto& e : r.entities) {
+    CHECK(e.name != "南通运物流有限公司");
+    CHECK(std::find(e.aliases.begin(), e.aliases.end(), "南通运物流有限公司") == e.aliases.end());
+  }
+  REQUIRE(entity(r, "通运物流"));
+  CHECK(entity(r, "通运物流")->write_up != Coverage::missing);
+  REQUIRE(entity(r, "易订DMS"));
+  CHECK(entity(r, "易订开放平台") == entity(r, "易订DMS"));
+}
