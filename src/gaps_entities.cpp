@@ -276,8 +276,10 @@ class EntityFinder {
     const std::size_t cut = stem.find_first_of("-_");
     if (cut == std::string::npos || stem.find_first_of("-_", cut + 1) != std::string::npos) return stem;
     const std::string a = stem.substr(0, cut), b = stem.substr(cut + 1);
-    // (Two Latin parts are one name: Nordvik_Home. 船公司_Pacora is a sort and a name.)
-    if ((!has_cjk(a) && !has_cjk(b)) || code_points(a).size() < 2 || code_points(b).size() < 2) return stem;
+    // (Two Latin parts are one name: Nordvik_Home. 船公司_Pacora is a sort and a name. "HIS电子病历_说明": a
+    // word for the document is never the name, whatever the title says.)
+    if ((!has_cjk(a) && !has_cjk(b)) || code_points(a).size() < 2 || code_points(b).size() < 2 || is_document_word(a) || is_document_word(b))
+      return stem;
     std::string named = title;
     for (std::string_view colon : {"：", ":"})
       if (const std::size_t at = named.find(colon); at != std::string::npos) named = named.substr(at + colon.size());
@@ -455,20 +457,25 @@ class EntityFinder {
 
   // "德纳精密_客户档案" → 德纳精密, "易管家ERP操作说明" → 易管家ERP, "Nordvik_Home_notes_EN" → Nordvik Home,
   // "绿源环保-危废处置" → 绿源环保: what a write-up's file is named for, without the words for the document.
-  static std::string entity_of_file_name(std::string name) {
-    static const std::vector<std::string> document_words = {
+  // A word a file's name says of the document, not of what it is about: 说明, 客户档案, notes, v2.
+  static const std::vector<std::string>& document_words() {
+    static const std::vector<std::string> words = {
         "客户档案", "客户资料", "客户信息", "基本信息", "操作说明", "使用说明", "对接说明", "使用手册", "操作手册", "使用要点",
         "项目进度", "进度", "说明", "手册", "资料", "信息", "介绍", "简介", "笔记", "档案", "要点", "notes", "note", "profile",
         "en", "cn", "zh", "v1", "v2", "draft", "草稿"};
+    return words;
+  }
+  static bool is_document_word(const std::string& t) {
+    return std::find(document_words().begin(), document_words().end(), ascii_lower(t)) != document_words().end();
+  }
+
+  static std::string entity_of_file_name(std::string name) {
     std::vector<std::string> tokens;
     for (std::size_t start = 0; start <= name.size();) {
       const std::size_t end = std::min(name.find_first_of("_- ", start), name.size());
       if (end > start) tokens.push_back(name.substr(start, end - start));
       start = end + 1;
     }
-    const auto is_document_word = [&](const std::string& t) {
-      return std::find(document_words.begin(), document_words.end(), ascii_lower(t)) != document_words.end();
-    };
     // ("SouthernCross_AU", "Nordkyst_NO": the country a supplier is in, by its ISO code in capitals.)
     static const std::set<std::string> countries = {"AU", "BR", "NO", "US", "UK", "JP", "DE", "FR", "NZ", "CA", "HK", "TW", "SG", "KR",
                                                     "IT", "ES", "NL", "CL", "AR", "TH", "VN", "MY", "ID", "IN", "RU", "MX", "DK", "SE"};
@@ -488,7 +495,7 @@ class EntityFinder {
     if (tokens.size() > 1 && has_cjk(tokens[0]) && has_cjk(tokens[1]) && code_points(tokens[0]).size() >= 2) tokens.resize(1);
     std::string out;
     for (const auto& t : tokens) out += (out.empty() || (has_cjk(out) && has_cjk(t)) ? "" : " ") + t;
-    for (const auto& word : document_words)
+    for (const auto& word : document_words())
       if (out.ends_with(word) && code_points(out).size() > code_points(word).size() + 1 && has_cjk(word)) {
         out = std::string(trim(out.substr(0, out.size() - word.size())));
         break;

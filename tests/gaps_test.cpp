@@ -2216,3 +2216,13 @@ TEST_CASE("gaps: a registered name that starts with its province keeps it whole 
   REQUIRE(entity(r, "易订DMS"));
   CHECK(entity(r, "易订开放平台") == entity(r, "易订DMS"));
 }
+
+TEST_CASE("gaps: a word for the document in a file's name (HIS电子病历_说明.md) is never the entity's name", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "系统/HIS电子病历_说明.md", "# 医云HIS（电子病历）使用说明\n\n## 用途\n病历\n\n## 使用方法\n医生站录入\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const auto& e : r.entities) CHECK(e.name != "说明");
+  REQUIRE(entity(r, "HIS电子病历"));
+  CHECK(entity(r, "HIS电子病历")->kind == "system");
+}
