@@ -284,9 +284,18 @@ class EntityFinder {
     for (std::string_view colon : {"：", ":"})
       if (const std::size_t at = named.find(colon); at != std::string::npos) named = named.substr(at + colon.size());
     const std::string n = fold(named);
+    // ("恒通安装" in "澄川县恒通水电安装工程有限公司": a short name of four characters or more is the long one's
+    // characters in order, after a place no list has.)
+    const auto spelled = [](const std::string& f, const std::string& text) {
+      const auto a = code_points(f), b = code_points(text);
+      if (a.size() < 4 || !std::all_of(a.begin(), a.end(), is_han)) return false;
+      std::size_t j = 0;
+      for (std::size_t i = 0; i < b.size() && j < a.size(); ++i) j += b[i] == a[j];
+      return j == a.size();
+    };
     const auto in_title = [&](const std::string& part) {
       const std::string f = fold(part);
-      return contains(n, f) || abbreviates(f, core_name(named));
+      return contains(n, f) || abbreviates(f, core_name(named)) || spelled(f, fold(strip_brackets(named)));
     };
     const bool has_a = in_title(a), has_b = in_title(b);
     // ("宁波-曼萨尼略新航线.md" titled "宁波 — 曼萨尼略（墨西哥）新航线上线": a route from a city is named by
@@ -303,7 +312,9 @@ class EntityFinder {
       for (std::string_view dash : {"——", "—", " - "})
         if (const std::size_t at = head.find(dash); at != std::string::npos && at > 0) head = head.substr(0, at);
       const std::string outside = fold(strip_brackets(head));
-      const auto in_head = [&](const std::string& part) { return contains(outside, fold(part)) || abbreviates(fold(part), outside); };
+      const auto in_head = [&](const std::string& part) {
+        return contains(outside, fold(part)) || abbreviates(fold(part), outside) || spelled(fold(part), outside);
+      };
       const bool out_a = in_head(a), out_b = in_head(b);
       const std::string& chosen = out_a ? a : b;
       if (out_a != out_b && std::find(std::begin(places), std::end(places), chosen) == std::end(places)) return chosen;
@@ -409,6 +420,20 @@ class EntityFinder {
             out.push_back(part.substr(dash + 1));
         }
       }
+      // ("澄川农村商业银行（水费代扣代收）" in 农商行代扣.md, "澄川县恒通水电安装工程有限公司（换表施工外包）" in
+      // 恒通安装_换表施工.md: the file's name is a short name of the one outside, its characters in order (four
+      // at least, or three and then a word of what the brackets say it does).)
+      if (out.empty() && has_cjk(file) && organisation_like(outside)) {
+        const auto f = code_points(file), o = code_points(fold(outside));
+        for (std::size_t cut = 3; cut <= f.size() && out.empty(); ++cut) {
+          std::string rest;
+          for (std::size_t i = cut; i < f.size(); ++i) rest += f[i];
+          if (rest.empty() ? cut < 4 : code_points(rest).size() < 2 || !contains(fold(inside), rest)) continue;
+          std::size_t j = 0;
+          for (std::size_t i = 0; i < o.size() && j < cut; ++i) j += o[i] == f[j];
+          if (j == cut && o.size() > cut) out.push_back(outside);
+        }
+      }
       if (!out.empty()) return out;
     }
     // "森域服务云 — 售后服务平台使用说明" in 售后服务平台说明.md: the part that is not the file's name is another
@@ -457,6 +482,12 @@ class EntityFinder {
 
   // "德纳精密_客户档案" → 德纳精密, "易管家ERP操作说明" → 易管家ERP, "Nordvik_Home_notes_EN" → Nordvik Home,
   // "绿源环保-危废处置" → 绿源环保: what a write-up's file is named for, without the words for the document.
+  // A registered or official name: "澄川县恒通水电安装工程有限公司", "澄川农村商业银行", "市场监督管理局".
+  static bool organisation_like(const std::string& name) {
+    const std::string f = fold(name);
+    return registered_name(name) || company_like(name) || public_body(f) || (code_points(f).size() >= 4 && (f.ends_with("银行") || f.ends_with("分行") || f.ends_with("支行")));
+  }
+
   // A word a file's name says of the document, not of what it is about: 说明, 客户档案, notes, v2.
   static const std::vector<std::string>& document_words() {
     static const std::vector<std::string> words = {

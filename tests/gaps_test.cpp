@@ -2226,3 +2226,21 @@ TEST_CASE("gaps: a word for the document in a file's name (HIS电子病历_说�
   REQUIRE(entity(r, "HIS电子病历"));
   CHECK(entity(r, "HIS电子病历")->kind == "system");
 }
+
+TEST_CASE("gaps: a write-up's file named by a short name (恒通安装, 农商行) is the organisation its title names in full", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "供应商&外包/恒通安装_换表施工.md", "# 澄川县恒通水电安装工程有限公司（换表施工外包）\n\n## 联系人\n周工\n\n## 合作方式\n按户计价\n");
+  test::write_file(root / "供应商&外包/农商行代扣.md", "# 澄川农村商业银行（水费代扣代收）\n\n## 联系人\n柜面主管\n\n## 合作方式\n每日 14:30 前上传代扣文件\n");
+  test::write_file(root / "通讯录.csv",
+                   "姓名,单位,手机\n周建,澄川县恒通水电安装工程有限公司,13900000001\n吴敏,澄川农村商业银行,13900000002\n");
+  test::write_file(root / "chat记录/微信群_营业厅.txt",
+                   "2025-12-01 10:00:00 宋佳琪\n澄川县恒通水电安装工程有限公司说换表单价要涨\n2025-12-02 10:00:00 卢海峰\n澄川农村商业银行代扣文件改成 14:30 前传\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const char* written : {"澄川县恒通水电安装工程有限公司", "澄川农村商业银行"}) {
+    INFO(written);
+    REQUIRE(entity(r, written));
+    CHECK(entity(r, written)->write_up != Coverage::missing);
+  }
+  for (const auto& e : r.entities) CHECK(e.name != "换表施工");  // what it does for the team, not its name
+}
