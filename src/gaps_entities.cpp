@@ -1329,6 +1329,9 @@ class EntityFinder {
     if (word.size() < 5 || !std::isupper(static_cast<unsigned char>(word[0])) ||
         !std::all_of(word.begin() + 1, word.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }))
       return {};
+    // ("共享盘 Projects项目/秋拍结算进度.csv": a folder named in both languages, not a code name.)
+    static const std::set<std::string> kinds = {"project", "projects", "system", "systems", "platform", "platforms"};
+    if (kinds.count(ascii_lower(word))) return {};
     return word;
   }
 

@@ -2244,3 +2244,17 @@ TEST_CASE("gaps: a write-up's file named by a short name (恒通安装, 农商�
   }
   for (const auto& e : r.entities) CHECK(e.name != "换表施工");  // what it does for the team, not its name
 }
+
+TEST_CASE("gaps: a folder named in both languages (Projects项目/) is no project's code name", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "聊天记录/企业微信_秋拍运营群.txt",
+                   "2025-12-07 21:40:00 宋雨桐\n明天开始结算，进度表在共享盘 Projects项目/秋拍结算进度.csv\n"
+                   "2025-12-08 09:20:00 宋雨桐\nClearwater 项目下周启动\n");
+  test::write_file(root / "聊天记录/微信_贾一帆.txt",
+                   "2025-12-08 09:10:00 贾一帆\nProjects项目/春拍征集表.xlsx 我也更新了\n2025-12-09 09:20:00 贾一帆\nClearwater 项目的合同到了\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  CHECK(entity(r, "Projects") == nullptr);
+  REQUIRE(entity(r, "Clearwater"));
+  CHECK(entity(r, "Clearwater")->kind == "project");
+}
