@@ -1838,7 +1838,7 @@ class Analysis {
     std::string stale_guide;  // the area's own guide (模板说明.md, 报表说明.md), if it is out of date
     std::string stale_procedure;  // a document of the area's own kind (an SOP) that is out of date
     std::string area_text;    // its sections, folded (for unlisted_in_conversation)
-    static const CueSet guide_words({"说明", "指南", "指引", "readme", "guide"});
+    static const CueSet guide_words({"说明", "指南", "指引", "清单", "目录", "一览", "索引", "readme", "guide", "index"});
     for (const Doc& d : docs_) {
       if (d.conversation) continue;
       const bool by_title = cues.in(d.folded_title);

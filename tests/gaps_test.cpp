@@ -1496,15 +1496,15 @@ TEST_CASE("gaps: an account list's system is found by what the team calls it for
 }
 
 TEST_CASE("gaps: an area whose own guide is out of date is partial, a fresh guide leaves it covered", "[gaps]") {
-  const auto write = [](const test::TempDir& root, const std::string& updated) {
-    std::string guide = "# 模板使用说明\n\n最后更新：" + updated + "\n\n";
+  const auto write = [](const test::TempDir& root, const std::string& updated, const std::string& title = "模板使用说明") {
+    std::string guide = "# " + title + "\n\n最后更新：" + updated + "\n\n";
     for (const char* t : {"报价单模板：按价目表填单价，折扣超过九折要主管审批后再发给品牌方。",
                           "直播Brief模板：每场直播前两天发给主播团队，写清卖点、福利和禁用词。",
                           "结案报告模板：活动结束后五个工作日内交给品牌方，附数据截图和复盘。",
                           "样品寄送单模板：寄样前填好品牌、SKU、数量和收件主播，寄出后把单号填回表里。",
                           "对账单模板：每月三日前导出上月订单，和品牌方逐单核对佣金，差异写在备注栏。"})
       guide += std::string("- ") + t + "\n";
-    test::write_file(root / "模板/模板使用说明.md", guide);
+    test::write_file(root / "模板" / (title + ".md"), guide);
     for (const char* name : {"报价单模板.md", "直播Brief模板.md", "结案报告模板.md"})
       test::write_file(root / "模板" / name, std::string("# ") + name + "\n\n| 项目 | 内容 |\n|---|---|\n| 品牌 | |\n| 日期 | |\n| 负责人 | |\n");
   };
@@ -1519,6 +1519,14 @@ TEST_CASE("gaps: an area whose own guide is out of date is partial, a fresh guid
     test::TempDir root, data;
     write(root, "2026-10-15");
     CHECK(area(analyse_folder(root, data), "templates").state == Coverage::covered);
+  }
+  SECTION("their list (模板清单, 模板目录) of 2021 is their guide too: partial") {
+    for (const char* title : {"模板清单", "模板目录"}) {
+      test::TempDir root, data;
+      write(root, "2021-09-01", title);
+      INFO(title);
+      CHECK(area(analyse_folder(root, data), "templates").state == Coverage::partial);
+    }
   }
 }
 
