@@ -560,7 +560,8 @@ class EntityFinder {
     static const std::set<std::string> name_headers = {
         "名称", "客户", "客户名称", "客户全称", "单位名称", "医院", "医院名称", "供应商", "供应商名称", "合作方", "合作方名称",
         "合作伙伴", "厂家", "厂家名称", "厂商", "服务商", "经销商", "经销商名称", "加盟商", "加盟商名称", "商家", "商家名称",
-        "name", "client", "customer", "supplier", "vendor", "partner", "dealer", "distributor"};
+        "商户", "商户名称", "公司名称", "企业名称", "机构名称", "name", "client", "customer", "supplier", "vendor", "partner",
+        "dealer", "distributor", "merchant", "company"};
     static const std::set<std::string> short_headers = {"简称", "别名", "简写", "shortname", "alias"};
     const bool by_column = kind.id == "client" || kind.id == "partner";
     for (const Unit& u : d.units) {

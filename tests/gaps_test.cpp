@@ -2266,3 +2266,19 @@ TEST_CASE("gaps: a folder named in both languages (Projects项目/) is no projec
   REQUIRE(entity(r, "Clearwater"));
   CHECK(entity(r, "Clearwater")->kind == "project");
 }
+
+TEST_CASE("gaps: a list of merchants names each in its 商户名称 column, and its 简称 is how the chat calls it", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "商户档案/商户总表.csv",
+                   "商户ID,商户名称,简称,区域,状态\nM50010003,重庆山城畅行汽车租赁有限公司,山城畅行,主城,正常\n"
+                   "M50010058,重庆巴渝之星汽车租赁有限公司,巴渝之星,九龙坡,正常\n");
+  test::write_file(root / "聊天记录/企业微信_商户运营群.txt",
+                   "2025-12-03 10:00:00 谭慧\n巴渝之星核查结果：认定刷单\n2025-12-04 10:00:00 何雨桐\n巴渝之星已改暂停接单\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* merchant = entity(r, "重庆巴渝之星汽车租赁有限公司");
+  REQUIRE(merchant);
+  CHECK(merchant->kind == "client");
+  CHECK(merchant->conversations >= 1);
+  CHECK(entity(r, "巴渝之星") == merchant);
+}
