@@ -315,8 +315,15 @@ bool domain_matches(const std::string& domain, const std::string& name) {
 std::vector<std::string> table_cells(std::string_view line) {
   if (line.find('|') == std::string_view::npos) return {};
   line = trim(line);
-  if (line.starts_with("|")) line.remove_prefix(1);
-  if (line.ends_with("|")) line.remove_suffix(1);
+  // ("| a | b |": Markdown's bars around the row. " | 银杏湾业主答谢宴 | 企业": a spreadsheet's row whose first
+  // cell is empty, which its bar keeps in place.)
+  const bool markdown = line.starts_with("|") && line.ends_with("|") && line.size() > 1;
+  if (markdown) {
+    line.remove_prefix(1);
+    line.remove_suffix(1);
+  } else if (line.ends_with("|")) {
+    line.remove_suffix(1);
+  }
   std::vector<std::string> cells;
   for (std::size_t start = 0; start <= line.size();) {
     const std::size_t bar = std::min(line.find('|', start), line.size());

@@ -2282,3 +2282,19 @@ TEST_CASE("gaps: a list of merchants names each in its 商户名称 column, and 
   CHECK(merchant->conversations >= 1);
   CHECK(entity(r, "巴渝之星") == merchant);
 }
+
+TEST_CASE("gaps: a spreadsheet's row with an empty first cell keeps its columns (the client of 银杏湾业主答谢宴 is 银杏湾置业)", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "项目Projects/2026档期总表.csv",
+                   "订单号,活动,类型,日期,场地,规模,客户/新人,负责人,状态\n"
+                   "XYT-BK-20250612-03,陈吴婚礼,婚礼,2025-12-20,万悦酒店,28桌,陈诗涵/吴俊,许晴,已签约\n"
+                   ",银杏湾业主答谢宴,企业,2026-01待定,待定,10桌左右,银杏湾置业,王浩然,询价\n");
+  test::write_file(root / "聊天记录/企业微信_供应商协调群.txt",
+                   "2025-12-01 10:00:00 王浩然\n银杏湾置业那边想 1 月搞个业主答谢宴，10 桌左右\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* client = entity(r, "银杏湾置业");
+  REQUIRE(client);
+  CHECK(client->kind == "client");
+  CHECK(client->write_up == Coverage::missing);
+}
