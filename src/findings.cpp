@@ -205,10 +205,18 @@ bool is_location(std::string_view v) {
          v.starts_with("../") || v.starts_with("\\\\") || drive;
 }
 
+/// The name of a password manager, where the credential is kept (1Password, KeePassXC, Bitwarden): shaped
+/// like a password ("1Password 运营部保管库" on a line about passwords), but the vault, not what is in it.
+bool is_vault_name(std::string_view v) {
+  static constexpr std::string_view vaults[] = {"1password", "keepass", "keepassxc", "keepassx", "bitwarden", "vaultwarden",
+                                                "lastpass", "dashlane", "enpass"};
+  return std::any_of(std::begin(vaults), std::end(vaults), [&](std::string_view name) { return iequals(v, name); });
+}
+
 /// The value could be a password, whatever it looks like: six or more characters that are neither a
 /// placeholder nor a date nor a location. Enough where the position says it is one (user:HERE@host).
 bool could_be_password(std::string_view v) {
-  return v.size() >= 6 && !is_placeholder(v) && !is_date_like(v) && !is_location(v);
+  return v.size() >= 6 && !is_placeholder(v) && !is_date_like(v) && !is_location(v) && !is_vault_name(v);
 }
 
 /// A labelled value is a credential when it could be a password and is not a word, a name or code

@@ -1014,3 +1014,12 @@ TEST_CASE("An Oracle login's password: jdbc:oracle:thin:user/password@host, sqlp
     CHECK(scan_findings(text).empty());
   }
 }
+
+TEST_CASE("A password manager's name is where the credential is kept, not one (1Password 运营部保管库)", "[findings]") {
+  for (std::string_view text : {"系统,账号,用途,持有人,审批人,密码/凭证,备注\n1Password 运营部保管库,管理员,存放运营部所有密码,陈雅婷,林碧霞,主密码由本人记忆，不写下来,12-10前转\n",
+                                "所有密码都在 1Password 里，KeePassXC 的旧库已停用\n", "密码：见 Bitwarden\n"}) {
+    INFO(text);
+    CHECK(scan_findings(text).empty());
+  }
+  CHECK(scan_findings("所有密码都在 1Password 里，新的是 Sj@Hq2026!ops\n").size() == 1);
+}
