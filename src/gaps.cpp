@@ -172,19 +172,20 @@ const std::unordered_set<std::string>& places_of_friso() {
 }
 }  // namespace
 
-// Words of two characters in friso's main dictionary (变更, 查看, 验证): the language's, where a product's
-// name of two characters (金蝶, 用友) mostly is not.
-bool everyday_word(const std::string& two) {
+// Words of two or three characters in friso's main dictionary (变更, 查看, 验证码): the language's, where a
+// product's name (金蝶, 用友, 颐管家) mostly is not.
+bool everyday_word(const std::string& word) {
   static const std::unordered_set<std::string> words = [] {
     std::unordered_set<std::string> out;
     std::ifstream in(std::string(BATON_FRISO_DICT) + "lex-main.lex");
     for (std::string line; std::getline(in, line);) {
-      const std::string word = line.substr(0, line.find('/'));  // "变更/null"
-      if (is_utf8(word) && code_points(word).size() == 2) out.insert(word);
+      const std::string w = line.substr(0, line.find('/'));  // "变更/null"
+      if (!is_utf8(w)) continue;
+      if (const std::size_t n = code_points(w).size(); n == 2 || n == 3) out.insert(w);
     }
     return out;
   }();
-  return words.count(two) > 0;
+  return words.count(word) > 0;
 }
 
 bool is_place(const std::string& name) {

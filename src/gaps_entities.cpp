@@ -21,7 +21,7 @@ namespace {
 
 class EntityFinder {
   // What a name found by its ending does not hold: particles, pronouns, demonstratives.
-  static constexpr std::string_view name_breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各按";
+  static constexpr std::string_view name_breaks = "的和与跟给在是找让请向从对把被由及或说问了们也都就还要会同为到等个这那该本新此各按已";
 
  public:
   EntityFinder(const Checklist& checklist, const std::vector<Doc>& docs) : checklist_(checklist), docs_(docs) {}
@@ -1171,7 +1171,8 @@ class EntityFinder {
         // everyone has.
         static const std::set<std::string> everyday = {"京东", "淘宝", "天猫", "支付宝", "抖音", "快手", "美团", "拼多多", "高德",
                                                        "百度", "滴滴", "饿了么", "小红书", "微博", "携程", "闲鱼", "银行"};
-        if (n >= 2 && !generic_tool(run) && !made_of_common_words(fold(run)) && !everyday.count(run))
+        // ("家长迁移（推送小程序）": a verb of the language, not a name.)
+        if (n >= 2 && !generic_tool(run) && !made_of_common_words(fold(run)) && !everyday.count(run) && !(n == 2 && everyday_word(run)))
           note_thing(n == 2 ? run + kind : run, "system", d);
       }
   }
@@ -1508,8 +1509,8 @@ class EntityFinder {
           pos += len;
           ++n;
         }
-        // ("逾期将无法登录变更", "登录查看": a verb of the language after it, not a product's name.)
-        if (n < 2 || n > 5 || generic_tool(run) || (n == 2 && everyday_word(run))) continue;
+        // ("逾期将无法登录变更", "登录查看", "发登录验证码": a word of the language after it, not a product's name.)
+        if (n < 2 || n > 5 || generic_tool(run) || (n <= 3 && everyday_word(run))) continue;
         note_used(run, u.text, d);
         // "登录云信通后台 →", "登录明途OA": the step names the system as one; "登录会话" is a word.
         static constexpr std::string_view system_words[] = {"后台", "系统", "平台", "OA", "ERP", "CRM", "APP", "App", "→", "->", " →", " >"};

@@ -57,8 +57,8 @@ std::size_t place_prefix(const std::vector<std::string>& core);
 // True if `name` is a place (a city, county or province, with or without its 市/县/省).
 bool is_place(const std::string& name);
 
-// True if `two` (two characters) is a word of the language in friso's main dictionary (变更, 查看).
-bool everyday_word(const std::string& two);
+// True if `word` (two or three characters) is a word of the language in friso's main dictionary (变更, 验证码).
+bool everyday_word(const std::string& word);
 // The trade name without its trade words: "速展国际物流" → "速展"; "" when nothing distinctive is left.
 std::string brand_of(const std::string& core);
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in 宏昌包装材料.

@@ -2298,3 +2298,19 @@ TEST_CASE("gaps: a spreadsheet's row with an empty first cell keeps its columns 
   CHECK(client->kind == "client");
   CHECK(client->write_up == Coverage::missing);
 }
+
+TEST_CASE("gaps: words of the language are no system's or project's name: 登录验证码, 推送小程序, 已交付项目", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "mail/v3.eml",
+                   mail("家园通 <notice@jiayuantong.cn>", "【家园通】V3版本上线时间调整通知", "Tue, 2 Dec 2025 09:00:00 +0800",
+                        "小程序端也需要等签名通过后才能发登录验证码。\n- 家长迁移（推送小程序）：2026-02-16 至 02-20\n明年起已交付项目 90 天后自动转冷存储。\n"));
+  test::write_file(root / "聊天记录/企业微信_运营部.txt",
+                   "2025-12-03 10:00:00 陈雅婷\n登录验证码收不到，推送小程序那边也没消息\n2025-12-04 10:00:00 许志鸿\n已交付项目要挪到冷存储\n");
+  test::write_file(root / "聊天记录/微信_许志鸿.txt", "2025-12-05 10:00:00 许志鸿\n登录验证码好了，推送小程序下周，已交付项目清单我来整理\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  for (const char* not_one : {"验证码", "推送小程序", "已交付项目", "交付项目"}) {
+    INFO(not_one);
+    for (const auto& e : r.entities) CHECK(e.name != not_one);
+  }
+}
