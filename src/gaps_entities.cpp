@@ -1000,10 +1000,13 @@ class EntityFinder {
     }
   }
 
+  static bool registered_suffix(const std::string& suffix) { return suffix.ends_with("公司") || suffix.ends_with("合作社"); }
+
   // Companies a conversation names by their registered name: "南京蓝点信息技术有限公司那边…".
   void from_text(const Doc& d) {
     static const std::vector<std::string> suffixes = [] {
-      std::vector<std::string> all = {"股份有限公司", "有限责任公司", "有限公司"};
+      // ("五常市稻香源水稻专业合作社": a farmers' cooperative is registered so, like a company.)
+      std::vector<std::string> all = {"股份有限公司", "有限责任公司", "有限公司", "专业合作社"};
       for (const auto& t : trade_suffixes()) all.push_back(t);
       return all;
     }();
@@ -1022,7 +1025,7 @@ class EntityFinder {
             while (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
             const std::string cp = text.substr(b, start - b);
             // "凌川冷链物流（苏州）有限公司": a place in brackets is part of the name.
-            if (cp == "）" && suffix.ends_with("公司")) {
+            if (cp == "）" && registered_suffix(suffix)) {
               const std::size_t open = text.rfind("（", b);
               if (open != std::string::npos && b - open <= 3 * 8) {
                 before.insert(before.begin(), text.substr(open, start - open));
@@ -1031,7 +1034,7 @@ class EntityFinder {
               }
             }
             // "您的账户（上海鹭汀…有限公司，…": an opening bracket or a comma is before the name, not in it.
-            if (!is_han(cp) || (suffix.ends_with("公司") ? registered_name_breaks : breaks).find(cp) != std::string_view::npos)
+            if (!is_han(cp) || (registered_suffix(suffix) ? registered_name_breaks : breaks).find(cp) != std::string_view::npos)
               break;
             before.insert(before.begin(), cp);
             start = b;
@@ -1051,7 +1054,7 @@ class EntityFinder {
           // (A place in brackets, "（苏州）", is where a branch is, not where the name starts.)
           // (Not inside a registered name that starts with one: the 南通 of 河南通运物流有限公司.)
           const std::size_t bracket = std::min(run.find("（"), run.find("("));
-          const bool starts_at_place = suffix.ends_with("公司") &&
+          const bool starts_at_place = registered_suffix(suffix) &&
                                        std::any_of(std::begin(places), std::end(places), [&](std::string_view p) { return run.starts_with(p); });
           for (std::string_view place : places)
             if (const auto p = run.find(place); !starts_at_place && p != std::string::npos && p > 0 && p < bracket) {
@@ -1061,7 +1064,7 @@ class EntityFinder {
           if (code_points(run).size() < 2) continue;
           // A trade name alone ("新锐纺织") is a company only with its city in front ("常州新锐纺织"):
           // "做物流", "搞科技" are not.
-          const bool registered = suffix.ends_with("公司");
+          const bool registered = registered_suffix(suffix);
           // An address ("南京市雨花台区软件大道") is not a name.
           static const CueSet address({"市", "区", "县", "镇", "路", "街", "号", "省"});
           if (!registered && address.in(run)) continue;

@@ -2314,3 +2314,16 @@ TEST_CASE("gaps: words of the language are no system's or project's name: 登录
     for (const auto& e : r.entities) CHECK(e.name != not_one);
   }
 }
+
+TEST_CASE("gaps: a farmers' cooperative is registered like a company (五常市稻香源水稻专业合作社)", "[gaps]") {
+  test::TempDir root, data;
+  test::write_file(root / "mail/xunjia.eml",
+                   mail("姜春雨 <wcdxy_jiang@163.com>", "五常稻香源合作社询价：2026年水稻飞防服务", "Wed, 19 Nov 2025 09:00:00 +0800",
+                        "我社（五常市稻香源水稻专业合作社）位于五常市民乐乡，拟通过比选确定飞防服务单位。\n\n姜春雨\n五常市稻香源水稻专业合作社 办公室\n"));
+  test::write_file(root / "个人笔记/工作随手记.txt", "2025-11-20 五常稻香源发邮件询价，太远了，转给付晓楠先评估。\n");
+  const GapReport r = analyse_folder(root, data);
+  for (const auto& e : r.entities) UNSCOPED_INFO("entity: " << e.name << " " << e.kind);
+  const Entity* coop = entity(r, "五常市稻香源水稻专业合作社");
+  REQUIRE(coop);
+  CHECK(coop->write_up == Coverage::missing);
+}
