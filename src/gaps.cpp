@@ -514,6 +514,16 @@ std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80 && c != ' ' && c != '\n'; }));
 }
 
+// The trade name of a core (its first two Chinese characters, 知页 of 知页科技), or "" for a beginning many
+// names share (中国, 华东, 智慧) and for a core too short to have one.
+std::string trade_of_core(const std::vector<std::string>& chars) {
+  static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "华中", "西南", "西北", "东北",
+                                                "全国", "环球", "亚洲", "东方", "新城", "智慧", "数字", "科技", "信息"};
+  if (chars.size() < 3 || !is_han(chars[0]) || !is_han(chars[1])) return {};
+  std::string t = chars[0] + chars[1];
+  return general.count(t) ? std::string() : t;
+}
+
 // Union-find over candidates: names, abbreviations and domains of one company become one entity.
 struct Merger {
   std::vector<std::size_t> parent;
@@ -739,13 +749,6 @@ class Analysis {
   // that one, a team of it or its maker. Not for general beginnings (中国, 华东) nor for projects, which are
   // named for their client.
   void trade_name_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
-    static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "华中", "西南", "西北", "东北",
-                                                  "全国", "环球", "亚洲", "东方", "新城", "智慧", "数字", "科技", "信息"};
-    const auto trade_of_core = [&](const std::vector<std::string>& chars) -> std::string {
-      if (chars.size() < 3 || !is_han(chars[0]) || !is_han(chars[1])) return {};
-      std::string t = chars[0] + chars[1];
-      return general.count(t) ? std::string() : t;
-    };
     const auto trade_name = [&](const std::string& name) -> std::string {
       return is_domain(name) ? std::string() : trade_of_core(code_points(core_name(name)));
     };
@@ -1210,10 +1213,10 @@ class Analysis {
       // ("知页阅读" of 知页科技（北京）有限公司: a registered company is also called by its trade name, its core's
       // first two characters, and what it runs.)
       const auto same_trade = [](const std::string& p, const std::string& name) {
-        static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "全国", "智慧", "数字", "科技", "信息"};
         if (!name.ends_with("公司")) return false;
-        const auto a = code_points(p), b = code_points(core_name(name));
-        return a.size() >= 3 && b.size() >= 4 && is_han(a[0]) && is_han(a[1]) && a[0] == b[0] && a[1] == b[1] && !general.count(a[0] + a[1]);
+        const auto b = code_points(core_name(name));
+        const std::string trade = trade_of_core(b);
+        return b.size() >= 4 && !trade.empty() && code_points(p).size() >= 3 && p.starts_with(trade);
       };
       // (The trade name is the weaker reading: tried when no name is written so.)
       const auto named_by = [&](const std::string& p) {
@@ -1356,7 +1359,6 @@ class Analysis {
   // not a system of the team's. (A partner's product the team runs, 云健SaaS of 云健科技, stays.)
   void drop_their_portals() {
     static const CueSet portal({"合作平台", "商户", "商家", "供应商", "门户", "开放平台", "portal"});
-    static const std::set<std::string> general = {"中国", "中华", "国际", "华东", "华南", "华北", "全国", "智慧", "数字", "科技", "信息"};
     for (auto& s : states_) {
       if (s.ignored || s.entity.kind != "system" || !s.write_ups.empty() || !s.entity.decision.empty()) continue;
       const std::string name = fold(s.entity.name);
@@ -1366,8 +1368,8 @@ class Analysis {
         const std::string kind = o.entity.kind.empty() ? guess_kind(o) : o.entity.kind;  // (a mail's organisation: guessed later)
         if (kind != "client" && (kind != "partner" || !portal.in(name))) return false;
         return std::any_of(o.folded_names.begin(), o.folded_names.end(), [&](const std::string& n) {
-          const auto core = code_points(core_name(n));
-          return core.size() >= 3 && is_han(core[0]) && is_han(core[1]) && !general.count(core[0] + core[1]) && name.starts_with(core[0] + core[1]);
+          const std::string trade = trade_of_core(code_points(core_name(n)));
+          return !trade.empty() && name.starts_with(trade);
         });
       });
     }
