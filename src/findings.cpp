@@ -1027,27 +1027,36 @@ void connection_strings(std::string_view line, std::vector<Span>& out) {
 /// A credential a command takes as an argument, with no label beside it: the secret key of an S3 client's
 /// alias ("mc alias set cjg https://dam.example.cn yc-dist-ro 9fQ2xL7v…", the fourth argument; "mc config
 /// host add" the same), the password of "sshpass -p", of "redis-cli -a", of "mysql -pSECRET" (attached).
+/// The next space-separated argument of a command line from `pos`, which moves past it: [begin, end).
+std::pair<std::size_t, std::size_t> next_argument(std::string_view line, std::size_t& pos) {
+  while (pos < line.size() && line[pos] == ' ') ++pos;
+  const std::size_t begin = pos;
+  while (pos < line.size() && is_graph(line[pos])) ++pos;
+  return {begin, pos};
+}
+
+/// Calls f with where each use of `command` ("sqlplus ", "mc alias set ", "jdbc:oracle:thin:") ends, when no
+/// letter or digit runs into it ("url=jdbc:…", "/usr/bin/sshpass" count; "xmc alias set" does not).
+template <typename F>
+void each_command(std::string_view line, std::string_view command, F&& f) {
+  for (std::size_t at = line.find(command); at != npos; at = line.find(command, at + 1))
+    if (at == 0 || !is_alnum(line[at - 1])) f(at + command.size());
+}
+
 void command_credentials(std::string_view line, std::vector<Span>& out) {
-  const auto word_at = [&](std::size_t& pos) {  // the next space-separated argument from pos, advancing past it
-    while (pos < line.size() && line[pos] == ' ') ++pos;
-    const std::size_t begin = pos;
-    while (pos < line.size() && is_graph(line[pos])) ++pos;
-    return std::pair{begin, pos};
-  };
+  const auto word_at = [&](std::size_t& pos) { return next_argument(line, pos); };
   const auto take = [&](std::size_t begin, std::size_t end, std::string_view type) {
     // (Quotes around the value are the shell's: -p 'Rk8#vP2q'.)
     if (end - begin >= 2 && (line[begin] == '\'' || line[begin] == '"') && line[end - 1] == line[begin]) ++begin, --end;
     if (could_be_password(line.substr(begin, end - begin))) out.push_back({begin, end, type});
   };
   for (std::string_view command : {"mc alias set ", "mc config host add "})
-    for (std::size_t at = line.find(command); at != npos; at = line.find(command, at + 1)) {
-      if (at > 0 && is_graph(line[at - 1])) continue;
-      std::size_t pos = at + command.size();
+    each_command(line, command, [&](std::size_t pos) {
       std::pair<std::size_t, std::size_t> args[4];
       for (auto& a : args) a = word_at(pos);
       const std::string_view url = line.substr(args[1].first, args[1].second - args[1].first);
       if (args[3].first < args[3].second && url.find("://") != npos) take(args[3].first, args[3].second, "secret");
-    }
+    });
   // The option's value is the next argument; mysql's is attached to its -p ("mysql -u root -p" alone asks
   // for it at the prompt).
   struct Option {
@@ -1057,9 +1066,8 @@ void command_credentials(std::string_view line, std::vector<Span>& out) {
   static constexpr Option options[] = {{"sshpass ", "-p", false},  {"redis-cli ", "-a", false},  {"mysql ", "-p", true},
                                        {"mysqldump ", "-p", true}, {"mysqladmin ", "-p", true}};
   for (const Option& o : options)
-    for (std::size_t at = line.find(o.command); at != npos; at = line.find(o.command, at + 1)) {
-      if (at > 0 && is_graph(line[at - 1])) continue;
-      for (std::size_t pos = at + o.command.size(); pos < line.size();) {
+    each_command(line, o.command, [&](std::size_t pos) {
+      while (pos < line.size()) {
         const auto [begin, end] = word_at(pos);
         if (begin == end || is_one_of(line[begin], "|;&>")) break;  // the command ends
         if (o.attached && end - begin > 2 && line.compare(begin, 2, o.option) == 0) take(begin + 2, end, "password");
@@ -1069,7 +1077,7 @@ void command_credentials(std::string_view line, std::vector<Span>& out) {
           break;
         }
       }
-    }
+    });
 }
 
 /// Oracle's user/password@host: "jdbc:oracle:thin:ys_report/Rpt#2025ccsw@10.10.3.40:1521/YSDB", and the same
@@ -1077,17 +1085,13 @@ void command_credentials(std::string_view line, std::vector<Span>& out) {
 /// the host's part comes after it).
 void oracle_logins(std::string_view line, std::vector<Span>& out) {
   for (std::string_view prefix : {"jdbc:oracle:thin:", "sqlplus ", "expdp ", "impdp "})
-    for (std::size_t at = line.find(prefix); at != npos; at = line.find(prefix, at + 1)) {
-      if (prefix.back() == ' ' && at > 0 && is_graph(line[at - 1])) continue;
-      std::size_t begin = at + prefix.size();
-      while (begin < line.size() && line[begin] == ' ') ++begin;
-      std::size_t end = begin;
-      while (end < line.size() && is_graph(line[end])) ++end;
+    each_command(line, prefix, [&](std::size_t pos) {
+      const auto [begin, end] = next_argument(line, pos);
       const std::string_view login = line.substr(begin, end - begin);
       const std::size_t slash = login.find('/'), host = login.rfind('@');
-      if (slash == npos || host == npos || slash == 0 || host < slash) continue;
+      if (slash == npos || host == npos || slash == 0 || host < slash) return;
       if (could_be_password(login.substr(slash + 1, host - slash - 1))) out.push_back({begin + slash + 1, begin + host, "connection_string"});
-    }
+    });
 }
 
 /// A key in a URL's query: ...webhook/send?key=6f2b9c3e-81d4-... (a chat robot's webhook, a signed link).

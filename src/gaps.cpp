@@ -224,13 +224,24 @@ std::string brand_of(const std::string& core) {
 
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in
 // 宏昌包装材料, 华辰 in 华辰物流.
-bool abbreviates(const std::string& shorter, const std::string& longer) {
-  const auto a = code_points(shorter), b = code_points(longer);
-  if (a.size() < 2 || a.size() > b.size() || a.front() != b.front()) return false;
+bool in_order(const std::vector<std::string>& a, std::size_t count, const std::vector<std::string>& b) {
   std::size_t j = 0;
   for (const auto& c : b)
-    if (j < a.size() && c == a[j]) ++j;
-  return j == a.size();
+    if (j < count && c == a[j]) ++j;
+  return j == count;
+}
+
+bool abbreviates(const std::string& shorter, const std::string& longer) {
+  const auto a = code_points(shorter), b = code_points(longer);
+  return a.size() >= 2 && a.size() <= b.size() && a.front() == b.front() && in_order(a, a.size(), b);
+}
+
+std::string bracketed(const std::string& text) {
+  const std::size_t open = text.find("（");
+  if (open == std::string::npos) return {};
+  const std::size_t close = text.find("）", open);
+  if (close == std::string::npos) return {};
+  return std::string(trim(std::string_view(text).substr(open + 3, close - open - 3)));
 }
 
 std::string pinyin_uncached(const std::string& cjk) {
@@ -839,12 +850,7 @@ class Analysis {
   // "电梯改造" in a mail's subject and the write-up of A座电梯更新改造: a project name whose characters all
   // come, in order, in a written-up project's name (four at least, half of it) is that project.
   void project_pairs(const std::vector<Candidate>& candidates, Merger& merger) const {
-    const auto within = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
-      std::size_t k = 0;
-      for (const auto& c : b)
-        if (k < a.size() && c == a[k]) ++k;
-      return k == a.size();
-    };
+    const auto within = [](const std::vector<std::string>& a, const std::vector<std::string>& b) { return in_order(a, a.size(), b); };
     // (The Chinese of a name is what is said: "冷机改造" of 冷机节能改造_EMC.md; and "启明二期项目" is 启明二期.)
     const auto chinese = [](const std::string& name) {
       std::vector<std::string> out;

@@ -231,7 +231,7 @@ class EntityFinder {
       // "政府项目/武侯区民政局_居家养老服务项目.md": a project's file named for an organisation is the write-up of
       // the one the work is for, a client.
       if (kind->id == "project" && (public_body(fold(name)) || registered_name(name) || company_like(name)))
-        if (const EntityKind* client = kind_by_id("client")) kind = client;
+        if (const EntityKind* client = checklist_.entity_kind("client")) kind = client;
       Candidate& c = add(name, kind->id, 3);
       c.write_ups.push_back({&d, {}});
       for (const std::string& t : names_in_title(d.rec.title, name)) ++c.names[t];
@@ -247,13 +247,10 @@ class EntityFinder {
             break;
           }
         if (code_points(fold(outside)).size() >= 3 && fold(outside) != fold(name)) c.names.emplace(outside, 0);
-        const std::string raw(trim(d.rec.title));
-        if (const std::size_t open = raw.find("（"); open != std::string::npos)
-          if (const std::size_t close = raw.find("）", open); close != std::string::npos) {
-            const std::string inside(trim(std::string_view(raw).substr(open + 3, close - open - 3)));
-            const std::string fi = fold(inside), fo = fold(outside);
-            if (code_points(fi).size() >= 3 && !fo.empty() && fi != fo && (contains(fi, fo) || contains(fo, fi))) c.names.emplace(inside, 0);
-          }
+        if (const std::string inside = bracketed(d.rec.title); !inside.empty()) {
+          const std::string fi = fold(inside), fo = fold(outside);
+          if (code_points(fi).size() >= 3 && !fo.empty() && fi != fo && (contains(fi, fo) || contains(fo, fi))) c.names.emplace(inside, 0);
+        }
       }
       // "启明二期_考勤排班实施.md", "冷机节能改造_EMC.md": a project's file gives its short name and what it is;
       // the team calls it by either (启明二期, 冷机改造), whichever the title names.
@@ -287,11 +284,8 @@ class EntityFinder {
     // ("恒通安装" in "澄川县恒通水电安装工程有限公司": a short name of four characters or more is the long one's
     // characters in order, after a place no list has.)
     const auto spelled = [](const std::string& f, const std::string& text) {
-      const auto a = code_points(f), b = code_points(text);
-      if (a.size() < 4 || !std::all_of(a.begin(), a.end(), is_han)) return false;
-      std::size_t j = 0;
-      for (std::size_t i = 0; i < b.size() && j < a.size(); ++i) j += b[i] == a[j];
-      return j == a.size();
+      const auto a = code_points(f);
+      return a.size() >= 4 && std::all_of(a.begin(), a.end(), is_han) && in_order(a, a.size(), code_points(text));
     };
     const auto in_title = [&](const std::string& part) {
       const std::string f = fold(part);
@@ -429,9 +423,7 @@ class EntityFinder {
           std::string rest;
           for (std::size_t i = cut; i < f.size(); ++i) rest += f[i];
           if (rest.empty() ? cut < 4 : code_points(rest).size() < 2 || !contains(fold(inside), rest)) continue;
-          std::size_t j = 0;
-          for (std::size_t i = 0; i < o.size() && j < cut; ++i) j += o[i] == f[j];
-          if (j == cut && o.size() > cut) out.push_back(outside);
+          if (o.size() > cut && in_order(f, cut, o)) out.push_back(outside);
         }
       }
       if (!out.empty()) return out;
@@ -606,12 +598,6 @@ class EntityFinder {
     }
   }
 
-  const EntityKind* kind_by_id(std::string_view id) const {
-    for (const auto& k : checklist_.entity_kinds)
-      if (k.id == id) return &k;
-    return nullptr;
-  }
-
   // The kind of the organisations in a project list's column: "甲方", "客户", "甲方/合作方" (the first word
   // says) are clients; "合作方", "供应商", "分包" partners; other columns name none.
   const EntityKind* party_of_column(const std::string& header) const {
@@ -626,7 +612,7 @@ class EntityFinder {
         first = at;
         id = kind;
       }
-    return id.empty() ? nullptr : kind_by_id(id);
+    return id.empty() ? nullptr : checklist_.entity_kind(id);
   }
 
   // One row's name column (and its short name) in a list of clients or partners.
@@ -876,10 +862,7 @@ class EntityFinder {
       Candidate& c = add(name, sort ? sort->id : "", sort ? 1 : 0);
       c.mail_docs.insert(d.rec.id);
       // "颐信科技（颐管家）": another name of it, or what it makes, in brackets.
-      const std::string& raw = cells[columns.organisation];
-      if (const std::size_t open = raw.find("（"); open != std::string::npos)
-        if (const std::size_t close = raw.find("）", open); close != std::string::npos)
-          c.bracketed = std::string(trim(std::string_view(raw).substr(open + 3, close - open - 3)));
+      c.bracketed = bracketed(cells[columns.organisation]);
       if (columns.mail >= cells.size()) return;
       const std::string& address = cells[columns.mail];
       const auto at = address.rfind('@');

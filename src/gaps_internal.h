@@ -63,6 +63,13 @@ bool everyday_word(const std::string& word);
 std::string brand_of(const std::string& core);
 // True if `shorter`'s characters appear in `longer` in order, starting at its first: 宏昌包材 in 宏昌包装材料.
 bool abbreviates(const std::string& shorter, const std::string& longer);
+
+// True if the first `count` characters of `a` come in `b` in order, others between them ("恒通安装" in
+// 澄川县恒通水电安装工程).
+bool in_order(const std::vector<std::string>& a, std::size_t count, const std::vector<std::string>& b);
+
+// What the first full-width brackets of `text` hold, trimmed ("颐信科技（颐管家）" → 颐管家), or "".
+std::string bracketed(const std::string& text);
 // True if a folded name is only words any business uses (店铺技术支持, 服务平台): it names no one.
 bool made_of_common_words(const std::string& folded);
 

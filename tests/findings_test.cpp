@@ -1008,6 +1008,7 @@ TEST_CASE("An Oracle login's password: jdbc:oracle:thin:user/password@host, sqlp
   CHECK(redact_secrets("jdbc:oracle:thin:ys_report/Rpt#2025ccsw@10.10.3.40:1521/YSDB").find("ys_report/") != std::string::npos);
   CHECK(redact_secrets("jdbc:oracle:thin:ys_report/Rpt#2025ccsw@10.10.3.40:1521/YSDB").find("Rpt#2025ccsw") == std::string::npos);
   CHECK(scan_findings("sqlplus system/Orcl@2024db@10.0.0.9:1521/ORCL\n").size() == 1);
+  CHECK(scan_findings("report.url=jdbc:oracle:thin:ys_report/Rpt#2025ccsw@10.10.3.40:1521/YSDB\n").size() == 1);
   for (std::string_view text : {"连接串格式示例：jdbc:oracle:thin:<用户名>/<密码>@<主机>:1521/<服务名>\n", "sqlplus / as sysdba\n",
                                 "jdbc:oracle:thin:@10.10.3.40:1521/YSDB\n", "sqlplus ys_report@YSDB\n"}) {
     INFO(text);
